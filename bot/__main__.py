@@ -1,0 +1,101 @@
+"""Command line: `python -m bot [run|sandbox|check|ask|quiz|sync]` (also installed as `crossroads`)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.settings import Settings, SettingsError, load_settings
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="crossroads",
+        description="Crossroads: a Discord bot for choosing between AI Engineering and ML Engineering.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.add_parser("run", help="connect to Discord and serve (the default)")
+    sandbox = sub.add_parser("sandbox", help="try the bot against a local Discord stand-in")
+    sandbox.add_argument("--script", type=Path, help="play a file of member actions and print the transcript")
+    sub.add_parser("check", help="validate the content files and report every problem")
+    ask = sub.add_parser("ask", help="ask the knowledge base a question, as a member would")
+    ask.add_argument("question", nargs="?", help="the question; with --json and none, read stdin lines")
+    ask.add_argument("--json", action="store_true", help="print JSON instead of the rendered answer")
+    quiz = sub.add_parser("quiz", help="play a quiz in the terminal")
+    quiz.add_argument("quiz_id", metavar="QUIZ", help="path or knowledge")
+    sync = sub.add_parser("sync", help="push the slash commands to Discord")
+    sync.add_argument("--guild", type=int, metavar="ID", help="one server (instant); omit for global")
+    return parser
+
+
+def _settings() -> Settings:
+    return load_settings()
+
+
+def _setup_logging(settings: Settings) -> None:
+    import discord.utils
+
+    discord.utils.setup_logging(level=settings.log_level_number, root=True)
+
+
+def _check(settings: Settings) -> int:
+    from bot.content import check_content
+
+    content, problems = check_content(settings.content_dir)
+    if content is None:
+        count = len(problems)
+        print(f"{settings.content_dir}: {count} problem{'s' if count != 1 else ''} found.")
+        for problem in problems:
+            print(f"  - {problem}")
+        return 1
+    entries = len(list(content.knowledge.entry_ids()))
+    print(f"{settings.content_dir}: content is valid ({entries} knowledge entries).")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    command = args.command or "run"
+    try:
+        settings = _settings()
+    except SettingsError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+
+    if command == "run":
+        from bot.app import serve
+
+        _setup_logging(settings)
+        try:
+            return asyncio.run(serve(settings))
+        except KeyboardInterrupt:
+            return 0
+    if command == "sync":
+        from bot.app import sync_commands
+
+        _setup_logging(settings)
+        return asyncio.run(sync_commands(settings, args.guild))
+    if command == "check":
+        return _check(settings)
+    if command == "ask":
+        from bot.knowledge.cli import run_ask
+
+        return run_ask(settings.content_dir, args.question, args.json)
+    if command == "quiz":
+        from bot.quiz.cli import run_quiz
+
+        return run_quiz(settings.content_dir, args.quiz_id)
+    if command == "sandbox":
+        from bot.sandbox.cli import run_sandbox
+
+        logging.basicConfig(level=logging.WARNING)
+        return run_sandbox(args.script, sys.stdin.isatty())
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

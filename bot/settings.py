@@ -1,0 +1,106 @@
+"""Settings, read from the environment and an optional `.env` file (see .env.example)."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+
+
+class Settings(BaseSettings):
+    """Everything an operator can set. Field names map to upper-case environment variables."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        case_sensitive=False,
+    )
+
+    discord_token: SecretStr | None = Field(default=None, description="The bot token.")
+    database_path: Path = Field(default=Path("data/crossroads.db"))
+    database_synchronous: Literal["normal", "full"] = Field(default="normal")
+    content_dir: Path = Field(default=Path("data"))
+    dev_guild_id: int | None = Field(default=None, gt=0)
+    discord_api_base: str | None = Field(default=None)
+    discord_gateway_url: str | None = Field(default=None)
+    owner_ids: Annotated[frozenset[int], NoDecode] = Field(default=frozenset())
+    log_level: LogLevel = Field(default="INFO")
+
+    @field_validator("owner_ids", mode="before")
+    @classmethod
+    def _split_owner_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [part for part in value.replace(";", ",").replace(" ", ",").split(",") if part]
+            return frozenset(int(part) for part in parts)
+        if isinstance(value, int):
+            return frozenset({value})
+        return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_level(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @field_validator("database_synchronous", mode="before")
+    @classmethod
+    def _lower_sync(cls, value: object) -> object:
+        return value.lower() if isinstance(value, str) else value
+
+    @field_validator("discord_api_base")
+    @classmethod
+    def _check_api_base(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/")
+
+    @field_validator("discord_gateway_url")
+    @classmethod
+    def _check_gateway(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        if not value.startswith(("ws://", "wss://")):
+            raise ValueError("must start with ws:// or wss://")
+        return value
+
+    @field_validator("dev_guild_id", mode="before")
+    @classmethod
+    def _empty_is_none(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @property
+    def log_level_number(self) -> int:
+        return int(logging.getLevelName(self.log_level))
+
+
+class SettingsError(Exception):
+    """A setting has an invalid value; the message is one sentence naming it."""
+
+
+def describe_validation_error(exc: ValidationError) -> str:
+    """Turn pydantic's report into one line per setting, naming the environment variable."""
+    lines = []
+    for error in exc.errors():
+        name = ".".join(str(part) for part in error["loc"]).upper() or "SETTINGS"
+        message = error["msg"]
+        if message.startswith("Value error, "):
+            message = message[len("Value error, ") :]
+        value = error.get("input")
+        shown = "" if name == "DISCORD_TOKEN" or isinstance(value, dict) else f" (got {value!r})"
+        lines.append(f"Invalid setting {name}{shown}: {message}.")
+    return " ".join(lines)
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings, raising SettingsError with a readable sentence on any invalid value."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        raise SettingsError(describe_validation_error(exc)) from None

@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from bot.storage import Store, StoreError, schema_version
+
+
+async def test_empty_database_is_migrated_to_latest(tmp_path: Path) -> None:
+    path = tmp_path / "sub" / "crossroads.db"
+    async with Store(path) as store:
+        assert await store.user_version() == schema_version()
+        tables = {row["name"] for row in await store.fetchall("SELECT name FROM sqlite_master")}
+        assert {"guild_config", "quiz_sessions", "quiz_answers", "ask_log"} <= tables
+        mode = await store.fetchone("PRAGMA journal_mode")
+        assert mode is not None and mode[0] == "wal"
+        fk = await store.fetchone("PRAGMA foreign_keys")
+        assert fk is not None and fk[0] == 1
+        sync = await store.fetchone("PRAGMA synchronous")
+        assert sync is not None and sync[0] == 1  # NORMAL
+    assert path.exists()
+
+
+async def test_full_synchronous_level_is_applied(tmp_path: Path) -> None:
+    async with Store(tmp_path / "db.sqlite", synchronous="full") as store:
+        sync = await store.fetchone("PRAGMA synchronous")
+        assert sync is not None and sync[0] == 2
+
+
+async def test_reopening_is_a_no_op_and_keeps_data(tmp_path: Path) -> None:
+    path = tmp_path / "crossroads.db"
+    async with Store(path) as store:
+        await store.execute(
+            "INSERT INTO ask_log (user_id, question, normalized, score, matched, asked_at)"
+            " VALUES (1, 'hi', 'hi', 0.5, 1, 0)"
+        )
+    async with Store(path) as store:
+        assert await store.user_version() == schema_version()
+        rows = await store.fetchall("SELECT question FROM ask_log")
+        assert [r["question"] for r in rows] == ["hi"]
+
+
+async def test_database_from_a_newer_version_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "future.db"
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {schema_version() + 5}")
+    conn.close()
+    with pytest.raises(StoreError, match="newer version of Crossroads"):
+        await Store(path).open()
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == schema_version() + 5
+    conn.close()
+
+
+async def test_corrupt_file_is_reported(tmp_path: Path) -> None:
+    path = tmp_path / "corrupt.db"
+    path.write_bytes(b"this is not a database at all, just text" * 100)
+    with pytest.raises(StoreError, match="corrupt"):
+        await Store(path).open()
+
+
+async def test_unwritable_location_is_reported(tmp_path: Path) -> None:
+    if os.geteuid() == 0:
+        # root ignores permission bits, so use a path under a regular file instead
+        blocker = tmp_path / "file"
+        blocker.write_text("x")
+        path = blocker / "crossroads.db"
+    else:
+        folder = tmp_path / "locked"
+        folder.mkdir()
+        folder.chmod(0o500)
+        path = folder / "crossroads.db"
+    with pytest.raises(StoreError, match="DATABASE_PATH"):
+        await Store(path).open()
+
+
+async def test_failed_transaction_rolls_back(tmp_path: Path) -> None:
+    async with Store(tmp_path / "db.sqlite") as store:
+        with pytest.raises(RuntimeError):
+            async with store.transaction() as conn:
+                await conn.execute(
+                    "INSERT INTO ask_log (user_id, question, normalized, score, matched, asked_at)"
+                    " VALUES (1, 'q', 'q', 0, 0, 0)"
+                )
+                raise RuntimeError("boom")
+        row = await store.fetchone("SELECT COUNT(*) FROM ask_log")
+        assert row is not None and row[0] == 0
+
+
+async def test_answers_are_unique_per_session_and_question(tmp_path: Path) -> None:
+    async with Store(tmp_path / "db.sqlite") as store:
+        await store.execute(
+            "INSERT INTO quiz_sessions (user_id, quiz_id, quiz_version, seed, plan, started_at, updated_at)"
+            " VALUES (1, 'path', 'v1', 7, '[]', 0, 0)"
+        )
+        insert = (
+            "INSERT INTO quiz_answers (session_id, question_id, choice_id, answered_at) VALUES (1, 'q1', ?, 0)"
+        )
+        await store.execute(insert, ("a",))
+        with pytest.raises(sqlite3.IntegrityError):
+            await store.execute(insert, ("b",))

@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.settings import Settings, SettingsError, load_settings
+
+ENV_NAMES = [
+    "DISCORD_TOKEN",
+    "DATABASE_PATH",
+    "DATABASE_SYNCHRONOUS",
+    "CONTENT_DIR",
+    "DEV_GUILD_ID",
+    "DISCORD_API_BASE",
+    "DISCORD_GATEWAY_URL",
+    "OWNER_IDS",
+    "LOG_LEVEL",
+]
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for name in ENV_NAMES:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
+
+
+def test_defaults_need_nothing() -> None:
+    settings = load_settings()
+    assert settings.discord_token is None
+    assert settings.database_path == Path("data/crossroads.db")
+    assert settings.content_dir == Path("data")
+    assert settings.dev_guild_id is None
+    assert settings.discord_api_base is None
+    assert settings.owner_ids == frozenset()
+    assert settings.log_level == "INFO"
+    assert settings.database_synchronous == "normal"
+
+
+def test_reads_environment_and_keeps_token_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DISCORD_TOKEN", "abc.def.ghi")
+    monkeypatch.setenv("OWNER_IDS", "12, 34")
+    monkeypatch.setenv("LOG_LEVEL", "debug")
+    monkeypatch.setenv("DEV_GUILD_ID", "99")
+    settings = load_settings()
+    assert settings.discord_token is not None
+    assert settings.discord_token.get_secret_value() == "abc.def.ghi"
+    assert "abc.def.ghi" not in repr(settings)
+    assert "abc.def.ghi" not in str(settings.model_dump())
+    assert settings.owner_ids == frozenset({12, 34})
+    assert settings.log_level == "DEBUG"
+    assert settings.dev_guild_id == 99
+
+
+def test_reads_dotenv_file(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("DATABASE_PATH=/tmp/x.db\nCONTENT_DIR=content\n", encoding="utf-8")
+    settings = load_settings()
+    assert settings.database_path == Path("/tmp/x.db")
+    assert settings.content_dir == Path("content")
+
+
+def test_empty_optional_values_mean_unset(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DEV_GUILD_ID", "")
+    monkeypatch.setenv("DISCORD_API_BASE", "")
+    monkeypatch.setenv("DISCORD_GATEWAY_URL", "")
+    settings = load_settings()
+    assert settings.dev_guild_id is None
+    assert settings.discord_api_base is None
+    assert settings.discord_gateway_url is None
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("DEV_GUILD_ID", "not-a-number"),
+        ("DEV_GUILD_ID", "-5"),
+        ("LOG_LEVEL", "LOUD"),
+        ("DISCORD_API_BASE", "ftp://example.com"),
+        ("DISCORD_GATEWAY_URL", "http://example.com"),
+        ("OWNER_IDS", "12,abc"),
+        ("DATABASE_SYNCHRONOUS", "off"),
+    ],
+)
+def test_invalid_value_names_the_setting(monkeypatch: pytest.MonkeyPatch, name: str, value: str) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError) as info:
+        load_settings()
+    message = str(info.value)
+    assert name in message
+    assert "\n" not in message
+
+
+def test_api_base_trailing_slash_is_dropped(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DISCORD_API_BASE", "http://127.0.0.1:9/api/v10/")
+    assert Settings().discord_api_base == "http://127.0.0.1:9/api/v10"
