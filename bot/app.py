@@ -174,13 +174,12 @@ async def serve(settings: Settings) -> int:
     point_at_discord(settings)
     bot = CrossroadsBot(settings)
     loop = asyncio.get_running_loop()
-    stopping = asyncio.Event()
+    stop_tasks: list[asyncio.Task[None]] = []
 
     def request_stop() -> None:
-        if not stopping.is_set():
-            stopping.set()
+        if not stop_tasks:
             log.info("Stopping")
-            loop.create_task(bot.close())
+            stop_tasks.append(loop.create_task(bot.close()))
 
     installed = []
     for sig in (signal.SIGINT, signal.SIGTERM):

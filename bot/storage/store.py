@@ -7,7 +7,7 @@ import logging
 import sqlite3
 import time
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
@@ -117,7 +117,7 @@ class Store:
             await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             await conn.execute("PRAGMA foreign_keys = ON")
             mode_row = await (await conn.execute("PRAGMA journal_mode = WAL")).fetchone()
-            if mode_row is None or str(mode_row[0]).lower() != "wal" and str(self.path) != ":memory:":
+            if mode_row is None or (str(mode_row[0]).lower() != "wal" and str(self.path) != ":memory:"):
                 log.warning("SQLite refused WAL mode; continuing with %s", mode_row[0] if mode_row else "?")
             await conn.execute(f"PRAGMA synchronous = {self.synchronous.upper()}")
             await self._migrate(conn)
@@ -178,10 +178,8 @@ class Store:
             return
         conn, self._conn = self._conn, None
         async with self._write_lock:
-            try:
+            with suppress(sqlite3.Error):
                 await conn.execute("PRAGMA optimize")
-            except sqlite3.Error:
-                pass
             await conn.close()
 
     async def __aenter__(self) -> Store:
