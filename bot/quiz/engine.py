@@ -1,0 +1,419 @@
+"""The quiz engine: plans, answers and results, with no I/O.
+
+A session starts from a quiz and a seed. :func:`make_plan` turns them into a :class:`Plan`: the
+questions drawn, in the order shown, each with its choices in the order shown, and everything the
+result needs (weights, correct answers, explanations, result texts). The plan is stored with the
+session, so a session keeps working with the quiz exactly as it was when it started, across
+restarts and content reloads.
+
+:class:`Attempt` replays the stored answers onto the plan and validates the next one: only the
+current question can be answered, only with one of its choices, and a second answer to a question
+already answered changes nothing and returns the first.
+"""
+
+from __future__ import annotations
+
+import random
+import secrets
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from bot.quiz.models import (
+    KnowledgeQuiz,
+    Lean,
+    Leaning,
+    NextStep,
+    PathQuiz,
+    PathResults,
+)
+
+STRENGTH_SCALE = 10
+MAX_REASONS = 3
+
+
+def new_seed() -> int:
+    """A fresh per-session seed that fits in a signed 64-bit SQLite integer."""
+    return secrets.randbits(62)
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PlannedChoice(_Frozen):
+    id: str
+    label: str
+    lean: Lean | None = None
+    weight: int = 0
+    because: str | None = None
+    correct: bool | None = None
+
+
+class PlannedQuestion(_Frozen):
+    id: str
+    prompt: str
+    choices: tuple[PlannedChoice, ...]
+    explanation: str | None = None
+    review: str | None = None
+
+    def choice(self, choice_id: str) -> PlannedChoice | None:
+        for choice in self.choices:
+            if choice.id == choice_id:
+                return choice
+        return None
+
+    def correct_choice(self) -> PlannedChoice | None:
+        for choice in self.choices:
+            if choice.correct:
+                return choice
+        return None
+
+
+class Plan(_Frozen):
+    """Everything a session needs, fixed when it starts. Stored as JSON in quiz_sessions.plan."""
+
+    quiz_id: str
+    version: str
+    kind: Literal["path", "knowledge"]
+    title: str
+    seed: int
+    questions: tuple[PlannedQuestion, ...]
+    results: PathResults | None = None
+    balanced_below: float | None = None
+    pass_mark: int | None = None
+
+    @property
+    def total(self) -> int:
+        return len(self.questions)
+
+    def question_ids(self) -> list[str]:
+        return [q.id for q in self.questions]
+
+    def index_of(self, question_id: str) -> int | None:
+        for index, question in enumerate(self.questions):
+            if question.id == question_id:
+                return index
+        return None
+
+    def to_json(self) -> str:
+        return self.model_dump_json()
+
+    @classmethod
+    def from_json(cls, text: str) -> Plan:
+        return cls.model_validate_json(text)
+
+
+def make_plan(quiz: PathQuiz | KnowledgeQuiz, seed: int) -> Plan:
+    """Draw and order the questions and choices for one session; the same seed gives the same plan."""
+    rng = random.Random(seed)
+    indexes = list(range(len(quiz.questions)))
+    if isinstance(quiz, KnowledgeQuiz):
+        indexes = rng.sample(indexes, quiz.draw)
+        if not quiz.shuffle_questions:
+            indexes.sort()
+    elif quiz.shuffle_questions:
+        rng.shuffle(indexes)
+    planned: list[PlannedQuestion] = []
+    for index in indexes:
+        question = quiz.questions[index]
+        order = list(range(len(question.choices)))
+        if quiz.shuffle_choices:
+            rng.shuffle(order)
+        if isinstance(quiz, KnowledgeQuiz):
+            kq = quiz.questions[index]
+            choices = tuple(
+                PlannedChoice(id=kq.choices[i].id, label=kq.choices[i].label, correct=kq.choices[i].correct)
+                for i in order
+            )
+            planned.append(
+                PlannedQuestion(
+                    id=kq.id, prompt=kq.prompt, choices=choices, explanation=kq.explanation, review=kq.review
+                )
+            )
+        else:
+            pq = quiz.questions[index]
+            choices = tuple(
+                PlannedChoice(
+                    id=pq.choices[i].id,
+                    label=pq.choices[i].label,
+                    lean=pq.choices[i].lean,
+                    weight=pq.choices[i].weight,
+                    because=pq.choices[i].because,
+                )
+                for i in order
+            )
+            planned.append(PlannedQuestion(id=pq.id, prompt=pq.prompt, choices=choices))
+    if isinstance(quiz, KnowledgeQuiz):
+        return Plan(
+            quiz_id=quiz.id,
+            version=quiz.version(),
+            kind="knowledge",
+            title=quiz.title,
+            seed=seed,
+            questions=tuple(planned),
+            pass_mark=quiz.pass_mark,
+        )
+    return Plan(
+        quiz_id=quiz.id,
+        version=quiz.version(),
+        kind="path",
+        title=quiz.title,
+        seed=seed,
+        questions=tuple(planned),
+        results=quiz.results,
+        balanced_below=quiz.balanced_below,
+    )
+
+
+AnswerProblem = Literal["unknown_question", "not_current", "unknown_choice", "finished"]
+
+
+class AnswerRejected(Exception):
+    """An answer the engine refuses; `reason` says why, `str()` says it as a sentence."""
+
+    MESSAGES: Mapping[str, str] = {
+        "unknown_question": "That question is not part of this quiz.",
+        "not_current": "That is not the question you are on; answer the current question first.",
+        "unknown_choice": "That is not one of the choices for this question.",
+        "finished": "This quiz is already finished.",
+    }
+
+    def __init__(self, reason: AnswerProblem) -> None:
+        self.reason = reason
+        super().__init__(self.MESSAGES[reason])
+
+
+@dataclass(frozen=True)
+class Answer:
+    question_id: str
+    choice_id: str
+    correct: bool | None
+
+
+@dataclass(frozen=True)
+class AnswerOutcome:
+    """The effect of one click: `new` is False when the question had already been answered, and
+    `answer` is then the first answer, unchanged."""
+
+    answer: Answer
+    new: bool
+    question: PlannedQuestion
+    position: int
+    finished: bool
+
+
+@dataclass(frozen=True)
+class PathResult:
+    leaning: Leaning
+    strength: int
+    scale: int
+    ai_points: int
+    ml_points: int
+    tilt: Literal["ai", "ml"] | None
+    title: str
+    summary: str
+    reasons: tuple[str, ...]
+    next_steps: tuple[NextStep, ...]
+    kind: Literal["path"] = "path"
+
+    @property
+    def strength_text(self) -> str:
+        return f"{self.strength} of {self.scale}"
+
+    def summary_json(self) -> dict[str, Any]:
+        return {
+            "kind": "path",
+            "leaning": self.leaning,
+            "strength": self.strength,
+            "scale": self.scale,
+            "ai_points": self.ai_points,
+            "ml_points": self.ml_points,
+        }
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    question_id: str
+    prompt: str
+    chosen: str
+    correct_label: str
+    correct: bool
+    explanation: str
+    review: str | None
+
+
+@dataclass(frozen=True)
+class KnowledgeResult:
+    score: int
+    total: int
+    pass_mark: int
+    passed: bool
+    items: tuple[ReviewItem, ...]
+    kind: Literal["knowledge"] = "knowledge"
+
+    @property
+    def missed(self) -> tuple[ReviewItem, ...]:
+        return tuple(item for item in self.items if not item.correct)
+
+    def summary_json(self) -> dict[str, Any]:
+        return {
+            "kind": "knowledge",
+            "score": self.score,
+            "total": self.total,
+            "pass_mark": self.pass_mark,
+            "passed": self.passed,
+        }
+
+
+QuizResult = PathResult | KnowledgeResult
+
+
+@dataclass
+class Attempt:
+    """A plan plus the answers given so far, in plan order."""
+
+    plan: Plan
+    answers: dict[str, Answer] = field(default_factory=dict)
+
+    @classmethod
+    def replay(cls, plan: Plan, stored: Iterable[tuple[str, str]]) -> Attempt:
+        """Rebuild an attempt from stored (question_id, choice_id) pairs; unknown pairs are skipped."""
+        attempt = cls(plan)
+        by_question = dict(stored)
+        for question in plan.questions:
+            choice_id = by_question.get(question.id)
+            if choice_id is None:
+                break
+            choice = question.choice(choice_id)
+            if choice is None:
+                break
+            attempt.answers[question.id] = Answer(question.id, choice_id, choice.correct)
+        return attempt
+
+    @property
+    def position(self) -> int:
+        """How many questions are answered (and the index of the current question)."""
+        return len(self.answers)
+
+    @property
+    def total(self) -> int:
+        return self.plan.total
+
+    @property
+    def finished(self) -> bool:
+        return self.position >= self.total
+
+    def current(self) -> PlannedQuestion | None:
+        if self.finished:
+            return None
+        return self.plan.questions[self.position]
+
+    def check(self, question_id: str, choice_id: str) -> AnswerOutcome:
+        """Validate an answer without recording it. A repeated answer returns the first one."""
+        index = self.plan.index_of(question_id)
+        if index is None:
+            raise AnswerRejected("unknown_question")
+        question = self.plan.questions[index]
+        earlier = self.answers.get(question_id)
+        if earlier is not None:
+            return AnswerOutcome(earlier, False, question, self.position, self.finished)
+        if self.finished:
+            raise AnswerRejected("finished")
+        if index != self.position:
+            raise AnswerRejected("not_current")
+        choice = question.choice(choice_id)
+        if choice is None:
+            raise AnswerRejected("unknown_choice")
+        answer = Answer(question_id, choice_id, choice.correct)
+        position = self.position + 1
+        return AnswerOutcome(answer, True, question, position, position >= self.total)
+
+    def answer(self, question_id: str, choice_id: str) -> AnswerOutcome:
+        """Validate and record an answer; answering a question twice is a no-op."""
+        outcome = self.check(question_id, choice_id)
+        if outcome.new:
+            self.answers[question_id] = outcome.answer
+        return outcome
+
+    def result(self) -> QuizResult:
+        if not self.finished:
+            raise ValueError("the quiz is not finished yet")
+        if self.plan.kind == "path":
+            return self._path_result()
+        return self._knowledge_result()
+
+    def _chosen(self) -> list[tuple[PlannedQuestion, PlannedChoice]]:
+        pairs = []
+        for question in self.plan.questions:
+            answer = self.answers[question.id]
+            choice = question.choice(answer.choice_id)
+            if choice is None:  # replay() and check() only admit known choices
+                raise ValueError(f"unknown choice {answer.choice_id!r} for {question.id!r}")
+            pairs.append((question, choice))
+        return pairs
+
+    def _path_result(self) -> PathResult:
+        results = self.plan.results
+        if results is None or self.plan.balanced_below is None:
+            raise ValueError("a path plan needs its results")
+        chosen = self._chosen()
+        ai = sum(c.weight for _, c in chosen if c.lean == "ai")
+        ml = sum(c.weight for _, c in chosen if c.lean == "ml")
+        leaning, strength, tilt = lean_of(ai, ml, self.plan.balanced_below)
+        outcome = getattr(results, leaning)
+        sides = ("ai", "ml") if leaning == "balanced" else (leaning,)
+        ranked = sorted(
+            ((-c.weight, order, c.because) for order, (_, c) in enumerate(chosen) if c.lean in sides and c.because),
+        )
+        reasons = tuple(text for _, _, text in ranked[:MAX_REASONS] if text)
+        return PathResult(
+            leaning=leaning,
+            strength=strength,
+            scale=STRENGTH_SCALE,
+            ai_points=ai,
+            ml_points=ml,
+            tilt=tilt,
+            title=outcome.title,
+            summary=outcome.summary,
+            reasons=reasons,
+            next_steps=tuple(outcome.next_steps),
+        )
+
+    def _knowledge_result(self) -> KnowledgeResult:
+        items = []
+        for question, choice in self._chosen():
+            right = question.correct_choice()
+            items.append(
+                ReviewItem(
+                    question_id=question.id,
+                    prompt=question.prompt,
+                    chosen=choice.label,
+                    correct_label=right.label if right else "",
+                    correct=bool(choice.correct),
+                    explanation=question.explanation or "",
+                    review=question.review,
+                )
+            )
+        score = sum(1 for item in items if item.correct)
+        pass_mark = self.plan.pass_mark or len(items)
+        return KnowledgeResult(
+            score=score, total=len(items), pass_mark=pass_mark, passed=score >= pass_mark, items=tuple(items)
+        )
+
+
+def lean_of(ai: int, ml: int, balanced_below: float) -> tuple[Leaning, int, Literal["ai", "ml"] | None]:
+    """(leaning, strength out of 10, tilt): the side with at least `balanced_below` of the weight
+    wins; otherwise the result is balanced, with `tilt` naming the larger side if there is one."""
+    total = ai + ml
+    if total == 0:
+        return "balanced", STRENGTH_SCALE // 2, None
+    top = max(ai, ml)
+    share = top / total
+    strength = int(STRENGTH_SCALE * share + 0.5)
+    tilt: Literal["ai", "ml"] | None = None if ai == ml else ("ai" if ai > ml else "ml")
+    if share < balanced_below or tilt is None:
+        return "balanced", strength, tilt
+    return tilt, strength, tilt

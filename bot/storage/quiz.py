@@ -1,0 +1,430 @@
+"""Quiz sessions and answers: the database is the truth for every member's quiz.
+
+Rules kept here:
+
+* One session in progress per member per quiz (a partial unique index in the schema).
+* One answer per question per session (the answers table's primary key); :func:`record_answer`
+  checks the session's status and position and writes the answer and the new position in one
+  transaction, which has committed by the time it returns.
+* A session idle for longer than its server's ``quiz_expiry_hours`` (24 by default and for DMs)
+  expires; every read of a session applies that rule first, so nobody acts on a stale one.
+
+Plans and results are opaque JSON text to this module (the quiz engine writes and reads them).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import aiosqlite
+
+from bot.storage.guilds import DEFAULT_QUIZ_EXPIRY_HOURS
+from bot.storage.store import Store
+
+Status = Literal["in_progress", "completed", "cancelled", "expired"]
+Delivery = Literal["dm", "ephemeral"]
+HISTORY_LIMIT = 10
+
+_EXPIRE_SQL = f"""
+    UPDATE quiz_sessions SET status = 'expired', finished_at = ?
+    WHERE status = 'in_progress'
+      AND updated_at < ? - 3600.0 * COALESCE(
+          (SELECT g.quiz_expiry_hours FROM guild_config g WHERE g.guild_id = quiz_sessions.guild_id),
+          {DEFAULT_QUIZ_EXPIRY_HOURS})
+"""
+
+
+@dataclass(frozen=True)
+class QuizSession:
+    id: int
+    guild_id: int | None
+    user_id: int
+    quiz_id: str
+    quiz_version: str
+    seed: int
+    plan: str
+    delivery: Delivery
+    status: Status
+    position: int
+    started_at: float
+    updated_at: float
+    finished_at: float | None
+    result: dict[str, Any] | None
+    path_result: str | None
+    score: int | None
+    total: int | None
+
+    @property
+    def active(self) -> bool:
+        return self.status == "in_progress"
+
+
+@dataclass(frozen=True)
+class StoredAnswer:
+    session_id: int
+    question_id: str
+    choice_id: str
+    correct: bool | None
+    answered_at: float
+
+
+@dataclass(frozen=True)
+class Finish:
+    """What to store when the answer being recorded completes the session."""
+
+    result: dict[str, Any]
+    path_result: str | None = None
+    score: int | None = None
+    total: int | None = None
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """The outcome of :func:`record_answer`.
+
+    * ``status == "recorded"``: the answer is new and committed.
+    * ``status == "duplicate"``: the question was already answered; ``choice_id`` is the first answer.
+    * ``status == "closed"``: the session is no longer in progress (``session.status`` says why).
+    * ``status == "moved"``: the session's position changed since it was read; nothing was written.
+    """
+
+    status: Literal["recorded", "duplicate", "closed", "moved"]
+    session: QuizSession
+    choice_id: str | None = None
+
+
+class ActiveSessionExists(Exception):
+    """The member already has this quiz in progress."""
+
+    def __init__(self, session: QuizSession) -> None:
+        self.session = session
+        super().__init__(f"session {session.id} of {session.quiz_id} is already in progress")
+
+
+def _session(row: aiosqlite.Row | sqlite3.Row) -> QuizSession:
+    result = row["result"]
+    return QuizSession(
+        id=int(row["id"]),
+        guild_id=row["guild_id"],
+        user_id=int(row["user_id"]),
+        quiz_id=row["quiz_id"],
+        quiz_version=row["quiz_version"],
+        seed=int(row["seed"]),
+        plan=row["plan"],
+        delivery=row["delivery"],
+        status=row["status"],
+        position=int(row["position"]),
+        started_at=float(row["started_at"]),
+        updated_at=float(row["updated_at"]),
+        finished_at=row["finished_at"],
+        result=json.loads(result) if result else None,
+        path_result=row["path_result"],
+        score=row["score"],
+        total=row["total"],
+    )
+
+
+async def _one(conn: aiosqlite.Connection, sql: str, params: Sequence[Any]) -> QuizSession | None:
+    async with conn.execute(sql, params) as cursor:
+        row = await cursor.fetchone()
+    return _session(row) if row is not None else None
+
+
+async def expire_idle_sessions(store: Store) -> int:
+    """Expire every session idle beyond its server's limit; returns how many expired."""
+    now = store.now()
+    return await store.execute(_EXPIRE_SQL, (now, now))
+
+
+async def _expire_where(conn: aiosqlite.Connection, now: float, clause: str, params: Sequence[Any]) -> None:
+    await conn.execute(f"{_EXPIRE_SQL} AND {clause}", (now, now, *params))
+
+
+async def create_session(
+    store: Store,
+    *,
+    guild_id: int | None,
+    user_id: int,
+    quiz_id: str,
+    quiz_version: str,
+    seed: int,
+    plan: str,
+    total: int,
+    delivery: Delivery = "dm",
+    replace: bool = False,
+) -> QuizSession:
+    """Start a session. With `replace`, a session already in progress for this member and quiz is
+    cancelled in the same transaction; without it, :class:`ActiveSessionExists` is raised."""
+    now = store.now()
+    async with store.transaction() as conn:
+        await _expire_where(conn, now, "user_id = ? AND quiz_id = ?", (user_id, quiz_id))
+        existing = await _one(
+            conn,
+            "SELECT * FROM quiz_sessions WHERE user_id = ? AND quiz_id = ? AND status = 'in_progress'",
+            (user_id, quiz_id),
+        )
+        if existing is not None:
+            if not replace:
+                raise ActiveSessionExists(existing)
+            await conn.execute(
+                "UPDATE quiz_sessions SET status = 'cancelled', finished_at = ? WHERE id = ?",
+                (now, existing.id),
+            )
+        cursor = await conn.execute(
+            """
+            INSERT INTO quiz_sessions
+                (guild_id, user_id, quiz_id, quiz_version, seed, plan, delivery, status, position,
+                 started_at, updated_at, total)
+            VALUES (?, ?, ?, ?, ?, ?, ?, 'in_progress', 0, ?, ?, ?)
+            """,
+            (guild_id, user_id, quiz_id, quiz_version, seed, plan, delivery, now, now, total),
+        )
+        session_id = cursor.lastrowid
+        created = await _one(conn, "SELECT * FROM quiz_sessions WHERE id = ?", (session_id,))
+    if created is None:
+        raise RuntimeError("a session vanished right after it was created")
+    return created
+
+
+async def get_session(store: Store, session_id: int) -> QuizSession | None:
+    """The session, after applying the expiry rule to it."""
+    now = store.now()
+    async with store.transaction() as conn:
+        await _expire_where(conn, now, "id = ?", (session_id,))
+        return await _one(conn, "SELECT * FROM quiz_sessions WHERE id = ?", (session_id,))
+
+
+async def active_session(store: Store, user_id: int, quiz_id: str) -> QuizSession | None:
+    """The member's session of this quiz that is in progress, if any (after expiry)."""
+    sessions = await active_sessions(store, user_id)
+    return next((s for s in sessions if s.quiz_id == quiz_id), None)
+
+
+async def active_sessions(store: Store, user_id: int) -> list[QuizSession]:
+    """All of the member's sessions in progress, most recently used first (after expiry)."""
+    now = store.now()
+    async with store.transaction() as conn:
+        await _expire_where(conn, now, "user_id = ?", (user_id,))
+        async with conn.execute(
+            "SELECT * FROM quiz_sessions WHERE user_id = ? AND status = 'in_progress'"
+            " ORDER BY updated_at DESC, id DESC",
+            (user_id,),
+        ) as cursor:
+            rows = await cursor.fetchall()
+    return [_session(row) for row in rows]
+
+
+async def answers(store: Store, session_id: int) -> list[StoredAnswer]:
+    """The session's answers in the order they were given."""
+    rows = await store.fetchall(
+        "SELECT * FROM quiz_answers WHERE session_id = ? ORDER BY answered_at, rowid", (session_id,)
+    )
+    return [
+        StoredAnswer(
+            session_id=int(row["session_id"]),
+            question_id=row["question_id"],
+            choice_id=row["choice_id"],
+            correct=None if row["correct"] is None else bool(row["correct"]),
+            answered_at=float(row["answered_at"]),
+        )
+        for row in rows
+    ]
+
+
+async def record_answer(
+    store: Store,
+    session_id: int,
+    *,
+    question_id: str,
+    choice_id: str,
+    correct: bool | None,
+    expected_position: int,
+    finish: Finish | None = None,
+) -> Recorded:
+    """Write one answer exactly once, and the session's new position (and result, on the last one).
+
+    The answer is written only when the session is in progress, not idle past its expiry, and
+    still at `expected_position` (the position the caller validated against). Committed on return.
+    """
+    now = store.now()
+    async with store.transaction() as conn:
+        async with conn.execute(
+            "SELECT choice_id FROM quiz_answers WHERE session_id = ? AND question_id = ?",
+            (session_id, question_id),
+        ) as cursor:
+            earlier = await cursor.fetchone()
+        await _expire_where(conn, now, "id = ?", (session_id,))
+        session = await _one(conn, "SELECT * FROM quiz_sessions WHERE id = ?", (session_id,))
+        if session is None:
+            raise LookupError(f"no quiz session {session_id}")
+        if earlier is not None:
+            return Recorded("duplicate", session, earlier["choice_id"])
+        if session.status != "in_progress":
+            return Recorded("closed", session)
+        if session.position != expected_position:
+            return Recorded("moved", session)
+        await conn.execute(
+            "INSERT INTO quiz_answers (session_id, question_id, choice_id, correct, answered_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (session_id, question_id, choice_id, None if correct is None else int(correct), now),
+        )
+        if finish is None:
+            await conn.execute(
+                "UPDATE quiz_sessions SET position = ?, updated_at = ? WHERE id = ?",
+                (expected_position + 1, now, session_id),
+            )
+        else:
+            await conn.execute(
+                """
+                UPDATE quiz_sessions
+                SET position = ?, updated_at = ?, status = 'completed', finished_at = ?,
+                    result = ?, path_result = ?, score = ?, total = COALESCE(?, total)
+                WHERE id = ?
+                """,
+                (
+                    expected_position + 1,
+                    now,
+                    now,
+                    json.dumps(finish.result, sort_keys=True),
+                    finish.path_result,
+                    finish.score,
+                    finish.total,
+                    session_id,
+                ),
+            )
+        updated = await _one(conn, "SELECT * FROM quiz_sessions WHERE id = ?", (session_id,))
+    if updated is None:
+        raise LookupError(f"no quiz session {session_id}")
+    return Recorded("recorded", updated, choice_id)
+
+
+async def touch_session(store: Store, session_id: int) -> None:
+    """Count a resume as activity, so the idle clock restarts."""
+    await store.execute(
+        "UPDATE quiz_sessions SET updated_at = ? WHERE id = ? AND status = 'in_progress'",
+        (store.now(), session_id),
+    )
+
+
+async def cancel_session(store: Store, session_id: int) -> bool:
+    """Cancel a session in progress; False when it was not in progress."""
+    now = store.now()
+    changed = await store.execute(
+        "UPDATE quiz_sessions SET status = 'cancelled', finished_at = ? WHERE id = ? AND status = 'in_progress'",
+        (now, session_id),
+    )
+    return changed > 0
+
+
+async def discard_unstarted(store: Store, session_id: int) -> bool:
+    """Delete a session that has no answers (its first question could not be delivered)."""
+    async with store.transaction() as conn:
+        cursor = await conn.execute(
+            "DELETE FROM quiz_sessions WHERE id = ? AND position = 0"
+            " AND NOT EXISTS (SELECT 1 FROM quiz_answers WHERE session_id = ?)",
+            (session_id, session_id),
+        )
+        return cursor.rowcount > 0
+
+
+@dataclass(frozen=True)
+class MemberProgress:
+    in_progress: list[QuizSession]
+    last_path: QuizSession | None
+    best_knowledge: QuizSession | None
+    history: list[QuizSession]
+    attempts: dict[str, int]
+
+
+async def member_progress(
+    store: Store, user_id: int, *, path_quiz: str = "path", knowledge_quiz: str = "knowledge"
+) -> MemberProgress:
+    """Everything /quiz progress shows, across every server the member used."""
+    in_progress = await active_sessions(store, user_id)
+    last_path_row = await store.fetchone(
+        "SELECT * FROM quiz_sessions WHERE user_id = ? AND quiz_id = ? AND status = 'completed'"
+        " ORDER BY finished_at DESC, id DESC LIMIT 1",
+        (user_id, path_quiz),
+    )
+    best_row = await store.fetchone(
+        "SELECT * FROM quiz_sessions WHERE user_id = ? AND quiz_id = ? AND status = 'completed'"
+        " AND score IS NOT NULL AND total > 0"
+        " ORDER BY CAST(score AS REAL) / total DESC, score DESC, finished_at ASC, id ASC LIMIT 1",
+        (user_id, knowledge_quiz),
+    )
+    history_rows = await store.fetchall(
+        "SELECT * FROM quiz_sessions WHERE user_id = ? ORDER BY started_at DESC, id DESC LIMIT ?",
+        (user_id, HISTORY_LIMIT),
+    )
+    count_rows = await store.fetchall(
+        "SELECT quiz_id, COUNT(*) AS n FROM quiz_sessions WHERE user_id = ? GROUP BY quiz_id", (user_id,)
+    )
+    return MemberProgress(
+        in_progress=in_progress,
+        last_path=_session(last_path_row) if last_path_row is not None else None,
+        best_knowledge=_session(best_row) if best_row is not None else None,
+        history=[_session(row) for row in history_rows],
+        attempts={row["quiz_id"]: int(row["n"]) for row in count_rows},
+    )
+
+
+@dataclass(frozen=True)
+class LeaderboardRow:
+    rank: int
+    user_id: int
+    score: int
+    total: int
+    achieved_at: float
+    attempts: int
+
+
+_LEADERBOARD_SQL = """
+    WITH best AS (
+        SELECT user_id, score, total, finished_at, id,
+               ROW_NUMBER() OVER (
+                   PARTITION BY user_id
+                   ORDER BY CAST(score AS REAL) / total DESC, score DESC, finished_at ASC, id ASC
+               ) AS pick,
+               COUNT(*) OVER (PARTITION BY user_id) AS attempts
+        FROM quiz_sessions
+        WHERE guild_id = ? AND quiz_id = ? AND status = 'completed'
+          AND score IS NOT NULL AND total > 0
+    )
+    SELECT user_id, score, total, finished_at, attempts,
+           ROW_NUMBER() OVER (
+               ORDER BY CAST(score AS REAL) / total DESC, score DESC, finished_at ASC, id ASC
+           ) AS rank
+    FROM best WHERE pick = 1
+    ORDER BY rank
+"""
+
+
+async def leaderboard(
+    store: Store, guild_id: int, *, quiz_id: str = "knowledge", limit: int = 10
+) -> list[LeaderboardRow]:
+    """Best knowledge score per member in this server; equal scores rank by who reached theirs first."""
+    rows = await store.fetchall(f"{_LEADERBOARD_SQL} LIMIT ?", (guild_id, quiz_id, limit))
+    return [_board_row(row) for row in rows]
+
+
+async def leaderboard_entry(
+    store: Store, guild_id: int, user_id: int, *, quiz_id: str = "knowledge"
+) -> LeaderboardRow | None:
+    """This member's line on the server's leaderboard, wherever it is."""
+    row = await store.fetchone(f"SELECT * FROM ({_LEADERBOARD_SQL}) WHERE user_id = ?", (guild_id, quiz_id, user_id))
+    return _board_row(row) if row is not None else None
+
+
+def _board_row(row: aiosqlite.Row) -> LeaderboardRow:
+    return LeaderboardRow(
+        rank=int(row["rank"]),
+        user_id=int(row["user_id"]),
+        score=int(row["score"]),
+        total=int(row["total"]),
+        achieved_at=float(row["finished_at"]),
+        attempts=int(row["attempts"]),
+    )
