@@ -1,0 +1,103 @@
+"""Test data for the admin and privacy queries, written through the quiz store's own functions."""
+
+from __future__ import annotations
+
+import json
+
+from bot.storage import Store
+from bot.storage import quiz as qs
+
+DAY = 86_400.0
+
+
+class Clock:
+    def __init__(self, now: float = 2_000_000_000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def plan_json(quiz_id: str, questions: list[str]) -> str:
+    return json.dumps({"quiz_id": quiz_id, "version": "v1", "questions": [{"id": q} for q in questions]})
+
+
+async def log_ask(
+    store: Store,
+    *,
+    guild: int | None,
+    user: int,
+    question: str,
+    entry: str | None,
+    score: float,
+    matched: bool,
+    normalized: str | None = None,
+    command: str = "ask",
+) -> None:
+    """One /ask as the FAQ cog records it (asked now, by the store's clock)."""
+    await store.execute(
+        "INSERT INTO ask_log (guild_id, user_id, command, question, normalized, entry_id, score, matched, asked_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            guild,
+            user,
+            command,
+            question,
+            normalized if normalized is not None else " ".join(question.lower().split()),
+            entry,
+            score,
+            int(matched),
+            store.now(),
+        ),
+    )
+
+
+async def start_quiz(
+    store: Store, *, guild: int | None, user: int, quiz: str, questions: list[str], version: str = "v1"
+) -> qs.QuizSession:
+    return await qs.create_session(
+        store,
+        guild_id=guild,
+        user_id=user,
+        quiz_id=quiz,
+        quiz_version=version,
+        seed=7,
+        plan=plan_json(quiz, questions),
+        total=len(questions),
+    )
+
+
+async def play(
+    store: Store,
+    session: qs.QuizSession,
+    questions: list[str],
+    *,
+    correct: int | None = None,
+    path_result: str | None = None,
+    finish: bool = True,
+) -> None:
+    """Answer every question; `correct` of them right in a knowledge check, then store the result."""
+    for position, question in enumerate(questions):
+        is_last = finish and position == len(questions) - 1
+        right = None if correct is None else position < correct
+        done = (
+            qs.Finish(
+                result={"quiz": session.quiz_id},
+                path_result=path_result,
+                score=correct,
+                total=len(questions) if correct is not None else None,
+            )
+            if is_last
+            else None
+        )
+        if not finish and position == len(questions) - 1:
+            return
+        await qs.record_answer(
+            store,
+            session.id,
+            question_id=question,
+            choice_id="a",
+            correct=right,
+            expected_position=position,
+            finish=done,
+        )
