@@ -310,6 +310,15 @@ async def touch_session(store: Store, session_id: int) -> None:
     )
 
 
+async def set_delivery(store: Store, session_id: int, delivery: Delivery) -> bool:
+    """Move a session in progress to another delivery (the member's DMs are closed: 'ephemeral')."""
+    changed = await store.execute(
+        "UPDATE quiz_sessions SET delivery = ?, updated_at = ? WHERE id = ? AND status = 'in_progress'",
+        (delivery, store.now(), session_id),
+    )
+    return changed > 0
+
+
 async def cancel_session(store: Store, session_id: int) -> bool:
     """Cancel a session in progress; False when it was not in progress."""
     now = store.now()
