@@ -1,0 +1,176 @@
+"""Reads the knowledge files in a folder and reports every problem at once (file, entry, field)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from bot.knowledge.base import KnowledgeBase
+from bot.knowledge.models import Entry, RoleProfile
+from bot.problems import Problem
+
+TOP_LEVEL_KEYS = ("entries", "profiles")
+REQUIRED_PROFILES = ("ai", "ml")
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def load_knowledge(directory: Path) -> tuple[KnowledgeBase | None, list[Problem]]:
+    """Load every `*.yaml` file in `directory`. Returns the knowledge base only when nothing is wrong."""
+    if not directory.is_dir():
+        return None, [Problem(str(directory), None, None, "the knowledge folder does not exist")]
+    files = sorted(p for p in directory.iterdir() if p.suffix in {".yaml", ".yml"} and p.is_file())
+    if not files:
+        return None, [Problem(str(directory), None, None, "has no .yaml files; add the knowledge entries there")]
+    problems: list[Problem] = []
+    entries: list[Entry] = []
+    entry_file: dict[str, str] = {}
+    profiles: list[RoleProfile] = []
+    profile_file: dict[str, str] = {}
+    for path in files:
+        file_entries, file_profiles, file_problems = load_knowledge_file(path)
+        problems.extend(file_problems)
+        for entry in file_entries:
+            if entry.id in entry_file:
+                problems.append(
+                    Problem(str(path), entry.id, "id", f"the id '{entry.id}' is also used in {entry_file[entry.id]}")
+                )
+                continue
+            entry_file[entry.id] = str(path)
+            entries.append(entry)
+        for profile in file_profiles:
+            if profile.key in profile_file:
+                problems.append(
+                    Problem(
+                        str(path),
+                        f"profile {profile.key}",
+                        "key",
+                        f"the profile '{profile.key}' is also defined in {profile_file[profile.key]}",
+                    )
+                )
+                continue
+            profile_file[profile.key] = str(path)
+            profiles.append(profile)
+
+    for entry in entries:
+        for index, related in enumerate(entry.related):
+            if related not in entry_file:
+                problems.append(
+                    Problem(
+                        entry_file[entry.id],
+                        entry.id,
+                        f"related[{index}]",
+                        f"links to '{related}', which is not an entry id",
+                    )
+                )
+    for profile in profiles:
+        if profile.entry not in entry_file:
+            problems.append(
+                Problem(
+                    profile_file[profile.key],
+                    f"profile {profile.key}",
+                    "entry",
+                    f"links to '{profile.entry}', which is not an entry id",
+                )
+            )
+    if not problems:
+        for key in REQUIRED_PROFILES:
+            if key not in profile_file:
+                problems.append(
+                    Problem(
+                        str(directory),
+                        f"profile {key}",
+                        None,
+                        f"the '{key}' role profile is missing; add it under profiles:",
+                    )
+                )
+        if not entries:
+            problems.append(Problem(str(directory), None, None, "has no entries; add some under entries:"))
+    if problems:
+        return None, sorted(problems)
+    return KnowledgeBase(entries, profiles), []
+
+
+def load_knowledge_file(path: Path) -> tuple[list[Entry], list[RoleProfile], list[Problem]]:
+    """Parse and validate one knowledge file; valid items are returned even when others are not."""
+    file = str(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+        reason = getattr(exc, "problem", None) or str(exc)
+        return [], [], [Problem(file, None, None, f"is not valid YAML{at}: {reason}")]
+    except (OSError, UnicodeDecodeError) as exc:
+        return [], [], [Problem(file, None, None, f"cannot be read: {exc}")]
+    if raw is None:
+        return [], [], [Problem(file, None, None, "is empty; add entries: or profiles:, or delete the file")]
+    if not isinstance(raw, dict):
+        return [], [], [Problem(file, None, None, "must be a mapping with entries: and/or profiles:")]
+    problems: list[Problem] = []
+    for key in raw:
+        if key not in TOP_LEVEL_KEYS:
+            problems.append(Problem(file, None, str(key), "unknown key (use entries: or profiles:)"))
+    if not any(key in raw for key in TOP_LEVEL_KEYS):
+        problems.append(Problem(file, None, None, "has neither entries: nor profiles:"))
+    entries = _load_items(file, raw.get("entries"), "entries", Entry, "id", problems)
+    profiles = _load_items(file, raw.get("profiles"), "profiles", RoleProfile, "key", problems)
+    return entries, profiles, problems
+
+
+def _load_items(file: str, raw: Any, section: str, model: type[M], id_key: str, problems: list[Problem]) -> list[M]:
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        problems.append(Problem(file, None, section, "must be a list"))
+        return []
+    items: list[M] = []
+    for index, item in enumerate(raw):
+        label = _label(item, index, section, id_key)
+        if not isinstance(item, dict):
+            problems.append(Problem(file, label, None, "must be a mapping of fields"))
+            continue
+        try:
+            items.append(model.model_validate(item))
+        except ValidationError as exc:
+            problems.extend(_problem(file, label, error) for error in exc.errors())
+    return items
+
+
+def _label(item: Any, index: int, section: str, id_key: str) -> str:
+    value = item.get(id_key) if isinstance(item, dict) else None
+    if isinstance(value, str) and value.strip():
+        return value if section == "entries" else f"profile {value}"
+    return f"{section}[{index}]"
+
+
+def _problem(file: str, entry: str, error: Any) -> Problem:
+    parts: list[str] = []
+    for part in error.get("loc", ()):
+        if isinstance(part, int):
+            parts.append(f"[{part}]")
+        else:
+            parts.append(("." if parts else "") + str(part))
+    field = "".join(parts) or None
+    kind = error.get("type", "")
+    message = str(error.get("msg", "is invalid"))
+    if message.startswith("Value error, "):
+        message = message[len("Value error, ") :]
+    if kind == "extra_forbidden":
+        message = "unknown key (check the spelling)"
+    elif kind == "missing":
+        message = "is required"
+    elif kind == "string_too_short":
+        message = "is empty; write something or remove the field"
+    elif kind == "too_short":
+        message = "is empty; give at least one item"
+    elif kind == "string_too_long":
+        limit = (error.get("ctx") or {}).get("max_length")
+        length = len(error.get("input", "")) if isinstance(error.get("input"), str) else None
+        message = f"is {length} characters; the limit is {limit} (Discord's limit for where it is shown)"
+    elif kind == "string_pattern_mismatch":
+        message = "must be a lowercase slug: letters, digits and hyphens"
+    return Problem(file, entry, field, message)

@@ -1,0 +1,300 @@
+"""From a member's question to ranked, scored knowledge-base entries.
+
+How a question is scored:
+
+1. The question is normalised, each unknown word is repaired towards the knowledge base's own
+   vocabulary when it is a plausible typo (rapidfuzz), then synonyms, abbreviations and
+   stopwords are applied and every word is stemmed (PyStemmer) — the same pipeline the entries
+   went through.
+2. BM25 (bm25s) over each entry's title, phrasings, aliases, tags and answer picks the
+   candidates.
+3. Each candidate gets a confidence between 0 and 1: mostly how much of the question's meaning
+   (its terms weighted by rarity) the entry covers, plus how closely the question reads like
+   one of the entry's own phrasings. Terms the knowledge base has never seen count against the
+   confidence, which is how "what's the weather" or "best minecraft seed" end up unmatched.
+4. At or above the confidence bar the best entry is the answer; below it the question is
+   declined with up to three suggestions.
+
+Everything is deterministic: equal scores are ordered by entry position in the files.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import bm25s
+import numpy as np
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
+
+from bot.knowledge import text
+from bot.knowledge.models import Entry
+
+DEFAULT_THRESHOLD = 0.55
+SUGGESTION_FLOOR = 0.2
+MAX_SUGGESTIONS = 3
+MAX_AUTOCOMPLETE = 25
+CANDIDATES = 8
+
+# How much each part of an entry counts when it contains a question term.
+_FIELD_WEIGHTS = {"phrasing": 1.0, "answer": 0.6}
+# An answer-only mention counts this much towards a term's document frequency.
+_WEAK_FREQUENCY = 0.3
+_IDF_FLOOR = 0.25
+# How much of the confidence comes from term coverage and from the closest phrasing.
+_COVERAGE_SHARE = 0.6
+_PHRASING_SHARE = 0.4
+# A word the knowledge base has never seen weighs this share of the rarest known term.
+_UNKNOWN_IDF_SHARE = 0.75
+_REPAIRED_WEIGHT = 0.85
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One ranked entry with its confidence (0 to 1)."""
+
+    entry_id: str
+    title: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Match:
+    """The outcome for one question: an answer, or a polite decline with suggestions."""
+
+    question: str
+    normalized: str
+    matched: bool
+    score: float
+    ranked: tuple[Hit, ...]
+    suggestions: tuple[Hit, ...]
+
+    @property
+    def best(self) -> Hit | None:
+        """The answering entry when matched, else None."""
+        return self.ranked[0] if self.matched and self.ranked else None
+
+    @property
+    def entry_id(self) -> str | None:
+        best = self.best
+        return best.entry_id if best else None
+
+
+@dataclass(frozen=True)
+class _Query:
+    terms: tuple[str, ...]
+    weights: tuple[float, ...]
+    phrase: str
+
+
+class Matcher:
+    """Ranks knowledge-base entries for free-text questions. Build once, then query many times."""
+
+    def __init__(self, entries: Sequence[Entry], threshold: float = DEFAULT_THRESHOLD) -> None:
+        if not entries:
+            raise ValueError("the matcher needs at least one entry")
+        self.threshold = threshold
+        self._ids = [entry.id for entry in entries]
+        self._titles = [entry.title for entry in entries]
+        self._position = {entry_id: index for index, entry_id in enumerate(self._ids)}
+
+        documents: list[list[str]] = []
+        self._field_terms: list[dict[str, float]] = []
+        self._phrasings: list[list[frozenset[str]]] = []
+        surface_texts: list[str] = []
+        self._choice_texts: list[tuple[int, str]] = []
+        strong_frequency: dict[str, int] = {}
+        weak_frequency: dict[str, int] = {}
+        for index, entry in enumerate(entries):
+            weights: dict[str, float] = {}
+            phrasing_sets: list[frozenset[str]] = []
+            phrasing_terms: list[str] = []
+            for phrasing in [*entry.phrasings(), *entry.tags]:
+                found = text.terms(phrasing)
+                phrasing_terms.extend(found)
+                if found:
+                    phrasing_sets.append(frozenset(found))
+                for term in found:
+                    weights[term] = max(weights.get(term, 0.0), _FIELD_WEIGHTS["phrasing"])
+            answer_terms = text.terms(entry.answer)
+            for term in set(weights):
+                strong_frequency[term] = strong_frequency.get(term, 0) + 1
+            for term in answer_terms:
+                if term not in weights:
+                    weights[term] = _FIELD_WEIGHTS["answer"]
+                    weak_frequency[term] = weak_frequency.get(term, 0) + 1
+            self._field_terms.append(weights)
+            self._phrasings.append(phrasing_sets)
+            documents.append(phrasing_terms * 2 + answer_terms)
+            surface_texts.extend(entry.phrasings())
+            surface_texts.extend(entry.tags)
+            surface_texts.append(entry.answer)
+            self._choice_texts.extend((index, p) for p in [entry.title, *entry.questions])
+
+        self._vocabulary = sorted(
+            text.surface_vocabulary(surface_texts) | {word for word in text.STOPWORDS if len(word) >= 4}
+        )
+        self._vocabulary_set = frozenset(self._vocabulary)
+        self._by_letters: dict[str, list[str]] = {}
+        for word in self._vocabulary:
+            if len(word) == 4:
+                self._by_letters.setdefault("".join(sorted(word)), []).append(word)
+
+        count = len(entries)
+        self._idf: dict[str, float] = {}
+        for term in set(strong_frequency) | set(weak_frequency):
+            frequency = strong_frequency.get(term, 0) + _WEAK_FREQUENCY * weak_frequency.get(term, 0)
+            idf = math.log(1.0 + (count - frequency + 0.5) / (frequency + 0.5))
+            self._idf[term] = max(idf, _IDF_FLOOR)
+        self._unknown_idf = _UNKNOWN_IDF_SHARE * max(self._idf.values(), default=1.0)
+
+        self._bm25 = bm25s.BM25()
+        self._bm25.index(self._to_ids(documents), show_progress=False)
+        self._choice_lower = [choice.lower() for _, choice in self._choice_texts]
+        self._repair = lru_cache(maxsize=16_384)(self._repair_word)
+
+    def _to_ids(self, documents: list[list[str]]) -> bm25s.tokenization.Tokenized:
+        vocab: dict[str, int] = {}
+        ids = [[vocab.setdefault(term, len(vocab)) for term in document] for document in documents]
+        self._term_ids = vocab
+        return bm25s.tokenization.Tokenized(ids=ids, vocab=vocab)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    # --- question processing -------------------------------------------------------------
+
+    def _repair_word(self, word: str) -> tuple[str, bool]:
+        """The knowledge-base word `word` most likely meant, and whether it was changed."""
+        if word in self._vocabulary_set or word in text.STOPWORDS or len(word) < 4 or word.isdigit():
+            return word, False
+        allowed = 1 if len(word) < 8 else 2
+        if len(word) == 4:
+            return self._repair_short(word)
+        found = process.extractOne(
+            word,
+            self._vocabulary,
+            scorer=OSA.distance,
+            score_cutoff=allowed,
+        )
+        if found is None:
+            return word, False
+        candidate = found[0]
+        if len(word) <= 6 and len(candidate) < len(word):
+            return word, False
+        if candidate[0] != word[0] and not (len(word) >= 8 and candidate[1:3] == word[1:3]):
+            return word, False
+        return candidate, True
+
+    def _repair_short(self, word: str) -> tuple[str, bool]:
+        """Four-letter words are only repaired for swapped letters ("mcuh" → "much")."""
+        for candidate in self._by_letters.get("".join(sorted(word)), ()):
+            if OSA.distance(word, candidate) == 1:
+                return candidate, True
+        return word, False
+
+    def _query(self, question: str) -> _Query:
+        repaired: list[str] = []
+        changed: set[str] = set()
+        for word in text.words(question):
+            if word.isdigit():
+                continue
+            fixed, was_changed = self._repair(word)
+            repaired.append(fixed)
+            if was_changed:
+                changed.update(text.canonical_terms([fixed]))
+        query_terms = text.canonical_terms(repaired)
+        unique: list[str] = []
+        for term in query_terms:
+            if term not in unique:
+                unique.append(term)
+        weights = tuple(
+            (self._idf.get(term, self._unknown_idf)) * (_REPAIRED_WEIGHT if term in changed else 1.0) for term in unique
+        )
+        return _Query(tuple(unique), weights, " ".join(query_terms))
+
+    # --- ranking ---------------------------------------------------------------------------
+
+    def rank(self, question: str, limit: int = CANDIDATES) -> list[Hit]:
+        """Entries for `question`, best first, each with its confidence."""
+        query = self._query(question)
+        return self._rank(query, limit)
+
+    def _rank(self, query: _Query, limit: int) -> list[Hit]:
+        if not query.terms:
+            return []
+        known = [term for term in query.terms if term in self._term_ids]
+        if not known:
+            return []
+        scores = self._bm25.get_scores([self._term_ids[term] for term in known])
+        candidate_count = min(max(limit, CANDIDATES), len(self._ids))
+        order = np.lexsort((np.arange(len(scores)), -scores))[:candidate_count]
+        top = float(scores[order[0]]) if len(order) else 0.0
+        if top <= 0.0:
+            return []
+        total_weight = sum(query.weights)
+        query_weights = dict(zip(query.terms, query.weights, strict=True))
+        hits: list[tuple[float, float, int]] = []
+        for index in order:
+            bm25_score = float(scores[index])
+            if bm25_score <= 0.0:
+                break
+            fields = self._field_terms[index]
+            covered = sum(weight * fields.get(term, 0.0) for term, weight in query_weights.items())
+            coverage = covered / total_weight
+            fit = self._phrasing_fit(query_weights, total_weight, index)
+            confidence = _COVERAGE_SHARE * coverage + _PHRASING_SHARE * fit
+            hits.append((confidence, bm25_score, int(index)))
+        hits.sort(key=lambda hit: (-hit[0], -hit[1], hit[2]))
+        return [Hit(self._ids[i], self._titles[i], round(score, 4)) for score, _, i in hits[:limit]]
+
+    def _phrasing_fit(self, query_weights: dict[str, float], total_weight: float, index: int) -> float:
+        """How well the question and the entry's closest phrasing cover each other (F1 of weights)."""
+        best = 0.0
+        for phrasing in self._phrasings[index]:
+            shared = sum(weight for term, weight in query_weights.items() if term in phrasing)
+            if shared <= 0.0:
+                continue
+            phrasing_weight = sum(query_weights.get(term) or self._idf.get(term, _IDF_FLOOR) for term in phrasing)
+            precision = shared / total_weight
+            recall = shared / phrasing_weight
+            best = max(best, 2 * precision * recall / (precision + recall))
+        return best
+
+    def match(self, question: str) -> Match:
+        """Answer `question` with one entry, or decline it with up to three suggestions."""
+        ranked = tuple(self.rank(question))
+        score = ranked[0].score if ranked else 0.0
+        matched = bool(ranked) and score >= self.threshold
+        suggestions: tuple[Hit, ...] = ()
+        if not matched:
+            suggestions = tuple(hit for hit in ranked if hit.score >= SUGGESTION_FLOOR)[:MAX_SUGGESTIONS]
+        return Match(
+            question=question,
+            normalized=text.normalize(question),
+            matched=matched,
+            score=score,
+            ranked=ranked,
+            suggestions=suggestions,
+        )
+
+    def autocomplete(self, typed: str, limit: int = MAX_AUTOCOMPLETE) -> list[Hit]:
+        """Entries to offer while a member types a /faq topic: at most `limit`, best first, no repeats."""
+        limit = max(0, min(limit, MAX_AUTOCOMPLETE))
+        typed = typed.strip().lower()
+        if not typed:
+            return [Hit(i, t, 0.0) for i, t in zip(self._ids[:limit], self._titles[:limit], strict=True)]
+        scored: dict[int, float] = {}
+        for hit in self.rank(typed, limit):
+            scored[self._position[hit.entry_id]] = hit.score
+        fuzzy = process.extract(typed, self._choice_lower, scorer=fuzz.partial_ratio, limit=limit * 4, score_cutoff=70)
+        for _, value, choice_index in fuzzy:
+            entry_index = self._choice_texts[choice_index][0]
+            score = float(value) / 100.0 * 0.9
+            if score > scored.get(entry_index, 0.0):
+                scored[entry_index] = score
+        ordered = sorted(scored.items(), key=lambda item: (-item[1], item[0]))[:limit]
+        return [Hit(self._ids[i], self._titles[i], round(score, 4)) for i, score in ordered]
