@@ -1,0 +1,252 @@
+"""The stand-in's Gateway: JSON text frames over a WebSocket.
+
+HELLO, IDENTIFY, heartbeat and ACK, READY and GUILD_CREATE, dispatches with sequence numbers,
+RESUME after a dropped connection (replaying what the bot missed), and INVALID_SESSION for a
+session that cannot be resumed. Each connection has one writer task fed by a queue, so any
+number of tasks can dispatch at once without interleaving frames.
+"""
+
+# Waiting with a deadline is what these helpers are for, so `timeout` is part of their API.
+# ruff: noqa: ASYNC109
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import contextlib
+import json
+import logging
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+log = logging.getLogger("crossroads.sandbox.gateway")
+
+HEARTBEAT_INTERVAL_MS = 41_250
+REPLAY_BUFFER = 5_000
+
+OP_DISPATCH = 0
+OP_HEARTBEAT = 1
+OP_IDENTIFY = 2
+OP_RESUME = 6
+OP_RECONNECT = 7
+OP_INVALID_SESSION = 9
+OP_HELLO = 10
+OP_HEARTBEAT_ACK = 11
+
+
+@dataclass
+class Session:
+    """One identified bot session; outlives its connection so it can be resumed."""
+
+    id: str
+    seq: int = 0
+    sent: collections.deque[tuple[int, str]] = field(default_factory=lambda: collections.deque(maxlen=REPLAY_BUFFER))
+    connection: Connection | None = None
+    identified_at: float = 0.0
+    guilds_sent: asyncio.Event = field(default_factory=asyncio.Event)
+    resumes: int = 0
+
+    def frame(self, event: str, data: Any) -> tuple[int, str]:
+        self.seq += 1
+        text = json.dumps({"op": OP_DISPATCH, "t": event, "s": self.seq, "d": data}, separators=(",", ":"))
+        self.sent.append((self.seq, text))
+        return self.seq, text
+
+
+class Connection:
+    """One WebSocket from the bot, with a single writer."""
+
+    def __init__(self, ws: web.WebSocketResponse) -> None:
+        self.ws = ws
+        self.queue: asyncio.Queue[str | None] = asyncio.Queue()
+        self.writer = asyncio.create_task(self._write())
+
+    async def _write(self) -> None:
+        while True:
+            text = await self.queue.get()
+            if text is None:
+                return
+            try:
+                await self.ws.send_str(text)
+            except (ConnectionError, RuntimeError):
+                return
+
+    def send(self, text: str) -> None:
+        self.queue.put_nowait(text)
+
+    async def close(self, code: int) -> None:
+        self.queue.put_nowait(None)
+        with contextlib.suppress(Exception):
+            await self.writer
+        with contextlib.suppress(Exception):
+            await self.ws.close(code=code)
+
+
+class Gateway:
+    """Accepts the bot's WebSocket connections and keeps its sessions."""
+
+    def __init__(
+        self,
+        *,
+        check_token: Callable[[str], bool],
+        ready_payload: Callable[[Session], dict[str, Any]],
+        guild_payloads: Callable[[], list[dict[str, Any]]],
+        resume_url: Callable[[], str],
+    ) -> None:
+        self._check_token = check_token
+        self._ready_payload = ready_payload
+        self._guild_payloads = guild_payloads
+        self._resume_url = resume_url
+        self.sessions: dict[str, Session] = {}
+        self.current: Session | None = None
+        self.connections: set[Connection] = set()
+        self.identifies = 0
+        self.session_changed = asyncio.Event()
+
+    def dispatch(self, event: str, data: Any) -> bool:
+        """Send an event to the current session; buffered for RESUME when it is disconnected.
+        Returns whether a live connection took it."""
+        session = self.current
+        if session is None:
+            return False
+        _seq, text = session.frame(event, data)
+        if session.connection is not None:
+            session.connection.send(text)
+            return True
+        return False
+
+    @property
+    def connected(self) -> bool:
+        return self.current is not None and self.current.connection is not None
+
+    async def wait_for_guilds(self, timeout: float) -> Session:
+        """Wait until a session has received READY and its GUILD_CREATEs."""
+
+        async def wait() -> Session:
+            while True:
+                session = self.current
+                if session is not None and session.guilds_sent.is_set() and session.connection is not None:
+                    return session
+                self.session_changed.clear()
+                await self.session_changed.wait()
+
+        return await asyncio.wait_for(wait(), timeout)
+
+    def _changed(self) -> None:
+        self.session_changed.set()
+
+    async def drop(self, *, code: int = 4000) -> None:
+        """Close the bot's connection as a network failure would; the session stays resumable."""
+        session = self.current
+        if session is not None and session.connection is not None:
+            connection = session.connection
+            session.connection = None
+            self._changed()
+            await connection.close(code)
+
+    async def request_reconnect(self) -> None:
+        """Ask the bot to reconnect and resume (opcode 7), as Discord does before maintenance."""
+        session = self.current
+        if session is not None and session.connection is not None:
+            session.connection.send(json.dumps({"op": OP_RECONNECT, "d": None}))
+
+    async def close_all(self) -> None:
+        for connection in list(self.connections):
+            await connection.close(1001)
+        self.connections.clear()
+
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        ws = web.WebSocketResponse(max_msg_size=0, autoping=True)
+        await ws.prepare(request)
+        connection = Connection(ws)
+        self.connections.add(connection)
+        session: Session | None = None
+        connection.send(json.dumps({"op": OP_HELLO, "d": {"heartbeat_interval": HEARTBEAT_INTERVAL_MS}}))
+        try:
+            async for message in ws:
+                if message.type != WSMsgType.TEXT:
+                    if message.type == WSMsgType.BINARY:
+                        await connection.close(4002)
+                        break
+                    continue
+                try:
+                    frame = json.loads(message.data)
+                except ValueError:
+                    await connection.close(4002)
+                    break
+                op = frame.get("op")
+                data = frame.get("d")
+                if op == OP_HEARTBEAT:
+                    connection.send(json.dumps({"op": OP_HEARTBEAT_ACK}))
+                elif op == OP_IDENTIFY:
+                    if session is not None:
+                        await connection.close(4005)
+                        break
+                    if not isinstance(data, dict) or not self._check_token(str(data.get("token", ""))):
+                        await connection.close(4004)
+                        break
+                    session = self._identify(connection)
+                elif op == OP_RESUME:
+                    if session is not None:
+                        await connection.close(4005)
+                        break
+                    session = self._resume(connection, data if isinstance(data, dict) else {})
+                elif op in (3, 4, 8, 31):
+                    continue
+                else:
+                    await connection.close(4001)
+                    break
+        finally:
+            self.connections.discard(connection)
+            if session is not None and session.connection is connection:
+                session.connection = None
+                self._changed()
+            connection.queue.put_nowait(None)
+        return ws
+
+    def _identify(self, connection: Connection) -> Session:
+        self.identifies += 1
+        session = Session(id=secrets.token_hex(16), identified_at=asyncio.get_running_loop().time())
+        session.connection = connection
+        self.sessions[session.id] = session
+        if (
+            self.current is not None
+            and self.current.connection is not None
+            and self.current.connection is not connection
+        ):
+            old = self.current.connection
+            self.current.connection = None
+            asyncio.get_running_loop().create_task(old.close(4009))
+        self.current = session
+        _seq, text = session.frame("READY", self._ready_payload(session))
+        connection.send(text)
+        for guild in self._guild_payloads():
+            _seq, text = session.frame("GUILD_CREATE", guild)
+            connection.send(text)
+        session.guilds_sent.set()
+        self._changed()
+        return session
+
+    def _resume(self, connection: Connection, data: dict[str, Any]) -> Session | None:
+        session = self.sessions.get(str(data.get("session_id")))
+        if session is None or not self._check_token(str(data.get("token", ""))):
+            connection.send(json.dumps({"op": OP_INVALID_SESSION, "d": False}))
+            return None
+        last = data.get("seq") or 0
+        if session.sent and session.sent[0][0] > last + 1:
+            connection.send(json.dumps({"op": OP_INVALID_SESSION, "d": False}))
+            return None
+        session.connection = connection
+        session.resumes += 1
+        for seq, text in session.sent:
+            if seq > last:
+                connection.send(text)
+        _seq, text = session.frame("RESUMED", {})
+        connection.send(text)
+        self.current = session
+        self._changed()
+        return session

@@ -1,0 +1,249 @@
+"""Run the real bot against a stand-in: in this process through `bot.app.serve` (the body of
+`python -m bot run`), or as a `python -m bot run` subprocess for restarts and kill -9."""
+
+# Waiting with a deadline is what these helpers are for, so `timeout` is part of their API.
+# ruff: noqa: ASYNC109
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from bot.sandbox.server import StandIn
+
+if TYPE_CHECKING:
+    from bot.app import CrossroadsBot
+    from bot.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+CONTENT_DIR = ROOT / "data"
+READY_TIMEOUT = 30.0
+
+
+def sandbox_settings(
+    standin: StandIn, database_path: Path, content_dir: Path = CONTENT_DIR, **overrides: object
+) -> Settings:
+    """Settings for a bot that talks to `standin`; nothing is read from `.env`."""
+    from bot.settings import Settings
+
+    values: dict[str, object] = {
+        "discord_token": standin.token,
+        "discord_api_base": standin.api_base,
+        "dev_guild_id": standin.guild.id,
+        "database_path": database_path,
+        "content_dir": content_dir,
+    }
+    values.update(overrides)
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg, arg-type]
+
+
+@contextlib.contextmanager
+def _capture_bot(found: list[CrossroadsBot]) -> Iterator[None]:
+    """Record the CrossroadsBot that `serve` creates, without changing what it does."""
+    import bot.app as app
+
+    original = app.CrossroadsBot
+
+    class Recorded(original):  # type: ignore[valid-type, misc]
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            super().__init__(*args, **kwargs)
+            found.append(self)
+
+    Recorded.__name__ = original.__name__
+    Recorded.__qualname__ = original.__qualname__
+    app.CrossroadsBot = Recorded  # type: ignore[misc]
+    try:
+        yield
+    finally:
+        app.CrossroadsBot = original  # type: ignore[misc]
+
+
+class InProcessBot:
+    """`serve(settings)` as a task of the running loop, with a handle on the bot it created."""
+
+    def __init__(self, standin: StandIn, settings: Settings) -> None:
+        self.standin = standin
+        self.settings = settings
+        self.task: asyncio.Task[int] | None = None
+        self._client: CrossroadsBot | None = None
+
+    @property
+    def client(self) -> CrossroadsBot:
+        if self._client is None:
+            raise RuntimeError("the bot is not running")
+        return self._client
+
+    async def start(self, timeout: float = READY_TIMEOUT) -> InProcessBot:
+        from bot.app import serve
+
+        found: list[CrossroadsBot] = []
+        with _capture_bot(found):
+            self.task = asyncio.create_task(serve(self.settings), name="crossroads-bot")
+            await asyncio.sleep(0)
+        if not found:
+            code = await self.task
+            raise RuntimeError(f"the bot exited with code {code} before it connected")
+        self._client = found[0]
+        await self.wait_ready(timeout)
+        return self
+
+    async def wait_ready(self, timeout: float = READY_TIMEOUT) -> None:
+        """Until the bot has its server from GUILD_CREATE (commands were synced before that)."""
+        assert self.task is not None
+        deadline = time.monotonic() + timeout
+        guild_id = self.standin.guild.id
+        while True:
+            if self.task.done():
+                code = self.task.result()
+                raise RuntimeError(f"the bot exited with code {code} while starting")
+            guild = self.client.get_guild(guild_id)
+            if guild is not None and not guild.unavailable:
+                return
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"the bot did not get ready within {timeout:g}s")
+            await asyncio.sleep(0.01)
+
+    async def wait_until_ready_event(self, timeout: float = 10.0) -> None:
+        """Until discord.py has dispatched on_ready (about two seconds after GUILD_CREATE)."""
+        await asyncio.wait_for(self.client.wait_until_ready(), timeout)
+
+    async def stop(self, timeout: float = 10.0) -> int:
+        """Stop as SIGTERM does (close the client) and return serve()'s exit code."""
+        if self.task is None:
+            return 0
+        task, self.task = self.task, None
+        if not task.done() and self._client is not None:
+            await self._client.close()
+        try:
+            return await asyncio.wait_for(task, timeout)
+        finally:
+            self._client = None
+
+    async def restart(self, timeout: float = READY_TIMEOUT) -> InProcessBot:
+        await self.stop()
+        return await self.start(timeout)
+
+
+class BotProcess:
+    """`python -m bot run` as a child process pointed at the stand-in."""
+
+    def __init__(
+        self,
+        standin: StandIn,
+        database_path: Path,
+        *,
+        content_dir: Path = CONTENT_DIR,
+        env: dict[str, str] | None = None,
+    ) -> None:
+        self.standin = standin
+        self.database_path = database_path
+        self.content_dir = content_dir
+        self.extra_env = env or {}
+        self.process: asyncio.subprocess.Process | None = None
+        self.stderr = ""
+        self.stdout = ""
+        self.exit_codes: list[int] = []
+
+    def environment(self) -> dict[str, str]:
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("DISCORD_", "DEV_GUILD", "DATABASE_", "CONTENT_DIR", "OWNER_IDS"))
+        }
+        env.update(self.standin.bot_env())
+        env.update(
+            DATABASE_PATH=str(self.database_path),
+            CONTENT_DIR=str(self.content_dir),
+            LOG_LEVEL="INFO",
+            PYTHONUNBUFFERED="1",
+        )
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
+        env.update(self.extra_env)
+        return env
+
+    async def start(self, *, wait: bool = True, timeout: float = READY_TIMEOUT) -> BotProcess:
+        before = self.standin.gateway.identifies
+        self.process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            "run",
+            cwd=str(ROOT),
+            env=self.environment(),
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        if wait:
+            await self.wait_ready(before, timeout)
+        return self
+
+    async def wait_ready(self, identifies_before: int, timeout: float = READY_TIMEOUT) -> None:
+        assert self.process is not None
+        deadline = time.monotonic() + timeout
+        while True:
+            session = self.standin.gateway.current
+            if (
+                self.standin.gateway.identifies > identifies_before
+                and session is not None
+                and session.connection is not None
+                and session.guilds_sent.is_set()
+            ):
+                return
+            if self.process.returncode is not None:
+                await self._collect()
+                raise RuntimeError(f"the bot exited with code {self.process.returncode}:\n{self.stderr}")
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"the bot process did not connect within {timeout:g}s")
+            await asyncio.sleep(0.02)
+
+    async def _collect(self) -> None:
+        assert self.process is not None
+        out, err = await self.process.communicate()
+        self.stdout += out.decode(errors="replace")
+        self.stderr += err.decode(errors="replace")
+
+    async def wait(self, timeout: float = 30.0) -> int:
+        """Wait for the process to exit by itself; returns the exit code."""
+        assert self.process is not None
+        await asyncio.wait_for(self._collect(), timeout)
+        code = self.process.returncode
+        assert code is not None
+        self.exit_codes.append(code)
+        return code
+
+    async def terminate(self, timeout: float = 15.0) -> int:
+        """SIGTERM and wait: the clean shutdown path."""
+        return await self._signal(signal.SIGTERM, timeout)
+
+    async def kill(self, timeout: float = 10.0) -> int:
+        """SIGKILL: the bot gets no chance to clean up."""
+        return await self._signal(signal.SIGKILL, timeout)
+
+    async def _signal(self, sig: signal.Signals, timeout: float) -> int:
+        assert self.process is not None
+        if self.process.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                self.process.send_signal(sig)
+        return await self.wait(timeout)
+
+    async def restart(self, *, kill: bool = False, timeout: float = READY_TIMEOUT) -> BotProcess:
+        """Stop (SIGTERM, or SIGKILL when `kill`) and start again on the same database."""
+        if kill:
+            await self.kill()
+        else:
+            await self.terminate()
+        return await self.start(timeout=timeout)
+
+    async def cleanup(self) -> None:
+        if self.process is not None and self.process.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                self.process.kill()
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self._collect(), 10)

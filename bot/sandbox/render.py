@@ -1,0 +1,116 @@
+"""Messages as a member reads them, in plain text: content, embeds, buttons and select menus
+(numbered, so a terminal member can pick them), attachments, and whether only they can see it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.sandbox.state import MessageFlag, StoredMessage
+
+BAR = "│ "
+STYLE_MARK = {1: "", 2: "", 3: "✓ ", 4: "✗ ", 5: "↗ ", 6: ""}
+
+
+def render_embed(embed: dict[str, Any]) -> str:
+    lines: list[str] = []
+    author = (embed.get("author") or {}).get("name")
+    if author:
+        lines.append(author)
+    title = embed.get("title")
+    if title:
+        lines.append(f"**{title}**")
+    description = embed.get("description")
+    if description:
+        lines.extend(str(description).splitlines())
+    for item in embed.get("fields") or []:
+        name = item.get("name", "")
+        value = str(item.get("value", ""))
+        value_lines = value.splitlines() or [""]
+        lines.append(f"{name}: {value_lines[0]}" if len(value_lines) == 1 else f"{name}:")
+        if len(value_lines) > 1:
+            lines.extend(f"  {line}" for line in value_lines)
+    image = (embed.get("image") or {}).get("url")
+    if image:
+        lines.append(f"[image {image}]")
+    footer = (embed.get("footer") or {}).get("text")
+    if footer:
+        lines.append(f"— {footer}")
+    return "\n".join(BAR + line if line else BAR.rstrip() for line in lines)
+
+
+def _button_text(button: dict[str, Any], number: int | None) -> str:
+    label = button.get("label") or (button.get("emoji") or {}).get("name") or "?"
+    mark = STYLE_MARK.get(int(button.get("style", 2)), "")
+    prefix = f"{number}. " if number is not None else ""
+    text = f"[{prefix}{mark}{label}]"
+    if button.get("disabled"):
+        text = f"[{prefix}{mark}{label} (disabled)]"
+    return text
+
+
+def render_components(components: list[dict[str, Any]], *, start: int = 1) -> tuple[list[str], int]:
+    """Lines for the components, numbering every button from `start`; returns the next number."""
+    lines: list[str] = []
+    number = start
+    for component in components:
+        kind = component.get("type")
+        if kind == 1:
+            parts: list[str] = []
+            for item in component.get("components") or []:
+                if item.get("type") == 2:
+                    parts.append(_button_text(item, number))
+                    number += 1
+                elif item.get("type") in (3, 5, 6, 7, 8):
+                    placeholder = item.get("placeholder") or "choose"
+                    options = ", ".join(str(o.get("label")) for o in item.get("options") or [])
+                    parts.append(f"<{placeholder}: {options}>" if options else f"<{placeholder}>")
+            if parts:
+                lines.append(" ".join(parts))
+        elif kind == 10:
+            lines.extend(str(component.get("content", "")).splitlines())
+        elif kind == 9:
+            for child in component.get("components") or []:
+                if child.get("type") == 10:
+                    lines.extend(str(child.get("content", "")).splitlines())
+            accessory = component.get("accessory") or {}
+            if accessory.get("type") == 2:
+                lines.append(_button_text(accessory, number))
+                number += 1
+        elif kind == 14:
+            lines.append("")
+        elif kind == 17:
+            inner, number = render_components(list(component.get("components") or []), start=number)
+            lines.extend(BAR + line for line in inner)
+    return lines, number
+
+
+def render_message(message: StoredMessage, *, heading: bool = True) -> str:
+    """The whole message. Buttons are numbered from 1 in reading order."""
+    lines: list[str] = []
+    if heading:
+        who = message.author.username
+        notes = []
+        if message.flags & MessageFlag.EPHEMERAL:
+            notes.append("only you can see this")
+        if message.edited_at is not None:
+            notes.append("edited")
+        lines.append(f"{who}" + (f" ({', '.join(notes)})" if notes else "") + ":")
+    if message.flags & MessageFlag.LOADING:
+        lines.append(f"{message.author.username} is thinking…")
+    if message.content:
+        lines.extend(message.content.splitlines())
+    for embed in message.embeds:
+        lines.append(render_embed(embed))
+    component_lines, _ = render_components(message.components)
+    lines.extend(component_lines)
+    for attachment in message.attachments:
+        lines.append(f"📎 {attachment.filename} ({_size(len(attachment.data))})")
+    return "\n".join(lines)
+
+
+def _size(count: int) -> str:
+    if count < 1024:
+        return f"{count} B"
+    if count < 1024 * 1024:
+        return f"{count / 1024:.1f} KB"
+    return f"{count / (1024 * 1024):.1f} MB"

@@ -1,0 +1,109 @@
+"""End-to-end fixtures: the real bot against the Discord stand-in (bot/sandbox).
+
+    async def test_ask(bot, member):
+        reply = await member.slash("ask", question="how much do ML engineers make")
+        assert "salary" in reply.text.lower()
+
+Fixtures
+    standin       a running stand-in: server "Crossroads Test" (`standin.guild`) with #general
+                  (`standin.channel`) and #quiz-results; roles "AI Engineer" and "ML Engineer"
+                  below the bot's role, "Moderator" and "Admin" above it; the bot's member with
+                  Manage Roles; "alice"; "morgan" with the Admin role (Manage Server).
+                  `standin.add_member("casey", dms_open=False)` adds more members.
+    bot           the real bot in this process, started by `bot.app.serve` exactly as
+                  `python -m bot run` does, on a fresh database, with the shipped content and
+                  DEV_GUILD_ID set; yields once commands are synced and the server is known.
+                  `bot.client` is the CrossroadsBot (e.g. `bot.client.store`), `await bot.restart()`
+                  stops it cleanly and starts it again on the same database, `bot.settings`.
+    member        alice as a scripted member (see bot.sandbox.member for the API)
+    admin         morgan, who has Manage Server
+    closed_dms    "casey", a member whose DMs are closed
+    bot_process   a factory: `proc = await bot_process()` starts `python -m bot run` against the
+                  stand-in (database in tmp_path); `await proc.kill()`, `await proc.terminate()`,
+                  `await proc.restart(kill=True)`, `proc.stderr`. Use without the `bot` fixture.
+    database_path the tmp database both kinds of bot use
+
+Anything Discord would have refused (a payload over a limit, an interaction not acknowledged in
+time, a second initial response, an unknown route) fails the test at teardown. A test that means
+to cause one says so: `standin.expect_failures("limit")` or `@pytest.mark.expect_failures("limit")`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.sandbox.harness import BotProcess, InProcessBot, sandbox_settings
+from bot.sandbox.member import Member
+from bot.sandbox.server import StandIn
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "expect_failures(*kinds): the stand-in failures this test causes on purpose (e.g. 'limit')"
+    )
+
+
+@pytest.fixture
+async def standin(request: pytest.FixtureRequest) -> AsyncIterator[StandIn]:
+    server = StandIn()
+    marker = request.node.get_closest_marker("expect_failures")
+    if marker is not None:
+        server.expect_failures(*marker.args)
+    await server.start()
+    try:
+        yield server
+    finally:
+        await server.stop()
+    server.assert_clean()
+
+
+@pytest.fixture
+def database_path(tmp_path: Path) -> Path:
+    return tmp_path / "crossroads.db"
+
+
+@pytest.fixture
+async def bot(standin: StandIn, database_path: Path) -> AsyncIterator[InProcessBot]:
+    running = InProcessBot(standin, sandbox_settings(standin, database_path))
+    await running.start()
+    try:
+        yield running
+    finally:
+        await running.stop()
+
+
+@pytest.fixture
+def member(bot: InProcessBot, standin: StandIn) -> Member:
+    return standin.member("alice")  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def admin(bot: InProcessBot, standin: StandIn) -> Member:
+    return standin.member("morgan")  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def closed_dms(bot: InProcessBot, standin: StandIn) -> Member:
+    standin.add_member("casey", dms_open=False)
+    return standin.member("casey")  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+async def bot_process(standin: StandIn, database_path: Path) -> AsyncIterator[Callable[..., Awaitable[BotProcess]]]:
+    started: list[BotProcess] = []
+
+    async def start(**kwargs: Any) -> BotProcess:
+        wait = kwargs.pop("wait", True)
+        process = BotProcess(standin, kwargs.pop("database_path", database_path), **kwargs)
+        started.append(process)
+        return await process.start(wait=wait)
+
+    try:
+        yield start
+    finally:
+        for process in started:
+            await process.cleanup()

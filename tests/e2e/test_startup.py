@@ -1,0 +1,54 @@
+"""Start-up against the stand-in: connect, sync, answer; a rejected token; a clean SIGTERM."""
+
+from __future__ import annotations
+
+from bot.app import TOKEN_REJECTED
+from bot.sandbox.harness import InProcessBot
+from bot.sandbox.member import Member
+from bot.sandbox.server import StandIn
+
+
+async def test_start_up_syncs_every_command_to_the_dev_server(bot: InProcessBot, standin: StandIn) -> None:
+    synced = {command["name"] for command in standin.guild_commands[standin.guild.id]}
+    assert synced == {command.name for command in bot.client.tree.get_commands()}
+    assert standin.global_commands == []
+    assert standin.gateway.identifies == 1
+    assert bot.client.user is not None and bot.client.user.id == standin.bot_user.id
+    assert bot.client.application_id == standin.application_id
+    for route in ("GET /api/v10/users/@me", "GET /api/v10/gateway/bot"):
+        assert standin.route_hits[route] == 1
+
+
+async def test_a_command_reaches_the_bot_and_a_button_click_comes_back(bot: InProcessBot, member: Member) -> None:
+    reply = await member.slash("quiz start", quiz="path")
+    assert reply.ephemeral
+    question = await member.wait_for_dm()
+    assert question.buttons and not question.ephemeral
+    after = await member.click(question, 0)
+    assert after.id == question.id
+    assert all(button.disabled for button in after.buttons)
+    assert member.last_interaction is not None
+    assert member.last_interaction.response_type in (6, 7)
+
+
+async def test_the_bot_is_ready_for_on_ready_listeners(bot: InProcessBot) -> None:
+    await bot.wait_until_ready_event()
+    assert bot.client.is_ready()
+
+
+async def test_a_rejected_token_is_one_sentence_and_exit_code_1(standin: StandIn, bot_process) -> None:  # type: ignore[no-untyped-def]
+    process = await bot_process(wait=False, env={"DISCORD_TOKEN": "not-the-right-token", "LOG_LEVEL": "WARNING"})
+    code = await process.wait(timeout=30)
+    assert code == 1
+    assert TOKEN_REJECTED in process.stderr
+    assert "Traceback" not in process.stderr
+    assert standin.gateway.identifies == 0
+
+
+async def test_sigterm_stops_the_bot_cleanly(standin: StandIn, bot_process) -> None:  # type: ignore[no-untyped-def]
+    process = await bot_process()
+    assert standin.gateway.connected
+    code = await process.terminate()
+    assert code == 0, process.stderr
+    assert "Traceback" not in process.stderr
+    assert not standin.gateway.connected
