@@ -15,6 +15,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.knowledge import KnowledgeBase
 from bot.quiz import AnswerRejected, Attempt, KnowledgeResult, PathResult, Plan, QuizResult, new_seed
 from bot.storage import quiz as store_quiz
 from bot.storage.guilds import get_config
@@ -305,7 +306,7 @@ class Quiz(commands.Cog, name=ui.QUIZ_COG):
             role_note = await self._grant_role(session, result)
             embed = ui.path_result_embed(result, titles=self._entry_titles(), role_note=role_note)
         else:
-            embed = ui.knowledge_result_embed(result, title=plan.title)
+            embed = ui.knowledge_result_embed(result, title=plan.title, titles=self._entry_titles())
         await interaction.followup.send(embed=embed, ephemeral=private, allowed_mentions=NO_MENTIONS)
 
     async def _grant_role(self, session: QuizSession, result: PathResult) -> str | None:
@@ -375,14 +376,9 @@ class Quiz(commands.Cog, name=ui.QUIZ_COG):
         return entry_titles(self.bot.content.knowledge)
 
 
-def entry_titles(knowledge: Any) -> dict[str, str]:
-    """Knowledge-base entry id -> title, for linking next steps to /faq."""
-    titles: dict[str, str] = {}
-    for entry_id in knowledge.entry_ids():
-        entry = knowledge.entry(entry_id)
-        if entry is not None:
-            titles[entry_id] = entry.title
-    return titles
+def entry_titles(knowledge: KnowledgeBase) -> dict[str, str]:
+    """Knowledge-base entry id -> title, for pointing next steps and reviews at /faq."""
+    return {entry.id: entry.title for entry in knowledge.entries()}
 
 
 def _finish(result: QuizResult) -> Finish:

@@ -106,6 +106,8 @@ def _result_text(plan: Plan, attempt: Attempt) -> str:
         for item in result.missed:
             lines.append(f"  - {item.prompt}")
             lines.append(f"    You chose: {item.chosen}. Right answer: {item.correct_label}.")
+            if item.review:
+                lines.append(f"    Read more: knowledge-base entry [{item.review}]")
     return "\n".join(lines)
 
 

@@ -279,7 +279,9 @@ def path_result_embed(result: PathResult, *, titles: Mapping[str, str], role_not
     return embed
 
 
-def knowledge_result_embed(result: KnowledgeResult, *, title: str) -> discord.Embed:
+def knowledge_result_embed(
+    result: KnowledgeResult, *, title: str, titles: Mapping[str, str] | None = None
+) -> discord.Embed:
     embed = discord.Embed(
         title=clip(f"{title}: {result.score} of {result.total}", limits.EMBED_TITLE),
         description=score_line(result),
@@ -299,6 +301,9 @@ def knowledge_result_embed(result: KnowledgeResult, *, title: str) -> discord.Em
     value_limit = min(limits.EMBED_FIELD_VALUE, per_field - name_limit)
     for item in shown:
         value = f"You chose {item.chosen}. Answer: **{item.correct_label}**. {item.explanation}"
+        entry_title = (titles or {}).get(item.review or "")
+        if entry_title:
+            value = f"{value}\nRead more: `/faq topic:{entry_title}`"
         embed.add_field(name=clip(item.prompt, name_limit), value=clip(value, value_limit), inline=False)
     return embed
 

@@ -151,3 +151,22 @@ def test_reload_never_breaks_running_sessions(tmp_path: Path) -> None:
     assert set(new.version_changes(old)) == {"knowledge"}
     live = [("knowledge", plan.version, plan.question_ids())]
     assert new.compatible_with(old, live) == []
+
+
+def test_shipped_quiz_links_name_real_knowledge_base_entries() -> None:
+    from bot.content import check_content
+
+    content, problems = check_content(SHIPPED.parent)
+    assert problems == []
+    assert content is not None
+    path = content.quizzes.get("path")
+    assert isinstance(path, PathQuiz)
+    linked = {
+        step.entry
+        for outcome in (path.results.ai, path.results.ml, path.results.balanced)
+        for step in outcome.next_steps
+    }
+    assert linked <= set(content.knowledge.entry_ids())
+    knowledge = content.quizzes.get("knowledge")
+    assert isinstance(knowledge, KnowledgeQuiz)
+    assert all(q.review in content.knowledge for q in knowledge.questions)
