@@ -27,7 +27,7 @@ import re
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import BodyPartReader, web
 
@@ -53,6 +53,9 @@ from bot.sandbox.state import (
     User,
     new_token,
 )
+
+if TYPE_CHECKING:
+    from bot.sandbox.member import Member
 
 log = logging.getLogger("crossroads.sandbox")
 
@@ -178,7 +181,7 @@ class StandIn:
         self._expected: collections.Counter[str] = collections.Counter()
         self._watchers: dict[int, list[asyncio.Future[None]]] = {}
         self._deferred_updates: dict[int, list[Interaction]] = {}
-        self._members: dict[int, Any] = {}
+        self._members: dict[int, Member] = {}
         self.gateway = Gateway(
             check_token=lambda token: token == self.token,
             ready_payload=self._ready_payload,
@@ -283,14 +286,14 @@ class StandIn:
                 return user
         raise KeyError(f"no user named {name!r}")
 
-    def member(self, who: str | User, *, guild: Guild | None = None) -> Any:
+    def member(self, who: str | User, *, guild: Guild | None = None) -> Member:
         """The scriptable member for a user (created on first use); see bot.sandbox.member."""
-        from bot.sandbox.member import Member
+        from bot.sandbox import member as scripted
 
         user = self.user_named(who) if isinstance(who, str) else who
         existing = self._members.get(user.id)
         if existing is None:
-            existing = Member(self, user, guild or self.guild)
+            existing = scripted.Member(self, user, guild or self.guild)
             self._members[user.id] = existing
         return existing
 

@@ -78,18 +78,18 @@ async def bot(standin: StandIn, database_path: Path) -> AsyncIterator[InProcessB
 
 @pytest.fixture
 def member(bot: InProcessBot, standin: StandIn) -> Member:
-    return standin.member("alice")  # type: ignore[no-any-return]
+    return standin.member("alice")
 
 
 @pytest.fixture
 def admin(bot: InProcessBot, standin: StandIn) -> Member:
-    return standin.member("morgan")  # type: ignore[no-any-return]
+    return standin.member("morgan")
 
 
 @pytest.fixture
 def closed_dms(bot: InProcessBot, standin: StandIn) -> Member:
     standin.add_member("casey", dms_open=False)
-    return standin.member("casey")  # type: ignore[no-any-return]
+    return standin.member("casey")
 
 
 @pytest.fixture

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from bot.app import TOKEN_REJECTED
-from bot.sandbox.harness import InProcessBot
+from bot.sandbox.harness import BotProcess, InProcessBot
 from bot.sandbox.member import Member
 from bot.sandbox.server import StandIn
+
+StartBot = Callable[..., Awaitable[BotProcess]]
 
 
 async def test_start_up_syncs_every_command_to_the_dev_server(bot: InProcessBot, standin: StandIn) -> None:
@@ -36,7 +40,7 @@ async def test_the_bot_is_ready_for_on_ready_listeners(bot: InProcessBot) -> Non
     assert bot.client.is_ready()
 
 
-async def test_a_rejected_token_is_one_sentence_and_exit_code_1(standin: StandIn, bot_process) -> None:  # type: ignore[no-untyped-def]
+async def test_a_rejected_token_is_one_sentence_and_exit_code_1(standin: StandIn, bot_process: StartBot) -> None:
     process = await bot_process(wait=False, env={"DISCORD_TOKEN": "not-the-right-token", "LOG_LEVEL": "WARNING"})
     code = await process.wait(timeout=30)
     assert code == 1
@@ -45,7 +49,7 @@ async def test_a_rejected_token_is_one_sentence_and_exit_code_1(standin: StandIn
     assert standin.gateway.identifies == 0
 
 
-async def test_sigterm_stops_the_bot_cleanly(standin: StandIn, bot_process) -> None:  # type: ignore[no-untyped-def]
+async def test_sigterm_stops_the_bot_cleanly(standin: StandIn, bot_process: StartBot) -> None:
     process = await bot_process()
     assert standin.gateway.connected
     code = await process.terminate()

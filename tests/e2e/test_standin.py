@@ -1,0 +1,444 @@
+"""The stand-in itself: it refuses what Discord refuses, with Discord's codes, and discord.py
+copes with what it sends (429 retries, 5xx, RESUME).
+
+Raw REST calls check the stand-in's answers exactly; a small discord.py client (`probe`) checks
+the interaction paths the way any bot would meet them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+import aiohttp
+import discord
+import pytest
+import yarl
+from discord import app_commands
+from discord.gateway import DiscordWebSocket
+
+from bot.sandbox.member import Member
+from bot.sandbox.server import InteractionFailed, StandIn
+
+ProbeHandler = Callable[[discord.Interaction[Any]], Awaitable[None]]
+
+
+class Probe(discord.Client):
+    """A minimal bot whose /probe command runs whatever handler the test sets."""
+
+    def __init__(self, guild_id: int) -> None:
+        super().__init__(intents=discord.Intents.none())
+        self.guild_id = guild_id
+        self.tree = app_commands.CommandTree(self)
+        self.handler: ProbeHandler | None = None
+        self.click_handler: ProbeHandler | None = None
+        self.choices: list[app_commands.Choice[str]] = []
+        self.errors: list[BaseException] = []
+        self.guild_ready = asyncio.Event()
+        guild = discord.Object(id=guild_id)
+
+        async def complete(interaction: discord.Interaction[Any], current: str) -> list[app_commands.Choice[str]]:
+            return self.choices
+
+        @self.tree.command(name="probe", description="Run the test's handler", guild=guild)
+        @app_commands.autocomplete(text=complete)
+        async def probe(interaction: discord.Interaction[Any], text: str | None = None) -> None:
+            assert self.handler is not None
+            try:
+                await self.handler(interaction)
+            except Exception as exc:
+                self.errors.append(exc)
+                raise
+
+    async def setup_hook(self) -> None:
+        await self.tree.sync(guild=discord.Object(id=self.guild_id))
+
+    async def on_guild_available(self, guild: discord.Guild) -> None:
+        self.guild_ready.set()
+
+    async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
+        if interaction.type is discord.InteractionType.component and self.click_handler is not None:
+            try:
+                await self.click_handler(interaction)
+            except Exception as exc:
+                self.errors.append(exc)
+
+
+@pytest.fixture
+async def probe(standin: StandIn) -> AsyncIterator[Probe]:
+    discord.http.Route.BASE = standin.api_base
+    DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(standin.gateway_url)
+    client = Probe(standin.guild.id)
+    task = asyncio.create_task(client.start(standin.token))
+    await standin.wait_for_bot(10)
+    await asyncio.wait_for(client.guild_ready.wait(), 10)
+    try:
+        yield client
+    finally:
+        await client.close()
+        await asyncio.wait_for(task, 10)
+
+
+@pytest.fixture
+def alice(probe: Probe, standin: StandIn) -> Member:
+    return standin.member("alice")
+
+
+@pytest.fixture
+async def api(standin: StandIn) -> AsyncIterator[aiohttp.ClientSession]:
+    async with aiohttp.ClientSession(
+        base_url=f"{standin.base_url}/", headers={"Authorization": f"Bot {standin.token}"}
+    ) as session:
+        yield session
+
+
+def path(standin: StandIn, rest: str) -> str:
+    return f"api/v10{rest}"
+
+
+async def post_message(api: aiohttp.ClientSession, standin: StandIn, payload: dict[str, Any]) -> tuple[int, Any]:
+    async with api.post(path(standin, f"/channels/{standin.channel.id}/messages"), json=payload) as response:
+        assert response.headers["Content-Type"] == "application/json"
+        return response.status, await response.json()
+
+
+def button(custom_id: str, label: str = "b") -> dict[str, Any]:
+    return {"type": 2, "style": 1, "label": label, "custom_id": custom_id}
+
+
+def row(*items: dict[str, Any]) -> dict[str, Any]:
+    return {"type": 1, "components": list(items)}
+
+
+def embed(**fields: Any) -> dict[str, Any]:
+    return {"embeds": [fields]}
+
+
+def many_fields(count: int, value: str = "v") -> list[dict[str, Any]]:
+    return [{"name": f"f{i}", "value": value} for i in range(count)]
+
+
+# Each case: (name, payload at the limit, payload one over it).
+LIMITS = [
+    ("content 2000", {"content": "x" * 2000}, {"content": "x" * 2001}),
+    ("embed title 256", embed(title="t" * 256), embed(title="t" * 257)),
+    ("embed description 4096", embed(description="d" * 4096), embed(description="d" * 4097)),
+    (
+        "embed field value 1024",
+        embed(fields=[{"name": "n", "value": "v" * 1024}]),
+        embed(fields=[{"name": "n", "value": "v" * 1025}]),
+    ),
+    ("25 embed fields", embed(fields=many_fields(25)), embed(fields=many_fields(26))),
+    (
+        "embed total 6000",
+        embed(description="d" * 4000, fields=many_fields(2, "v" * 998)),
+        embed(description="d" * 4000, fields=many_fields(2, "v" * 999)),
+    ),
+    (
+        "5 buttons a row",
+        {"components": [row(*(button(f"b{i}") for i in range(5)))]},
+        {"components": [row(*(button(f"b{i}") for i in range(6)))]},
+    ),
+    (
+        "5 rows",
+        {"components": [row(button(f"r{i}")) for i in range(5)]},
+        {"components": [row(button(f"r{i}")) for i in range(6)]},
+    ),
+    ("custom_id 100", {"components": [row(button("c" * 100))]}, {"components": [row(button("c" * 101))]}),
+]
+
+
+@pytest.mark.parametrize(("name", "at_limit", "over_limit"), LIMITS, ids=[case[0] for case in LIMITS])
+async def test_the_standin_refuses_a_message_over_each_limit(
+    standin: StandIn, api: aiohttp.ClientSession, name: str, at_limit: dict[str, Any], over_limit: dict[str, Any]
+) -> None:
+    status, body = await post_message(api, standin, at_limit)
+    assert status == 200, body
+    assert standin.failures == []
+
+    status, body = await post_message(api, standin, over_limit)
+    assert status == 400
+    assert body["code"] == 50035
+    assert body["errors"]
+    assert [f.kind for f in standin.failures] == ["limit"]
+    standin.expect_failures("limit")
+
+
+async def test_empty_messages_duplicate_custom_ids_and_ephemeral_channel_messages_are_refused(
+    standin: StandIn, api: aiohttp.ClientSession
+) -> None:
+    standin.expect_failures("limit")
+    for payload in ({}, {"components": [row(button("same"), button("same"))]}, {"content": "x", "flags": 64}):
+        status, body = await post_message(api, standin, payload)
+        assert status == 400 and body["code"] == 50035, payload
+
+
+async def test_an_unknown_route_is_404_in_discords_shape_and_recorded(
+    standin: StandIn, api: aiohttp.ClientSession
+) -> None:
+    async with api.get(path(standin, "/guilds/1/audit-logs")) as response:
+        assert response.status == 404
+        assert response.headers["Content-Type"] == "application/json"
+        assert await response.json() == {"message": "404: Not Found", "code": 0}
+    assert [f.kind for f in standin.failures] == ["unknown_route"]
+    assert "GET /guilds/1/audit-logs" in str(standin.failures[0])
+    with pytest.raises(AssertionError, match="unknown_route"):
+        standin.assert_clean()
+    standin.expect_failures("unknown_route")
+    standin.assert_clean()
+
+
+async def test_a_wrong_token_is_401(standin: StandIn) -> None:
+    async with (
+        aiohttp.ClientSession(headers={"Authorization": "Bot nope"}) as session,
+        session.get(f"{standin.api_base}/users/@me") as response,
+    ):
+        assert response.status == 401
+        assert (await response.json())["message"] == "401: Unauthorized"
+
+
+async def test_command_definitions_are_validated_on_sync(standin: StandIn, api: aiohttp.ClientSession) -> None:
+    bad = [{"name": "Bad Name", "description": "x", "type": 1}]
+    url = path(standin, f"/applications/{standin.application_id}/guilds/{standin.guild.id}/commands")
+    async with api.put(url, json=bad) as response:
+        assert response.status == 400
+        assert (await response.json())["code"] == 50035
+    standin.expect_failures("limit")
+
+
+async def test_a_slash_command_reply_reaches_the_member(probe: Probe, alice: Member) -> None:
+    async def handler(interaction: discord.Interaction[Any]) -> None:
+        assert interaction.guild is not None and interaction.guild.name == "Crossroads Test"
+        assert isinstance(interaction.user, discord.Member)
+        await interaction.response.send_message(f"hello {interaction.user.name}", ephemeral=True)
+
+    probe.handler = handler
+    reply = await alice.slash("probe")
+    assert reply.content == "hello alice"
+    assert reply.ephemeral
+    assert reply in alice.ephemeral
+    assert reply not in alice.standin.member("morgan").channel_messages
+
+
+async def test_a_payload_over_a_limit_fails_in_the_bot_with_50035(
+    probe: Probe, alice: Member, standin: StandIn
+) -> None:
+    async def handler(interaction: discord.Interaction[Any]) -> None:
+        try:
+            await interaction.response.send_message(embed=discord.Embed(description="d" * 4097))
+        except discord.HTTPException as exc:
+            assert exc.status == 400 and exc.code == 50035
+            await interaction.response.send_message("fell back")
+
+    probe.handler = handler
+    reply = await alice.slash("probe")
+    assert reply.content == "fell back"
+    assert [f.kind for f in standin.failures] == ["limit"]
+    assert "embeds.0.description" in standin.failures[0].message
+    standin.expect_failures("limit")
+
+
+async def test_a_second_initial_response_is_40060(probe: Probe, alice: Member, standin: StandIn) -> None:
+    statuses: list[tuple[int, int]] = []
+
+    async def handler(interaction: discord.Interaction[Any]) -> None:
+        await interaction.response.send_message("first")
+        url = f"{standin.api_base}/interactions/{interaction.id}/{interaction.token}/callback"
+        async with (
+            aiohttp.ClientSession() as session,
+            session.post(url, json={"type": 4, "data": {"content": "second"}}) as response,
+        ):
+            statuses.append((response.status, (await response.json())["code"]))
+
+    probe.handler = handler
+    reply = await alice.slash("probe")
+    assert reply.content == "first"
+    await asyncio.sleep(0.05)
+    assert statuses == [(400, 40060)]
+    assert [f.kind for f in standin.failures] == ["already_acknowledged"]
+    standin.expect_failures("already_acknowledged")
+
+
+async def test_an_interaction_not_acknowledged_in_time_fails_and_is_recorded(
+    probe: Probe, alice: Member, standin: StandIn
+) -> None:
+    standin.ack_deadline = 0.2
+    late: list[int | None] = []
+
+    async def handler(interaction: discord.Interaction[Any]) -> None:
+        await asyncio.sleep(0.4)
+        try:
+            await interaction.response.send_message("too late")
+        except discord.NotFound as exc:
+            late.append(exc.code)
+
+    probe.handler = handler
+    with pytest.raises(InteractionFailed):
+        await alice.slash("probe")
+    await asyncio.sleep(0.4)
+    assert late == [10062]
+    assert [f.kind for f in standin.failures] == ["unacknowledged", "unknown_interaction"]
+    standin.expect_failures("unacknowledged", "unknown_interaction")
+
+
+async def test_autocomplete_returns_choices_and_refuses_more_than_25(
+    probe: Probe, alice: Member, standin: StandIn
+) -> None:
+    probe.choices = [app_commands.Choice(name=f"topic {i}", value=f"t{i}") for i in range(25)]
+    choices = await alice.autocomplete("probe", "text", "top")
+    assert [c.value for c in choices] == [f"t{i}" for i in range(25)]
+
+    standin.ack_deadline = 0.3
+    probe.choices = [app_commands.Choice(name=f"topic {i}", value=f"t{i}") for i in range(26)]
+    with pytest.raises(InteractionFailed):
+        await alice.autocomplete("probe", "text", "top")
+    assert [f.kind for f in standin.failures] == ["limit", "unacknowledged"]
+    standin.expect_failures("limit", "unacknowledged")
+
+
+async def test_a_button_click_reaches_the_bot_and_update_message_edits_in_place(probe: Probe, alice: Member) -> None:
+    async def handler(interaction: discord.Interaction[Any]) -> None:
+        view = discord.ui.View()
+        view.add_item(discord.ui.Button(label="Yes", custom_id="probe:yes"))
+        view.add_item(discord.ui.Button(label="No", custom_id="probe:no"))
+        view.add_item(discord.ui.Button(label="Docs", url="https://example.org"))
+        await interaction.response.send_message("Pick one", view=view)
+
+    async def clicked(interaction: discord.Interaction[Any]) -> None:
+        assert interaction.data is not None
+        assert interaction.message is not None and interaction.message.content == "Pick one"
+        await interaction.response.edit_message(content=f"you picked {interaction.data.get('custom_id')}", view=None)
+
+    probe.handler = handler
+    probe.click_handler = clicked
+    message = await alice.slash("probe")
+    assert [b.label for b in message.buttons] == ["Yes", "No", "Docs"]
+    with pytest.raises(ValueError, match="link"):
+        await alice.click(message, "Docs")
+    after = await alice.click(message, "No")
+    assert after.id == message.id
+    assert after.content == "you picked probe:no"
+    assert after.buttons == []
+    assert message.content == "you picked probe:no"
+
+
+async def test_deferred_replies_and_followups_with_files(probe: Probe, alice: Member) -> None:
+    async def handler(interaction: discord.Interaction[Any]) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        await interaction.followup.send("here", file=discord.File(io.BytesIO(b"a,b\n1,2\n"), filename="data.csv"))
+        await interaction.followup.send("and more", ephemeral=True)
+
+    probe.handler = handler
+    reply = await alice.slash("probe")
+    assert reply.content == "here"
+    assert reply.ephemeral and not reply.loading
+    assert [(a.filename, a.data) for a in reply.attachments] == [("data.csv", b"a,b\n1,2\n")]
+    await alice.wait_for_message(lambda m: m.content == "and more")
+
+
+async def test_dms_to_a_member_with_closed_dms_are_403_50007(probe: Probe, standin: StandIn) -> None:
+    casey = standin.member(standin.add_member("casey", dms_open=False))
+    codes: list[int] = []
+
+    async def handler(interaction: discord.Interaction[Any]) -> None:
+        try:
+            await interaction.user.send("psst")
+        except discord.Forbidden as exc:
+            codes.append(exc.code)
+        await interaction.response.send_message("done", ephemeral=True)
+
+    probe.handler = handler
+    await casey.slash("probe")
+    assert codes == [50007]
+    assert casey.dms == []
+    assert [r.code for r in standin.refusals] == [50007]
+    assert standin.failures == []
+
+    casey.open_dms()
+    await casey.slash("probe")
+    assert [m.content for m in casey.dms] == ["psst"]
+
+
+async def test_a_role_above_the_bot_is_403_50013_and_one_below_is_granted(
+    probe: Probe, alice: Member, standin: StandIn
+) -> None:
+    codes: list[int] = []
+
+    async def handler(interaction: discord.Interaction[Any]) -> None:
+        assert interaction.guild is not None and isinstance(interaction.user, discord.Member)
+        for name in ("Moderator", "AI Engineer"):
+            role = discord.utils.get(interaction.guild.roles, name=name)
+            assert role is not None
+            try:
+                await interaction.user.add_roles(role)
+            except discord.Forbidden as exc:
+                codes.append(exc.code)
+        await interaction.response.send_message("done", ephemeral=True)
+
+    probe.handler = handler
+    await alice.slash("probe")
+    assert codes == [50013]
+    assert alice.roles == ["AI Engineer"]
+
+
+async def test_an_injected_429_is_retried_by_discord_py_after_retry_after(
+    probe: Probe, alice: Member, standin: StandIn
+) -> None:
+    injection = standin.inject(429, method="POST", path=r"/channels/\d+/messages$", retry_after=0.3)
+
+    async def handler(interaction: discord.Interaction[Any]) -> None:
+        await interaction.response.defer(ephemeral=True)
+        started = time.monotonic()
+        channel = interaction.channel
+        assert isinstance(channel, discord.TextChannel)
+        await channel.send("after the rate limit")
+        await interaction.followup.send(f"waited {time.monotonic() - started:.2f}")
+
+    probe.handler = handler
+    reply = await alice.slash("probe")
+    assert float(reply.content.split()[1]) >= 0.3
+    assert injection.hits == 1
+    assert [m.content for m in alice.channel_messages if not m.ephemeral] == ["after the rate limit"]
+
+
+async def test_injected_server_errors_are_retried_or_raised(probe: Probe, alice: Member, standin: StandIn) -> None:
+    standin.inject(502, method="POST", path=r"/channels/\d+/messages$")
+    standin.inject(503, method="PATCH", path=r"/channels/\d+/messages/\d+$")
+    outcome: list[str] = []
+
+    async def handler(interaction: discord.Interaction[Any]) -> None:
+        await interaction.response.defer(ephemeral=True)
+        channel = interaction.channel
+        assert isinstance(channel, discord.TextChannel)
+        message = await channel.send("sent after a 502")
+        try:
+            await message.edit(content="edited")
+        except discord.DiscordServerError as exc:
+            outcome.append(f"edit failed {exc.status}")
+        await interaction.followup.send("done")
+
+    probe.handler = handler
+    await alice.slash("probe", timeout=15)
+    assert outcome == ["edit failed 503"]
+    assert [m.content for m in alice.channel_messages if not m.ephemeral] == ["sent after a 502"]
+
+
+async def test_the_bot_resumes_after_a_dropped_connection_and_gets_what_it_missed(
+    probe: Probe, alice: Member, standin: StandIn
+) -> None:
+    async def handler(interaction: discord.Interaction[Any]) -> None:
+        await interaction.response.send_message("still here", ephemeral=True)
+
+    probe.handler = handler
+    session = standin.gateway.current
+    assert session is not None
+    await standin.gateway.drop()
+    assert not standin.gateway.connected
+    reply = await alice.slash("probe")
+    assert reply.content == "still here"
+    assert standin.gateway.current is session
+    assert session.resumes == 1
+    assert standin.gateway.identifies == 1
