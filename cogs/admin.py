@@ -1,0 +1,279 @@
+"""Server admin commands: /kb reload, /kb unanswered, /stats and /config.
+
+Discord shows them only to members with Manage Server by default; because a server can open them
+to others, each handler checks the member's permission again and refuses with a sentence.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import logging
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.reload import reload_content
+from bot.storage.guilds import get_config, update_config
+from bot.storage.stats import MAX_DAYS, MIN_DAYS, server_stats, unanswered_questions
+from bot.ui import admin as ui
+from bot.ui.charts import render_stats_chart
+
+if TYPE_CHECKING:
+    from bot.app import CrossroadsBot
+
+log = logging.getLogger(__name__)
+
+ADMIN_PERMISSIONS = discord.Permissions(manage_guild=True)
+MIN_EXPIRY_HOURS = 1
+MAX_EXPIRY_HOURS = 168
+NO_MENTIONS = discord.AllowedMentions.none()
+PATHS = {"ai": "AI Engineer", "ml": "ML Engineer"}
+LOW_CONFIDENCE_MARGIN = 0.1
+
+Interaction = discord.Interaction["CrossroadsBot"]
+
+
+async def _reply(
+    interaction: Interaction,
+    content: str | None = None,
+    *,
+    embed: discord.Embed | None = None,
+    file: discord.File | None = None,
+) -> None:
+    """Answer ephemerally, whether or not the interaction was deferred."""
+    extra: dict[str, Any] = {}
+    if content is not None:
+        extra["content"] = content
+    if embed is not None:
+        extra["embed"] = embed
+    if file is not None:
+        extra["file"] = file
+    if interaction.response.is_done():
+        await interaction.followup.send(ephemeral=True, allowed_mentions=NO_MENTIONS, **extra)
+    else:
+        await interaction.response.send_message(ephemeral=True, allowed_mentions=NO_MENTIONS, **extra)
+
+
+async def _refuse_unless_admin(interaction: Interaction) -> bool:
+    """True when the member may use admin commands here; otherwise they are told why not."""
+    if interaction.guild_id is None or interaction.guild is None:
+        await _reply(interaction, "This command works in a server only, where it manages that server's settings.")
+        return True
+    if not interaction.permissions.manage_guild:
+        command = interaction.command.qualified_name if interaction.command else "this command"
+        await _reply(
+            interaction,
+            f"Only members with the Manage Server permission can use /{command}. "
+            "Ask a server admin if you need it run.",
+        )
+        return True
+    return False
+
+
+async def _refuse_bad_days(interaction: Interaction, days: int) -> bool:
+    if MIN_DAYS <= days <= MAX_DAYS:
+        return False
+    await _reply(interaction, f"Choose a number of days from {MIN_DAYS} to {MAX_DAYS}; you gave {days}.")
+    return True
+
+
+def _entry_title(bot: CrossroadsBot, entry_id: str) -> str:
+    entry = bot.content.knowledge.get(entry_id)
+    return entry.title if entry is not None else f"{entry_id} (no longer in the knowledge base)"
+
+
+def _low_confidence(bot: CrossroadsBot) -> float:
+    """Answers scored below this count as low confidence: just over the matcher's bar."""
+    return bot.content.knowledge.matcher.threshold + LOW_CONFIDENCE_MARGIN
+
+
+class Admin(commands.Cog):
+    kb = app_commands.Group(
+        name="kb",
+        description="Manage the Crossroads knowledge base",
+        guild_only=True,
+        default_permissions=ADMIN_PERMISSIONS,
+    )
+    config = app_commands.Group(
+        name="config",
+        description="Crossroads settings for this server",
+        guild_only=True,
+        default_permissions=ADMIN_PERMISSIONS,
+    )
+
+    def __init__(self, bot: CrossroadsBot) -> None:
+        self.bot = bot
+
+    # /kb
+
+    @kb.command(name="reload", description="Re-read the content files and put them into service if they are valid")
+    async def kb_reload(self, interaction: Interaction) -> None:
+        if await _refuse_unless_admin(interaction):
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        result = await reload_content(self.bot)
+        if result.ok:
+            log.info(
+                "Content reloaded by %s in server %s: %d entries, quizzes changed: %s",
+                interaction.user.id,
+                interaction.guild_id,
+                result.entries_after,
+                ", ".join(result.quizzes_changed) or "none",
+            )
+        else:
+            log.warning(
+                "Content reload by %s refused, %d problems; old content kept",
+                interaction.user.id,
+                len(result.problems),
+            )
+        embed, files = ui.reload_reply(result)
+        await interaction.followup.send(embed=embed, files=files, ephemeral=True, allowed_mentions=NO_MENTIONS)
+
+    @kb.command(name="unanswered", description="Questions members asked that got no confident answer")
+    @app_commands.describe(days=f"How many days back to look ({MIN_DAYS}-{MAX_DAYS}, default 7)")
+    async def kb_unanswered(
+        self, interaction: Interaction, days: app_commands.Range[int, MIN_DAYS, MAX_DAYS] = 7
+    ) -> None:
+        if await _refuse_unless_admin(interaction) or await _refuse_bad_days(interaction, days):
+            return
+        assert interaction.guild_id is not None
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        questions = await unanswered_questions(
+            self.bot.store, interaction.guild_id, days, low_confidence=_low_confidence(self.bot)
+        )
+        if not questions:
+            await _reply(interaction, ui.no_unanswered_sentence(days))
+            return
+        csv_file = discord.File(io.BytesIO(ui.unanswered_csv(questions)), filename=ui.UNANSWERED_CSV)
+        await _reply(interaction, embed=ui.unanswered_embed(questions, days), file=csv_file)
+
+    # /stats
+
+    @app_commands.command(name="stats", description="How this server uses Crossroads, with a chart")
+    @app_commands.describe(days=f"How many days back to look ({MIN_DAYS}-{MAX_DAYS}, default 30)")
+    @app_commands.guild_only()
+    @app_commands.default_permissions(manage_guild=True)
+    async def stats(self, interaction: Interaction, days: app_commands.Range[int, MIN_DAYS, MAX_DAYS] = 30) -> None:
+        if await _refuse_unless_admin(interaction) or await _refuse_bad_days(interaction, days):
+            return
+        assert interaction.guild_id is not None
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        figures = await server_stats(
+            self.bot.store, interaction.guild_id, days, low_confidence=_low_confidence(self.bot)
+        )
+        if figures.is_empty:
+            await _reply(interaction, ui.no_stats_sentence(days))
+            return
+
+        def title_of(entry_id: str) -> str:
+            return _entry_title(self.bot, entry_id)
+
+        png = await asyncio.to_thread(render_stats_chart, figures, title_of)
+        chart = discord.File(io.BytesIO(png), filename=ui.STATS_CHART)
+        await _reply(interaction, embed=ui.stats_embed(figures, title_of), file=chart)
+
+    # /config
+
+    async def _show(self, interaction: Interaction, sentence: str | None = None) -> None:
+        assert interaction.guild is not None
+        current = await get_config(self.bot.store, interaction.guild.id)
+        await _reply(interaction, sentence, embed=ui.config_embed(current, interaction.guild))
+
+    @config.command(name="show", description="Show this server's Crossroads settings")
+    async def config_show(self, interaction: Interaction) -> None:
+        if await _refuse_unless_admin(interaction):
+            return
+        await self._show(interaction)
+
+    @config.command(name="role", description="Give members a role for a path finder result")
+    @app_commands.describe(
+        path="The path finder result", role="The role to give; leave it out to stop giving a role for this path"
+    )
+    @app_commands.choices(
+        path=[app_commands.Choice(name=label, value=key) for key, label in PATHS.items()],
+    )
+    async def config_role(self, interaction: Interaction, path: str, role: discord.Role | None = None) -> None:
+        if await _refuse_unless_admin(interaction):
+            return
+        assert interaction.guild is not None
+        if path not in PATHS:
+            await _reply(interaction, "Choose the path from the list: AI Engineer or ML Engineer.")
+            return
+        column = f"{path}_role_id"
+        if role is None:
+            await update_config(self.bot.store, interaction.guild.id, **{column: None})
+            await self._show(interaction, f"A {PATHS[path]} result no longer gives a role.")
+            return
+        problem = ui.role_problem(role, interaction.guild)
+        if problem is not None:
+            await _reply(interaction, problem)
+            return
+        config = await update_config(self.bot.store, interaction.guild.id, **{column: role.id})
+        sentence = f"A {PATHS[path]} result now gives the role **{discord.utils.escape_markdown(role.name)}**."
+        if not config.role_rewards:
+            sentence += " Role rewards are off, so turn them on with /config rewards for this to happen."
+        await self._show(interaction, sentence)
+
+    @config.command(name="rewards", description="Turn role rewards for path finder results on or off")
+    @app_commands.describe(enabled="True to give the mapped roles, False to give none")
+    async def config_rewards(self, interaction: Interaction, enabled: bool) -> None:
+        if await _refuse_unless_admin(interaction):
+            return
+        assert interaction.guild is not None
+        config = await update_config(self.bot.store, interaction.guild.id, role_rewards=enabled)
+        if enabled:
+            sentence = "Role rewards are on."
+            if config.ai_role_id is None and config.ml_role_id is None:
+                sentence += " No role is mapped yet: add one with /config role."
+        else:
+            sentence = "Role rewards are off: path finder results give no role. Roles already given stay."
+        await self._show(interaction, sentence)
+
+    @config.command(name="expiry", description="How long a quiz may sit without an answer before it expires")
+    @app_commands.describe(hours=f"Hours without an answer ({MIN_EXPIRY_HOURS}-{MAX_EXPIRY_HOURS})")
+    async def config_expiry(
+        self, interaction: Interaction, hours: app_commands.Range[int, MIN_EXPIRY_HOURS, MAX_EXPIRY_HOURS]
+    ) -> None:
+        if await _refuse_unless_admin(interaction):
+            return
+        assert interaction.guild is not None
+        if not MIN_EXPIRY_HOURS <= hours <= MAX_EXPIRY_HOURS:
+            await _reply(
+                interaction,
+                f"Choose a quiz expiry from {MIN_EXPIRY_HOURS} to {MAX_EXPIRY_HOURS} hours (one week); "
+                f"you gave {hours}.",
+            )
+            return
+        await update_config(self.bot.store, interaction.guild.id, quiz_expiry_hours=hours)
+        await self._show(
+            interaction, f"Quizzes now expire after {hours} hour{'s' if hours != 1 else ''} without an answer."
+        )
+
+    @config.command(name="ask", description="Whether /ask replies are public or private by default")
+    @app_commands.describe(visibility="Public: the channel sees answers. Private: only the asker does.")
+    @app_commands.choices(
+        visibility=[
+            app_commands.Choice(name="public", value="public"),
+            app_commands.Choice(name="private", value="private"),
+        ]
+    )
+    async def config_ask(self, interaction: Interaction, visibility: str) -> None:
+        if await _refuse_unless_admin(interaction):
+            return
+        assert interaction.guild is not None
+        if visibility not in ("public", "private"):
+            await _reply(interaction, "Choose public or private from the list.")
+            return
+        await update_config(self.bot.store, interaction.guild.id, ask_private=visibility == "private")
+        if visibility == "private":
+            sentence = "/ask replies are now private by default: only the member who asked sees them."
+        else:
+            sentence = "/ask replies are now public by default: the whole channel sees them."
+        await self._show(interaction, sentence)
+
+
+async def setup(bot: CrossroadsBot) -> None:
+    await bot.add_cog(Admin(bot))

@@ -1,0 +1,72 @@
+"""Member privacy: /mydata show and /mydata delete, in servers and in DMs with the bot."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.storage.privacy import count_member_data, export_member_data
+from bot.ui import privacy as ui
+
+if TYPE_CHECKING:
+    from bot.app import CrossroadsBot
+
+log = logging.getLogger(__name__)
+
+NO_MENTIONS = discord.AllowedMentions.none()
+
+Interaction = discord.Interaction["CrossroadsBot"]
+
+
+class Privacy(commands.Cog):
+    mydata = app_commands.Group(
+        name="mydata",
+        description="See or delete what Crossroads stores about you",
+        allowed_contexts=app_commands.AppCommandContext(guild=True, dm_channel=True, private_channel=False),
+        allowed_installs=app_commands.AppInstallationType(guild=True, user=False),
+    )
+
+    def __init__(self, bot: CrossroadsBot) -> None:
+        self.bot = bot
+
+    @mydata.command(name="show", description="What Crossroads stores about you, with a JSON copy of all of it")
+    async def show(self, interaction: Interaction) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        data = await export_member_data(self.bot.store, interaction.user.id)
+        if not ui.has_data(data):
+            await interaction.followup.send(ui.nothing_stored_sentence(), ephemeral=True, allowed_mentions=NO_MENTIONS)
+            return
+        await interaction.followup.send(
+            embed=ui.summary_embed(data),
+            file=ui.export_file(data),
+            ephemeral=True,
+            allowed_mentions=NO_MENTIONS,
+        )
+
+    @mydata.command(name="delete", description="Delete everything Crossroads stores about you")
+    async def delete(self, interaction: Interaction) -> None:
+        counts = await count_member_data(self.bot.store, interaction.user.id)
+        if not any(counts.values()):
+            await interaction.response.send_message(
+                ui.nothing_stored_sentence(), ephemeral=True, allowed_mentions=NO_MENTIONS
+            )
+            return
+        await interaction.response.send_message(
+            embed=ui.confirm_embed(counts),
+            view=ui.confirm_view(interaction.user.id, self.bot.store.now()),
+            ephemeral=True,
+            allowed_mentions=NO_MENTIONS,
+        )
+
+
+async def setup(bot: CrossroadsBot) -> None:
+    bot.add_dynamic_items(*ui.DYNAMIC_ITEMS)
+    await bot.add_cog(Privacy(bot))
+
+
+async def teardown(bot: CrossroadsBot) -> None:
+    bot.remove_dynamic_items(*ui.DYNAMIC_ITEMS)
