@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.quiz.engine import Attempt, KnowledgeResult, PathResult, Plan, new_seed
-from bot.quiz.text import ROLE_NAMES, leaning_line, plain, score_line
+from bot.quiz.text import leaning_line, plain, score_line
 
 WIDTH = 88
 
@@ -92,7 +92,7 @@ def _result_text(plan: Plan, attempt: Attempt) -> str:
     result = attempt.result()
     lines: list[str] = []
     if isinstance(result, PathResult):
-        lines.append(f"Result: {ROLE_NAMES[result.leaning]} — {result.title}")
+        lines.append(f"Result: {result.title}")
         lines.append(plain(leaning_line(result)))
         lines.append(_wrap(result.summary))
         if result.reasons:
