@@ -135,12 +135,12 @@ class Matcher:
             self._choice_texts.extend((index, p) for p in [entry.title, *entry.questions])
 
         self._vocabulary = sorted(
-            text.surface_vocabulary(surface_texts) | {word for word in text.STOPWORDS if len(word) >= 4}
+            text.surface_vocabulary(surface_texts) | {word for word in text.STOPWORDS if len(word) >= 3}
         )
         self._vocabulary_set = frozenset(self._vocabulary)
         self._by_letters: dict[str, list[str]] = {}
         for word in self._vocabulary:
-            if len(word) == 4:
+            if 3 <= len(word) <= 4:
                 self._by_letters.setdefault("".join(sorted(word)), []).append(word)
 
         count = len(entries)
@@ -169,10 +169,10 @@ class Matcher:
 
     def _repair_word(self, word: str) -> tuple[str, bool]:
         """The knowledge-base word `word` most likely meant, and whether it was changed."""
-        if word in self._vocabulary_set or word in text.STOPWORDS or len(word) < 4 or word.isdigit():
+        if word in self._vocabulary_set or word in text.STOPWORDS or len(word) < 3 or word.isdigit():
             return word, False
         allowed = 1 if len(word) < 8 else 2
-        if len(word) == 4:
+        if len(word) <= 4:
             return self._repair_short(word)
         found = process.extractOne(
             word,
@@ -190,7 +190,7 @@ class Matcher:
         return candidate, True
 
     def _repair_short(self, word: str) -> tuple[str, bool]:
-        """Four-letter words are only repaired for swapped letters ("mcuh" → "much")."""
+        """Words of three or four letters are only repaired for swapped letters ("mcuh" → "much")."""
         for candidate in self._by_letters.get("".join(sorted(word)), ()):
             if OSA.distance(word, candidate) == 1:
                 return candidate, True

@@ -34,7 +34,23 @@ PHRASES: Mapping[str, str] = {
     "silicon valley": "siliconvalley",
     "bay area": "siliconvalley",
     "san francisco": "siliconvalley",
+    "sf": "siliconvalley",
+    "higher paid": "salary",
+    "better paid": "salary",
     "day to day": "daily",
+    "spend time": "daily",
+    "spend their time": "daily",
+    "spend my time": "daily",
+    "spend most of their time": "daily",
+    "spend the day": "daily",
+    "starting salary": "salary",
+    "entry level salary": "salary",
+    "starting pay": "salary",
+    "better for me": "choose",
+    "right for me": "choose",
+    "best for me": "choose",
+    "fit for me": "choose",
+    "should a": "choose",
     "typical day": "daily",
     "all day": "daily",
     "get into": "start",
@@ -64,9 +80,22 @@ PHRASES: Mapping[str, str] = {
     "web dev": "webdev",
     "front end": "webdev",
     "frontend": "webdev",
+    "frontend dev": "webdev",
+    "frontend developer": "webdev",
+    "front end dev": "webdev",
+    "front end developer": "webdev",
+    "web devs": "webdev",
+    "web developers": "webdev",
+    "backend dev": "softwaredev",
+    "backend developer": "softwaredev",
+    "back end developer": "softwaredev",
     "back end": "backend",
     "software engineering": "softwaredev",
     "software engineer": "softwaredev",
+    "software engineers": "softwaredev",
+    "software developers": "softwaredev",
+    "software devs": "softwaredev",
+    "beginner friendly": "easy start",
     "software developer": "softwaredev",
     "software development": "softwaredev",
     "software dev": "softwaredev",
@@ -98,7 +127,7 @@ _SYNONYM_GROUPS: Mapping[str, str] = {
     "ai engineer": "aie aies aieng",
     "ml engineer": "mle mles mleng",
     "salary": (
-        "pay pays paid paying payment salary salaries earn earns earning earnings make makes "
+        "pay pays paid paying payment salary salaries earn earns earning earnings "
         "compensation comp money wage wages income paycheck tc $"
     ),
     "degree": (
@@ -128,7 +157,7 @@ _SYNONYM_GROUPS: Mapping[str, str] = {
     "skill": "skill skills skillset competencies abilities",
     "versus": (
         "vs versus compare comparison compared comparing difference differences differ different "
-        "distinction contrast between"
+        "distinction contrast between diff diffs"
     ),
     "choose": "choose choosing chose pick picking decide deciding decision select path paths route direction",
     "daily": "daily day days routine everyday schedule",
@@ -137,9 +166,9 @@ _SYNONYM_GROUPS: Mapping[str, str] = {
     "research": "research researcher researchers researching paper papers publish publishing academia",
     "equity": "equity stock stocks shares rsu rsus options",
     "bonus": "bonus bonuses",
-    "weak": "bad terrible weak awful poor suck sucks struggle struggling rusty",
+    "weak": "bad terrible weak awful poor suck sucks struggle struggling rusty hate hates dislike",
     "llm": "llm llms gpt chatgpt claude gemini",
-    "deploy": "deploy deploying deployment deployments serving serve production",
+    "deploy": "deploy deploying deployment deployments serving serve production docker kubernetes k8s containers",
     "pytorch": "pytorch torch",
     "tensorflow": "tensorflow tf keras",
     "api": "api apis endpoint endpoints rest restful graphql sdk sdks",
@@ -147,7 +176,8 @@ _SYNONYM_GROUPS: Mapping[str, str] = {
     "train": "train training trained trains",
     "hardware": "gpu gpus hardware tpu tpus",
     "senior": "senior seniority",
-    "author": "author writer zen riel",
+    "softwaredev": "developer developers dev devs programmer programmers coder coders backend",
+    "author": "author writer zen riel wrote written guide article blog",
 }
 SYNONYMS: Mapping[str, str] = {
     word: canonical for canonical, group in _SYNONYM_GROUPS.items() for word in group.split()
@@ -171,7 +201,7 @@ _STOPWORD_TEXT = """
     bit little good great nice cool stuff guess think thought sb someone somebody trying try tried does
     typically generally usually ask asking asked help helps curious seems seem look looking better best
     two both each role roles exactly even thing like five long wise kind sorts anything somewhere someday
-    maybe perhaps
+    maybe perhaps discord server find found get go use using used build
     certain honest real realistically truly seriously definitely totally super pretty quite
 """
 STOPWORDS: frozenset[str] = frozenset(_STOPWORD_TEXT.split())
@@ -191,8 +221,14 @@ def words(text: str) -> list[str]:
     return normalize(text).split()
 
 
+# "make" is about pay only where a sentence like "what do ML engineers make (a year)" puts it.
+_MAKE_AS_PAY = re.compile(r"\bmakes?\b(?=\s*$|\s+(?:a|per|in|at|than|on|yearly|annually|compared|starting|after)\b)")
+_MAKE_OTHERWISE = re.compile(r"\b(?:make|makes|making)\b")
+
+
 def apply_phrases(text: str) -> str:
     """Replace multi-word expressions by their canonical form."""
+    text = _MAKE_OTHERWISE.sub("", _MAKE_AS_PAY.sub("salary", text))
     return _PHRASE_PATTERN.sub(lambda m: PHRASES[m.group(1)], text)
 
 
@@ -250,4 +286,4 @@ def surface_vocabulary(texts: Iterable[str]) -> set[str]:
     vocabulary.update(SYNONYMS)
     for phrase in PHRASES:
         vocabulary.update(phrase.split())
-    return {word for word in vocabulary if len(word) >= 4 and word not in STOPWORDS and not word.isdigit()}
+    return {word for word in vocabulary if len(word) >= 3 and word not in STOPWORDS and not word.isdigit()}

@@ -1,12 +1,15 @@
 """The matcher's evaluation set: questions worded the way members write them, with the entry that
 should answer each, and questions the knowledge base should decline.
 
+A few questions honestly fit two entries (both answers state what was asked); those list every
+acceptable entry, the preferred one first.
+
 Shared by tests/knowledge/test_evaluation.py and benchmarks/bench_matcher.py.
 """
 
 from __future__ import annotations
 
-ON_TOPIC: list[tuple[str, str]] = [
+ON_TOPIC: list[tuple[str, str | tuple[str, ...]]] = [
     # choosing
     ("should i be an ai engineer or ml engineer", "choosing"),
     ("AIE or MLE, which one should I pick??", "choosing"),
@@ -138,6 +141,63 @@ ON_TOPIC: list[tuple[str, str]] = [
     ("where can i find a mentor", "community"),
     ("is there a community for this", "community"),
     ("does the community help ml people too", "community"),
+    # a second batch, written after the first was passing
+    ("ai eng or ml eng for someone who hates math", ("choosing", "math-needed")),
+    ("what do ai engineers build", "ai-engineer"),
+    ("what do ml engineers build", "ml-engineer"),
+    ("ml vs ai engineering whats the diff", "ai-vs-ml-difference"),
+    ("ai engineer salary in the us", "salary-comparison"),
+    ("how much money does a machine learning engineer make a year", "salary-comparison"),
+    ("is the pay better in ml", "salary-comparison"),
+    ("do ai engineers get stock options", ("location-and-pay", "total-compensation")),
+    ("are ml salaries higher in sf", "location-and-pay"),
+    ("do ai engineers in finance get big bonuses", "total-compensation"),
+    ("can i find ai engineering jobs outside tech hubs", "job-market"),
+    ("is ml engineering hard to get into without a phd", ("degree-needed", "easier-entry")),
+    ("can a frontend dev become an ai engineer", ("entry-paths", "author-path")),
+    ("what math is needed for ai engineering", "math-needed"),
+    ("skills for machine learning engineer", "ml-engineer-skills"),
+    ("do i need to know docker and cloud for aie", "ai-engineer-skills"),
+    ("jax vs pytorch", "tools-and-frameworks"),
+    ("what apis do ai engineers use, openai?", "tools-and-frameworks"),
+    ("do ml engineers deploy models", "ml-lifecycle"),
+    ("whats the daily routine of a machine learning engineer", "ml-daily-work"),
+    ("what do ai engineers do at work every day", "ai-daily-work"),
+    ("can i go from ml engineer to ai engineer", "ml-to-ai"),
+    ("going from ai engineering into ml, tips?", "ai-to-ml"),
+    ("if i pick ai engineering can i change to ml later", "switching-roles"),
+    ("how did the guy who wrote this get his job", "author-path"),
+    ("is there a discord community for mentorship", "community"),
+    ("where do i find the youtube videos", "youtube-tutorials"),
+    ("which is easier ai or ml", "easier-entry"),
+    ("are ai engineers just software engineers", ("ai-engineer", "easier-entry")),
+    ("ML engineers publish papers?", ("ml-engineer", "ml-daily-work")),
+    # a third batch
+    ("which career should a backend developer choose", "choosing"),
+    ("is ai engineering just calling the openai api", ("ai-engineer", "tools-and-frameworks")),
+    ("what exactly does a machine learning engineer spend time on", "ml-daily-work"),
+    ("aie mle difference?", "ai-vs-ml-difference"),
+    ("MLE pay range", "salary-comparison"),
+    ("what's the starting salary for ai engineers", "salary-comparison"),
+    ("do silicon valley companies give equity to ml engineers", "location-and-pay"),
+    ("ai engineers in healthcare salary vs ml engineers", "total-compensation"),
+    ("are there ai engineering jobs in every industry", "job-market"),
+    ("how hard is it to become an ml engineer", "easier-entry"),
+    ("what's the first step to becoming an ai engineer", "entry-paths"),
+    ("does an mle need a phd", "degree-needed"),
+    ("how much statistics does an ml engineer need", "math-needed"),
+    ("what should i learn for ml engineering", "ml-engineer-skills"),
+    ("do ai engineers need to know graphql", "ai-engineer-skills"),
+    ("tensorflow or jax for a beginner", "tools-and-frameworks"),
+    ("which lifecycle phase do ml engineers focus on", "ml-lifecycle"),
+    ("what does a normal day look like for an ai engineer", "ai-daily-work"),
+    ("ml engineer wanting to switch to ai engineering", "ml-to-ai"),
+    ("ai engineer wanting to switch to ml engineering", "ai-to-ml"),
+    ("can i change careers between ai and ml later on", "switching-roles"),
+    ("how many years did it take zen to become senior", "author-path"),
+    ("does the author have youtube tutorials", "youtube-tutorials"),
+    ("how do i join the ai native engineer community", "community"),
+    ("ml engineer vs ai engineer which is better for me", "choosing"),
 ]
 
 OFF_TOPIC: list[str] = [
@@ -171,4 +231,34 @@ OFF_TOPIC: list[str] = [
     "ban this guy pls",
     "how do I change my discord nickname",
     "recommend a good pizza place in new york",
+    "how do i center a div",
+    "what's a good gpu for gaming",
+    "anyone want to play valorant",
+    "how do i make friends",
+    "what's the best programming font",
+    "how much does a tesla cost",
+    "where can i buy cheap shoes",
+    "how do i learn guitar",
+    "is coffee bad for you",
+    "what should i eat for dinner",
+    "how tall is the eiffel tower",
+    "i'm bored",
+    "can you dm me",
+    "what's the salary of a dentist",
+    "how to become a doctor",
+    "anyone know a good vpn",
+    "how do i get a girlfriend",
+    "what's 2+2",
+    "best budget headphones",
+    "good morning everyone",
+    "how do i reset my password",
+    "where is the nearest hospital",
+    "can someone review my resume for a nursing job",
+    "what's the best car insurance",
+    "brb",
 ]
+
+
+def accepted(expected: str | tuple[str, ...]) -> tuple[str, ...]:
+    """The entry ids that count as a right answer."""
+    return (expected,) if isinstance(expected, str) else expected

@@ -1,0 +1,290 @@
+"""Every fact and figure of the source article is stated by some answer the bot can give.
+
+Each fact lists the phrases (regular expressions, case-insensitive) that one answer must contain
+together: an entry's answer, or a role profile card as /role shows it.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from bot.knowledge import KnowledgeBase, RoleProfile, load_knowledge
+from bot.knowledge.models import bullets
+
+ROOT = Path(__file__).resolve().parents[2]
+
+FACTS: dict[str, list[str]] = {
+    "AI Engineer base salary is $110k to $160k": [r"AI Engineer", r"\$110k", r"\$160k"],
+    "ML Engineer base salary is $120k to $180k": [r"ML Engineer", r"\$120k", r"\$180k"],
+    "AI Engineers implement existing models, ML Engineers create them": [
+        r"AI Engineers implement existing models",
+        r"ML Engineers create them",
+    ],
+    "choose AI if you like building practical things and have software experience": [
+        r"AI Engineering if",
+        r"building practical",
+        r"write software",
+    ],
+    "choose ML if you like research, have strong maths and want new models": [
+        r"ML Engineering if",
+        r"research",
+        r"maths is strong",
+        r"invent new models",
+    ],
+    "the choice is implementation versus innovation": [r"implementation vs innovation"],
+    "both roles matter and attract different personalities and skill sets": [
+        r"Both roles matter",
+        r"different personalities and skill sets",
+    ],
+    "AI Engineering is easier to enter and has broader opportunities": [
+        r"more accessible",
+        r"broader opportunities",
+    ],
+    "ML Engineering jobs concentrate in tech hubs and AI-first companies": [r"tech hubs and AI-first companies"],
+    "ML Engineers earn slightly more, mainly at research-focused companies": [
+        r"slightly more",
+        r"research-focused companies",
+    ],
+    "AI Engineers integrate models from OpenAI or Anthropic into production": [
+        r"OpenAI",
+        r"Anthropic",
+        r"production systems",
+    ],
+    "AI Engineers build APIs that expose AI capabilities and user-facing applications": [
+        r"APIs",
+        r"AI features available to other software",
+        r"applications",
+    ],
+    "AI Engineers think like software architects specialising in AI": [r"software architect who specialises in AI"],
+    "ML Engineers think like researchers who build production systems": [
+        r"researchers? who (also )?(ship|builds?) production systems"
+    ],
+    "ML Engineers research architectures, try novel approaches, design domain models, push limits": [
+        r"new architectures",
+        r"novel approaches",
+        r"custom models",
+        r"particular domain",
+        r"pushes what the technology can do",
+    ],
+    "ML Engineering needs deeper maths and rewards with technical innovation": [
+        r"deeper maths",
+        r"technical innovation",
+    ],
+    "AI Engineer daily work: integration, APIs under millions of requests, interfaces, scale": [
+        r"databases",
+        r"millions of requests",
+        r"non-technical",
+        r"scale",
+    ],
+    "ML Engineer daily work: datasets, experiments, specialised hardware, optimisation": [
+        r"datasets",
+        r"patterns and insights",
+        r"architectures and hyperparameters",
+        r"specialised hardware",
+        r"accuracy and efficiency",
+    ],
+    "some ML Engineers publish papers or build proprietary models": [r"papers", r"proprietary models"],
+    "the author's YouTube tutorials show implementation patterns": [r"YouTube tutorials", r"implementation patterns"],
+    "Silicon Valley AI-first companies pay ML Engineers a premium, with substantial equity": [
+        r"Silicon Valley",
+        r"AI-first",
+        r"premium",
+        r"substantial equity",
+    ],
+    "AI Engineers see consistent demand across regions and industries": [
+        r"consistent demand across regions and industries"
+    ],
+    "every company adopting AI needs integrators, so more openings overall even if pay is slightly lower": [
+        r"Every company adopting AI",
+        r"more openings in total",
+        r"pay a little less",
+    ],
+    "total compensation often evens out": [r"(total compensation|the gap) often (evens out|closes)"],
+    "AI Engineers in finance, healthcare and enterprise software can match or beat ML pay": [
+        r"finance",
+        r"healthcare",
+        r"enterprise software",
+        r"match or (even )?beat",
+        r"bonuses and equity",
+    ],
+    "choose by interest, not a marginally higher base salary": [r"let your interests decide", r"marginally higher"],
+    "AI Engineering asks for implementation skills rather than deep maths": [
+        r"implementation skills",
+        r"rather than deep mathematical knowledge",
+    ],
+    "many move into AI Engineering from traditional development jobs": [r"from ordinary development jobs"],
+    "ML Engineering often requires advanced degrees or research backgrounds": [
+        r"advanced degree or (a )?research background"
+    ],
+    "the author moved from web development without formal AI education": [
+        r"web development",
+        r"no formal AI education",
+    ],
+    "community members follow similar self-taught paths; practical skills beat credentials": [
+        r"self-taught",
+        r"practical skills (count for more than|can outweigh) credentials",
+    ],
+    "AI Engineering builds on APIs, databases and deployment, plus model integration, prompting, AI design": [
+        r"build APIs, work with databases and deploy applications",
+        r"model integration",
+        r"prompt engineering",
+        r"AI system design",
+    ],
+    "ML Engineering expects linear algebra, calculus, statistics and probability": [
+        r"linear algebra",
+        r"calculus",
+        r"statistics",
+        r"probability",
+    ],
+    "self-taught ML Engineers exist but the path is steeper": [
+        r"Self-taught ML Engineers (do )?exist",
+        r"steeper",
+        r"formal education",
+        r"self-study",
+    ],
+    "AI Engineer skills: software engineering, API development, systems integration, cloud": [
+        r"software engineering",
+        r"API development",
+        r"systems integration",
+        r"cloud platforms",
+    ],
+    "AI Engineer practice: error handling, REST and GraphQL, databases and message queues": [
+        r"error handling",
+        r"REST and GraphQL",
+        r"databases and message queues",
+    ],
+    "AI Engineers deploy to AWS, GCP or Azure and run monitoring and observability": [
+        r"AWS, GCP (or|and) Azure",
+        r"monitoring and observability",
+    ],
+    "using models through APIs and SDKs matters more than their internals": [
+        r"APIs and SDKs",
+        r"matters more than",
+    ],
+    "ML Engineer skills: deep maths, statistics, algorithms, training frameworks": [
+        r"deep mathematics",
+        r"statistics",
+        r"algorithms",
+        r"training frameworks",
+    ],
+    "ML Engineer practice: linear algebra and multivariate calculus, probability and inference": [
+        r"linear algebra and multivariate calculus",
+        r"probability theory and statistical inference",
+        r"deep learning architectures and optimisation",
+    ],
+    "ML Engineers use PyTorch, TensorFlow or JAX and distributed training": [
+        r"PyTorch, TensorFlow or JAX",
+        r"distributed training",
+    ],
+    "ML Engineers need experiment tracking, model versioning and benchmarking": [
+        r"experiment tracking",
+        r"model versioning",
+        r"performance benchmarking",
+    ],
+    "both roles benefit from the whole lifecycle; AI on deployment and serving, ML on research and training": [
+        r"whole ML lifecycle",
+        r"deployment and serving",
+        r"research, development and training",
+    ],
+    "people switch between the roles in both directions": [r"both directions"],
+    "AI to ML: deepen maths; ML to AI: strengthen software development and system design": [
+        r"deepen your mathematical knowledge",
+        r"software development and system design",
+    ],
+    "AI to ML steps: fine-tuning, courses and textbooks, open source, more model work": [
+        r"fine-tuning existing models",
+        r"online courses and textbooks",
+        r"open-source ML projects",
+        r"model-focused responsibilities",
+    ],
+    "ML to AI steps: fundamentals, system design, APIs and deployment, production": [
+        r"software engineering fundamentals",
+        r"system design and architecture patterns",
+        r"API and deployment",
+        r"research into production",
+        r"refreshing",
+        r"directly affect users",
+    ],
+    "the author went from self-taught developer to Senior AI Engineer at a major tech company in four years": [
+        r"self-taught developer",
+        r"Senior AI Engineer at a major tech company in four years",
+    ],
+    "the author preferred practical building, and implementation gave immediate business value": [
+        r"practical solutions",
+        r"business value right away",
+        r"kept learning",
+    ],
+    "the author is Zen van Riel, a Senior AI Engineer and teacher specialising in LLMs": [
+        r"Zen van Riel",
+        r"teacher",
+        r"LLMs",
+        r"best practices",
+        r"concept to production",
+    ],
+    "the author's blog posts come from his YouTube videos": [r"YouTube", r"blog posts are generated from them"],
+    "the AI Native Engineer community focuses on practical AI engineering skills": [
+        r"AI Native Engineer community",
+        r"practical AI engineering skills",
+    ],
+    "the community offers mentorship, structured learning and guidance on choosing and succeeding": [
+        r"mentorship",
+        r"structured learning",
+        r"choosing a path and succeeding",
+    ],
+    "the community supports both paths, with members at every career stage sharing experience": [
+        r"both paths",
+        r"every career stage",
+        r"share experiences",
+    ],
+    "start with the YouTube tutorials for AI fundamentals, then join the community": [
+        r"YouTube tutorials",
+        r"AI fundamentals",
+        r"AI Native Engineer community",
+    ],
+}
+
+
+def profile_text(profile: RoleProfile) -> str:
+    """The profile card's words, as /role shows them."""
+    parts = [profile.name, profile.summary, profile.suits, profile.salary.label(), profile.salary.note or ""]
+    for items in (
+        profile.builds,
+        profile.daily_work,
+        profile.skills,
+        profile.tools,
+        profile.entry_paths,
+        profile.where_jobs,
+        profile.lifecycle_focus,
+        profile.switching,
+    ):
+        parts.append(bullets(items))
+    return "\n".join(parts)
+
+
+@pytest.fixture(scope="module")
+def answers() -> list[str]:
+    knowledge, problems = load_knowledge(ROOT / "data" / "knowledge")
+    assert knowledge is not None, problems
+    return answer_texts(knowledge)
+
+
+def answer_texts(knowledge: KnowledgeBase) -> list[str]:
+    texts = [entry.answer.replace("**", "").replace("*", "") for entry in knowledge.entries()]
+    texts.extend(profile_text(profile) for profile in knowledge.profiles())
+    return texts
+
+
+@pytest.mark.parametrize("fact", sorted(FACTS))
+def test_some_answer_states_the_fact(answers: list[str], fact: str) -> None:
+    patterns = [re.compile(p, re.IGNORECASE) for p in FACTS[fact]]
+    stating = [text for text in answers if all(p.search(text) for p in patterns)]
+    assert stating, f"no answer states: {fact} (needs {FACTS[fact]} together)"
+
+
+def test_the_check_catches_a_missing_fact(answers: list[str]) -> None:
+    without_salaries = [re.sub(r"\$1[0-9]0k", "$?", text) for text in answers]
+    patterns = [re.compile(p, re.IGNORECASE) for p in FACTS["ML Engineer base salary is $120k to $180k"]]
+    assert not any(all(p.search(text) for p in patterns) for text in without_salaries)

@@ -1,0 +1,194 @@
+"""The matcher as members experience it: their wording, abbreviations and typos find the right
+answer; anything else is declined with at most three suggestions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.knowledge import Entry, KnowledgeBase, Matcher, load_knowledge
+from bot.knowledge.matcher import MAX_AUTOCOMPLETE, MAX_SUGGESTIONS, SUGGESTION_FLOOR
+from bot.knowledge.text import normalize
+from bot.ui import limits
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def kb() -> KnowledgeBase:
+    knowledge, problems = load_knowledge(ROOT / "data" / "knowledge")
+    assert knowledge is not None, problems
+    return knowledge
+
+
+def answer(kb: KnowledgeBase, question: str) -> str | None:
+    return kb.match(question).entry_id
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how much do ML engineers make",
+        "how much do ML engineers earn",
+        "what do MLEs get paid",
+        "ML engineer salary",
+        "ml engineer compensation",
+        "machine learning engineer pay",
+    ],
+)
+def test_pay_salary_earn_and_make_mean_the_same(kb: KnowledgeBase, question: str) -> None:
+    assert answer(kb, question) == "salary-comparison"
+
+
+@pytest.mark.parametrize(
+    "question", ["do I need a PhD", "do I need a degree", "is a masters required", "do i need to go to university"]
+)
+def test_phd_and_degree_mean_the_same(kb: KnowledgeBase, question: str) -> None:
+    assert answer(kb, question) == "degree-needed"
+
+
+def test_abbreviations_match_their_long_forms(kb: KnowledgeBase) -> None:
+    short = kb.match("AIE vs MLE")
+    long = kb.match("AI engineer versus machine learning engineer")
+    assert short.entry_id == long.entry_id == "ai-vs-ml-difference"
+
+
+def test_word_forms_are_stemmed(kb: KnowledgeBase) -> None:
+    assert answer(kb, "switching roles later") == answer(kb, "switch role later") == "switching-roles"
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("how mcuh do mles earn", "salary-comparison"),
+        ("salery of an ai enginer", "salary-comparison"),
+        ("do i need a degre", "degree-needed"),
+        ("typical dya of a machine lerning engineer", "ml-daily-work"),
+        ("pytroch or tensorflwo", "tools-and-frameworks"),
+    ],
+)
+def test_typos_are_forgiven(kb: KnowledgeBase, question: str, expected: str) -> None:
+    assert answer(kb, question) == expected
+
+
+def test_the_direction_of_a_switch_matters(kb: KnowledgeBase) -> None:
+    assert answer(kb, "how do i go from ai engineering to ml engineering") == "ai-to-ml"
+    assert answer(kb, "how do i go from ml engineering to ai engineering") == "ml-to-ai"
+    assert answer(kb, "AIE to MLE") == "ai-to-ml"
+    assert answer(kb, "MLE to AIE") == "ml-to-ai"
+
+
+@pytest.mark.parametrize(
+    "question", ["lol", "what's the weather", "minecraft", "", "   ", "???", "how do I bake bread"]
+)
+def test_off_topic_is_declined(kb: KnowledgeBase, question: str) -> None:
+    result = kb.match(question)
+    assert not result.matched
+    assert result.best is None and result.entry_id is None
+
+
+def test_a_near_miss_is_declined_with_suggestions(kb: KnowledgeBase) -> None:
+    result = kb.match("how much do plumbers make")
+    assert not result.matched
+    assert 1 <= len(result.suggestions) <= MAX_SUGGESTIONS
+    assert result.suggestions[0].entry_id == "salary-comparison"
+    assert all(hit.score >= SUGGESTION_FLOOR for hit in result.suggestions)
+
+
+def test_an_answered_question_has_no_suggestions(kb: KnowledgeBase) -> None:
+    result = kb.match("how much do ai engineers make")
+    assert result.matched and result.suggestions == ()
+    assert result.score >= kb.matcher.threshold
+
+
+def test_results_are_ranked_best_first_with_scores_between_0_and_1(kb: KnowledgeBase) -> None:
+    ranked = kb.matcher.rank("ai engineer skills and tools", limit=8)
+    scores = [hit.score for hit in ranked]
+    assert scores == sorted(scores, reverse=True)
+    assert all(0.0 <= s <= 1.0 for s in scores)
+    assert len({hit.entry_id for hit in ranked}) == len(ranked)
+
+
+def test_matching_is_deterministic_across_calls_and_instances(kb: KnowledgeBase) -> None:
+    entries = list(kb.entries())
+    again = Matcher(entries)
+    for question in ["ai vs ml", "salary", "what should i learn", "skills", "engineer", "how much do plumbers make"]:
+        assert kb.matcher.rank(question) == kb.matcher.rank(question) == again.rank(question)
+        assert kb.match(question) == again.match(question)
+
+
+def test_ties_keep_the_order_of_the_files() -> None:
+    twins = [
+        Entry(id="first", title="Alpha", questions=["what about widgets"], answer="One."),
+        Entry(id="second", title="Beta", questions=["what about widgets"], answer="Two."),
+    ]
+    ranked = Matcher(twins).rank("widgets")
+    assert [hit.entry_id for hit in ranked] == ["first", "second"]
+    assert ranked[0].score == ranked[1].score
+
+
+def test_the_confidence_bar_decides_between_answer_and_decline(kb: KnowledgeBase) -> None:
+    entries = list(kb.entries())
+    question = "can i find ai engineering jobs outside tech hubs"
+    score = kb.match(question).score
+    assert Matcher(entries, threshold=score).match(question).matched
+    assert not Matcher(entries, threshold=score + 0.01).match(question).matched
+
+
+def test_the_normalized_text_groups_the_same_question(kb: KnowledgeBase) -> None:
+    assert kb.match("How much do MLEs make??").normalized == kb.match("how much do mles make").normalized
+    assert normalize("  What's   the PAY?! ") == "whats the pay"
+
+
+def test_autocomplete_with_nothing_typed_lists_topics_in_file_order(kb: KnowledgeBase) -> None:
+    choices = kb.autocomplete("")
+    assert len(choices) == min(MAX_AUTOCOMPLETE, len(kb))
+    assert [c.entry_id for c in choices] == kb.entry_ids()[: len(choices)]
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("sal", "salary-comparison"),
+        ("degree", "degree-needed"),
+        ("pytorch", "tools-and-frameworks"),
+        ("zen", "author-path"),
+    ],
+)
+def test_autocomplete_puts_the_best_topic_first(kb: KnowledgeBase, typed: str, expected: str) -> None:
+    choices = kb.autocomplete(typed)
+    assert choices and choices[0].entry_id == expected
+    assert len(choices) <= MAX_AUTOCOMPLETE
+    assert len({c.entry_id for c in choices}) == len(choices)
+    assert all(len(c.title) <= limits.CHOICE_NAME and len(c.entry_id) <= limits.CHOICE_VALUE for c in choices)
+
+
+def test_autocomplete_never_offers_more_than_25(kb: KnowledgeBase) -> None:
+    entries = [
+        Entry(id=f"topic-{i}", title=f"Topic number {i}", questions=[f"question about topic {i}"], answer="A.")
+        for i in range(60)
+    ]
+    matcher = Matcher(entries)
+    assert len(matcher.autocomplete("topic")) == MAX_AUTOCOMPLETE
+    assert len(matcher.autocomplete("")) == MAX_AUTOCOMPLETE
+    assert len(matcher.autocomplete("topic", limit=100)) == MAX_AUTOCOMPLETE
+
+
+def test_a_matcher_needs_entries() -> None:
+    with pytest.raises(ValueError):
+        Matcher([])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=300))
+def test_any_text_gets_a_well_formed_result(kb: KnowledgeBase, question: str) -> None:
+    result = kb.match(question)
+    assert 0.0 <= result.score <= 1.0
+    assert len(result.suggestions) <= MAX_SUGGESTIONS
+    assert result.matched == (result.score >= kb.matcher.threshold and bool(result.ranked))
+    if result.matched:
+        assert result.entry_id in kb
+    assert len(kb.autocomplete(question)) <= MAX_AUTOCOMPLETE

@@ -1,0 +1,142 @@
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.storage import Store
+from bot.storage.asks import QUESTION_MAX, recent_asks, record_ask
+from bot.storage.stats import unanswered_questions
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_700_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+async def store(tmp_path: Path, clock: Clock) -> AsyncIterator[Store]:
+    async with Store(tmp_path / "asks.db", clock=clock) as opened:
+        yield opened
+
+
+async def test_an_answered_question_is_stored_with_its_entry_score_and_time(store: Store, clock: Clock) -> None:
+    row_id = await record_ask(
+        store,
+        guild_id=10,
+        user_id=1,
+        question="How much do MLEs make?",
+        normalized="how much do mles make",
+        entry_id="salary-comparison",
+        score=0.93,
+        matched=True,
+    )
+    [record] = await recent_asks(store, 10)
+    assert record.id == row_id
+    assert (record.guild_id, record.user_id, record.command) == (10, 1, "ask")
+    assert record.question == "How much do MLEs make?"
+    assert record.normalized == "how much do mles make"
+    assert (record.entry_id, record.score, record.matched) == ("salary-comparison", 0.93, True)
+    assert record.asked_at == clock.now
+
+
+async def test_a_declined_question_shows_up_as_unanswered_for_admins(store: Store) -> None:
+    await record_ask(
+        store,
+        guild_id=10,
+        user_id=2,
+        question="what's the weather",
+        normalized="whats the weather",
+        entry_id=None,
+        score=0.0,
+        matched=False,
+    )
+    [gap] = await unanswered_questions(store, 10, days=7)
+    assert gap.question == "what's the weather"
+    assert gap.count == 1
+
+
+async def test_faq_and_suggestion_clicks_are_recorded_with_their_command(store: Store, clock: Clock) -> None:
+    await record_ask(
+        store,
+        guild_id=10,
+        user_id=3,
+        question="salary-comparison",
+        normalized="salary comparison",
+        entry_id="salary-comparison",
+        score=1.0,
+        matched=True,
+        command="faq",
+    )
+    clock.now += 1
+    await record_ask(
+        store,
+        guild_id=10,
+        user_id=3,
+        question="plumbers",
+        normalized="plumbers",
+        entry_id="salary-comparison",
+        score=1.0,
+        matched=True,
+        command="suggestion",
+    )
+    records = await recent_asks(store, 10)
+    assert [r.command for r in records] == ["suggestion", "faq"]
+
+
+async def test_servers_and_dms_are_kept_apart(store: Store) -> None:
+    await record_ask(
+        store,
+        guild_id=None,
+        user_id=4,
+        question="dm question",
+        normalized="dm question",
+        entry_id=None,
+        score=0.1,
+        matched=False,
+    )
+    await record_ask(
+        store,
+        guild_id=11,
+        user_id=4,
+        question="server question",
+        normalized="server question",
+        entry_id=None,
+        score=0.1,
+        matched=False,
+    )
+    assert [r.question for r in await recent_asks(store, None)] == ["dm question"]
+    assert [r.question for r in await recent_asks(store, 11)] == ["server question"]
+    assert await recent_asks(store, 12) == []
+
+
+async def test_very_long_questions_are_stored_shortened(store: Store) -> None:
+    await record_ask(
+        store,
+        guild_id=10,
+        user_id=5,
+        question="x" * 5000,
+        normalized="x" * 5000,
+        entry_id=None,
+        score=0.0,
+        matched=False,
+    )
+    [record] = await recent_asks(store, 10)
+    assert len(record.question) == QUESTION_MAX
+
+
+async def test_a_match_without_an_entry_is_refused(store: Store) -> None:
+    with pytest.raises(ValueError):
+        await record_ask(
+            store, guild_id=10, user_id=6, question="q", normalized="q", entry_id=None, score=1.0, matched=True
+        )
+    assert await recent_asks(store, 10) == []
