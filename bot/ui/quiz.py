@@ -267,7 +267,8 @@ def path_result_embed(result: PathResult, *, titles: Mapping[str, str], role_not
         colour=GOLD,
     )
     if result.reasons:
-        embed.add_field(name="Why", value=_bullets(result.reasons, limits.EMBED_FIELD_VALUE), inline=False)
+        why = "Why" if result.leaning != "balanced" else "What pulled each way"
+        embed.add_field(name=why, value=_bullets(result.reasons, limits.EMBED_FIELD_VALUE), inline=False)
     embed.add_field(
         name="Next steps",
         value=_bullets(next_step_lines(result, titles), limits.EMBED_FIELD_VALUE),
@@ -357,16 +358,26 @@ def _when(epoch: float | None, style: str = "R") -> str:
     return f"<t:{int(epoch)}:{style}>" if epoch is not None else "?"
 
 
+def path_summary(result: Mapping[str, Any], *, bold: bool = False) -> str:
+    """A stored path result in a few words: "ML Engineer, leaning 8 of 10 toward ML Engineering"."""
+    leaning = str(result.get("leaning", ""))
+    name = ROLE_NAMES.get(leaning, leaning)
+    name = f"**{name}**" if bold else name
+    where = PATH_NAMES.get(leaning)
+    if where:
+        return f"{name}, leaning {result.get('strength')} of {result.get('scale', 10)} toward {where}"
+    ai, ml = result.get("ai_points"), result.get("ml_points")
+    if ai is None or ml is None:
+        return f"{name}, no clear lean"
+    return f"{name}, no clear lean ({ai} points toward AI Engineering, {ml} toward ML Engineering)"
+
+
 def _session_line(session: QuizSession, titles: Mapping[str, str]) -> str:
     title = titles.get(session.quiz_id, session.quiz_id)
     started = _when(session.started_at, "d")
     result = session.result or {}
     if session.status == "completed":
-        if result.get("kind") == "path":
-            leaning = str(result.get("leaning", ""))
-            detail = f"{ROLE_NAMES.get(leaning, leaning)}, {result.get('strength')} of {result.get('scale', 10)}"
-        else:
-            detail = f"{session.score} of {session.total}"
+        detail = path_summary(result) if result.get("kind") == "path" else f"{session.score} of {session.total}"
         return f"{started} {title}: {detail}"
     if session.status == "in_progress":
         return f"{started} {title}: in progress, {session.position} of {session.total} answered"
@@ -387,14 +398,7 @@ def progress_embed(progress: MemberProgress, titles: Mapping[str, str]) -> disco
         lines.append("Continue with `/quiz resume`.")
         embed.add_field(name="In progress", value=clip("\n".join(lines), limits.EMBED_FIELD_VALUE), inline=False)
     if progress.last_path is not None and progress.last_path.result:
-        result = progress.last_path.result
-        leaning = str(result.get("leaning", ""))
-        where = PATH_NAMES.get(leaning)
-        text = (
-            f"**{ROLE_NAMES.get(leaning, leaning)}**, leaning {result.get('strength')} of {result.get('scale', 10)}"
-            + (f" toward {where}" if where else "")
-            + f" ({_when(progress.last_path.finished_at, 'D')})"
-        )
+        text = f"{path_summary(progress.last_path.result, bold=True)} ({_when(progress.last_path.finished_at, 'D')})"
         embed.add_field(name="Last path result", value=clip(text, limits.EMBED_FIELD_VALUE), inline=False)
     if progress.best_knowledge is not None:
         best = progress.best_knowledge

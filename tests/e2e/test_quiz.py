@@ -366,3 +366,25 @@ async def test_quiz_started_in_a_dm_runs_in_the_dm(bot: InProcessBot, member: Me
     assert all(b.disabled for b in after.buttons)
     board = await member.slash("quiz leaderboard", dm=True)
     assert "belongs to a server" in board.text
+
+
+async def test_dms_closed_midway_moves_the_running_quiz_here(bot: InProcessBot, member: Member) -> None:
+    await member.slash("quiz start", quiz="path")
+    question = await next_question(member)
+    for _ in range(2):
+        await member.click(question, 0)
+        question = await next_question(member)
+    session_id = session_of(question)
+    member.close_dms()
+    reply = await member.slash("quiz resume")
+    assert reply.ephemeral and "Privacy Settings" in reply.text
+    here = await member.click(reply, label="Take it here")
+    assert here.ephemeral and "question 3 of 10" in (here.embeds[0].title or "")
+    assert session_of(here) == session_id
+    after = await member.click(here, 1)
+    assert all(b.disabled for b in after.buttons)
+    follow = await member.wait_for_message(newer_than(after.id))
+    assert "question 4 of 10" in (follow.embeds[0].title or "")
+    session = await store_quiz.get_session(bot.client.store, session_id)
+    assert session is not None and (session.delivery, session.position) == ("ephemeral", 3)
+    assert len(await store_quiz.answers(bot.client.store, session_id)) == 3
