@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 ADMIN_PERMISSIONS = discord.Permissions(manage_guild=True)
+SERVERS_ONLY = app_commands.AppCommandContext(guild=True, dm_channel=False, private_channel=False)
 MIN_EXPIRY_HOURS = 1
 MAX_EXPIRY_HOURS = 168
 NO_MENTIONS = discord.AllowedMentions.none()
@@ -95,12 +96,14 @@ class Admin(commands.Cog):
         name="kb",
         description="Manage the Crossroads knowledge base",
         guild_only=True,
+        allowed_contexts=SERVERS_ONLY,
         default_permissions=ADMIN_PERMISSIONS,
     )
     config = app_commands.Group(
         name="config",
         description="Crossroads settings for this server",
         guild_only=True,
+        allowed_contexts=SERVERS_ONLY,
         default_permissions=ADMIN_PERMISSIONS,
     )
 
