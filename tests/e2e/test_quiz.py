@@ -277,8 +277,15 @@ async def test_a_429_in_the_middle_of_a_quiz_loses_nothing(bot: InProcessBot, st
     question = await next_question(member)
     assert followups.hits == 1
     assert "question 4 of 10" in (question.embeds[0].title or "")
+    callbacks = standin.inject(429, method="POST", path=r"/callback$", retry_after=0.3)
+    after = await member.click(question, custom_id=knowledge_button(question, correct=False))
+    assert all(b.disabled for b in after.buttons)
+    question = await next_question(member)
+    assert callbacks.hits == 1
+    assert "question 5 of 10" in (question.embeds[0].title or "")
     answers = await store_quiz.answers(bot.client.store, session_of(question))
-    assert len(answers) == 3 == len({a.question_id for a in answers})
+    assert len(answers) == 4 == len({a.question_id for a in answers})
+    assert [a.correct for a in answers] == [True, True, True, False]
 
 
 async def test_progress_resume_cancel_and_start_over(bot: InProcessBot, member: Member) -> None:
