@@ -6,6 +6,7 @@ import json
 
 from bot.storage import Store
 from bot.storage import quiz as qs
+from bot.storage.asks import AskCommand, record_ask
 
 DAY = 86_400.0
 
@@ -32,23 +33,19 @@ async def log_ask(
     score: float,
     matched: bool,
     normalized: str | None = None,
-    command: str = "ask",
+    command: AskCommand = "ask",
 ) -> None:
     """One /ask as the FAQ cog records it (asked now, by the store's clock)."""
-    await store.execute(
-        "INSERT INTO ask_log (guild_id, user_id, command, question, normalized, entry_id, score, matched, asked_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            guild,
-            user,
-            command,
-            question,
-            normalized if normalized is not None else " ".join(question.lower().split()),
-            entry,
-            score,
-            int(matched),
-            store.now(),
-        ),
+    await record_ask(
+        store,
+        guild_id=guild,
+        user_id=user,
+        command=command,
+        question=question,
+        normalized=normalized if normalized is not None else " ".join(question.lower().split()),
+        entry_id=entry,
+        score=score,
+        matched=matched,
     )
 
 
