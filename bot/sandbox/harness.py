@@ -147,9 +147,27 @@ class BotProcess:
         self.content_dir = content_dir
         self.extra_env = env or {}
         self.process: asyncio.subprocess.Process | None = None
-        self.stderr = ""
-        self.stdout = ""
+        self._out: list[str] = []
+        self._err: list[str] = []
+        self._readers: list[asyncio.Task[None]] = []
         self.exit_codes: list[int] = []
+
+    @property
+    def stdout(self) -> str:
+        """Everything the process printed to standard output, across restarts."""
+        return "".join(self._out)
+
+    @property
+    def stderr(self) -> str:
+        """Everything the process printed to standard error (its logs), across restarts."""
+        return "".join(self._err)
+
+    @staticmethod
+    async def _drain(stream: asyncio.StreamReader | None, into: list[str]) -> None:
+        if stream is None:
+            return
+        while line := await stream.readline():
+            into.append(line.decode(errors="replace"))
 
     def environment(self) -> dict[str, str]:
         env = {
@@ -180,6 +198,10 @@ class BotProcess:
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,
         )
+        self._readers = [
+            asyncio.create_task(self._drain(self.process.stdout, self._out)),
+            asyncio.create_task(self._drain(self.process.stderr, self._err)),
+        ]
         if wait:
             await self.wait_ready(before, timeout)
         return self
@@ -205,9 +227,8 @@ class BotProcess:
 
     async def _collect(self) -> None:
         assert self.process is not None
-        out, err = await self.process.communicate()
-        self.stdout += out.decode(errors="replace")
-        self.stderr += err.decode(errors="replace")
+        await self.process.wait()
+        await asyncio.gather(*self._readers)
 
     async def wait(self, timeout: float = 30.0) -> int:
         """Wait for the process to exit by itself; returns the exit code."""

@@ -57,7 +57,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -143,8 +143,9 @@ class EmbedField:
 
 
 class Embed:
-    def __init__(self, data: Payload) -> None:
+    def __init__(self, data: Payload, names: Mapping[int, str] | None = None) -> None:
         self.payload = data
+        self._names = names
         self.title: str | None = data.get("title")
         self.description: str | None = data.get("description")
         self.url: str | None = data.get("url")
@@ -160,7 +161,7 @@ class Embed:
 
     @property
     def text(self) -> str:
-        return render_embed(self.payload)
+        return render_embed(self.payload, self._names)
 
     def field(self, name: str) -> EmbedField:
         for item in self.fields:
@@ -195,8 +196,9 @@ class Attachment:
 class Message:
     """What a member sees of one message; reads the stand-in's current state on every access."""
 
-    def __init__(self, stored: StoredMessage) -> None:
+    def __init__(self, stored: StoredMessage, names: Mapping[int, str] | None = None) -> None:
         self._stored = stored
+        self._names = names
 
     @property
     def stored(self) -> StoredMessage:
@@ -216,7 +218,7 @@ class Message:
 
     @property
     def embeds(self) -> list[Embed]:
-        return [Embed(e) for e in self._stored.embeds]
+        return [Embed(e, self._names) for e in self._stored.embeds]
 
     @property
     def embed(self) -> Embed:
@@ -281,7 +283,7 @@ class Message:
 
     @property
     def text(self) -> str:
-        return render_message(self._stored)
+        return render_message(self._stored, names=self._names)
 
     def button(
         self, target: str | int | None = None, *, label: str | None = None, custom_id: str | None = None
@@ -426,7 +428,8 @@ class Member:
     # ------------------------------------------------------------------ reading
 
     def messages_in(self, channel: Channel) -> list[Message]:
-        return [Message(m) for m in self.standin.visible_messages(channel, self.user)]
+        names = self.standin.names
+        return [Message(m, names) for m in self.standin.visible_messages(channel, self.user)]
 
     @property
     def channel_messages(self) -> list[Message]:
@@ -518,7 +521,7 @@ class Member:
 
     def _as_message(self, value: Any, interaction: Interaction) -> Message:
         if isinstance(value, StoredMessage):
-            return Message(value)
+            return Message(value, self.standin.names)
         if isinstance(value, dict):
             raise TypeError(f"{interaction.label} answered with a modal; use open_modal() and submit_modal()")
         raise TypeError(f"{interaction.label} answered with {value!r}, not a message")

@@ -3,15 +3,63 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+import time
+from collections.abc import Mapping
 from typing import Any
 
 from bot.sandbox.state import MessageFlag, StoredMessage
+
+MARKUP = re.compile(r"<t:(-?\d+)(?::([tTdDfFR]))?>|<(@!?|@&|#)(\d+)>")
+TIME_STYLES = {
+    "t": "%H:%M",
+    "T": "%H:%M:%S",
+    "d": "%Y-%m-%d",
+    "D": "%d %B %Y",
+    "f": "%d %B %Y %H:%M",
+    "F": "%A, %d %B %Y %H:%M",
+}
 
 BAR = "│ "
 STYLE_MARK = {1: "", 2: "", 3: "✓ ", 4: "✗ ", 5: "↗ ", 6: ""}
 
 
-def render_embed(embed: dict[str, Any]) -> str:
+def relative(seconds: float) -> str:
+    """`in 5 minutes`, `2 hours ago`, as Discord shows <t:…:R>."""
+    ahead = seconds >= 0
+    amount = abs(seconds)
+    for size, unit in ((86400 * 365, "year"), (86400 * 30, "month"), (86400, "day"), (3600, "hour"), (60, "minute")):
+        if amount >= size:
+            count = int(amount // size)
+            text = f"{count} {unit}{'s' if count != 1 else ''}"
+            break
+    else:
+        return "just now" if amount < 45 else ("in a minute" if ahead else "a minute ago")
+    return f"in {text}" if ahead else f"{text} ago"
+
+
+def humanize(text: str, names: Mapping[int, str] | None = None, now: float | None = None) -> str:
+    """Timestamps (<t:…>) and mentions (<@…>, <@&…>, <#…>) as the Discord client shows them."""
+
+    def replace(match: re.Match[str]) -> str:
+        if match.group(1) is not None:
+            moment = int(match.group(1))
+            style = match.group(2) or "f"
+            if style == "R":
+                return relative(moment - (time.time() if now is None else now))
+            when = dt.datetime.fromtimestamp(moment, tz=dt.UTC)
+            return when.strftime(TIME_STYLES[style]) + (" UTC" if style in "tTfF" else "")
+        kind, ident = match.group(3), int(match.group(4))
+        name = (names or {}).get(ident)
+        if name is not None:
+            return name
+        return {"#": "#unknown-channel", "@&": "@unknown-role"}.get(kind, "@unknown-user")
+
+    return MARKUP.sub(replace, text)
+
+
+def render_embed(embed: dict[str, Any], names: Mapping[int, str] | None = None) -> str:
     lines: list[str] = []
     author = (embed.get("author") or {}).get("name")
     if author:
@@ -35,7 +83,7 @@ def render_embed(embed: dict[str, Any]) -> str:
     footer = (embed.get("footer") or {}).get("text")
     if footer:
         lines.append(f"— {footer}")
-    return "\n".join(BAR + line if line else BAR.rstrip() for line in lines)
+    return "\n".join(BAR + line if line else BAR.rstrip() for line in humanize("\n".join(lines), names).split("\n"))
 
 
 def _button_text(button: dict[str, Any], number: int | None) -> str:
@@ -48,7 +96,9 @@ def _button_text(button: dict[str, Any], number: int | None) -> str:
     return text
 
 
-def render_components(components: list[dict[str, Any]], *, start: int = 1) -> tuple[list[str], int]:
+def render_components(
+    components: list[dict[str, Any]], *, start: int = 1, names: Mapping[int, str] | None = None
+) -> tuple[list[str], int]:
     """Lines for the components, numbering every button from `start`; returns the next number."""
     lines: list[str] = []
     number = start
@@ -67,11 +117,11 @@ def render_components(components: list[dict[str, Any]], *, start: int = 1) -> tu
             if parts:
                 lines.append(" ".join(parts))
         elif kind == 10:
-            lines.extend(str(component.get("content", "")).splitlines())
+            lines.extend(humanize(str(component.get("content", "")), names).splitlines())
         elif kind == 9:
             for child in component.get("components") or []:
                 if child.get("type") == 10:
-                    lines.extend(str(child.get("content", "")).splitlines())
+                    lines.extend(humanize(str(child.get("content", "")), names).splitlines())
             accessory = component.get("accessory") or {}
             if accessory.get("type") == 2:
                 lines.append(_button_text(accessory, number))
@@ -79,12 +129,12 @@ def render_components(components: list[dict[str, Any]], *, start: int = 1) -> tu
         elif kind == 14:
             lines.append("")
         elif kind == 17:
-            inner, number = render_components(list(component.get("components") or []), start=number)
+            inner, number = render_components(list(component.get("components") or []), start=number, names=names)
             lines.extend(BAR + line for line in inner)
     return lines, number
 
 
-def render_message(message: StoredMessage, *, heading: bool = True) -> str:
+def render_message(message: StoredMessage, *, heading: bool = True, names: Mapping[int, str] | None = None) -> str:
     """The whole message. Buttons are numbered from 1 in reading order."""
     lines: list[str] = []
     if heading:
@@ -98,10 +148,10 @@ def render_message(message: StoredMessage, *, heading: bool = True) -> str:
     if message.flags & MessageFlag.LOADING:
         lines.append(f"{message.author.username} is thinking…")
     if message.content:
-        lines.extend(message.content.splitlines())
+        lines.extend(humanize(message.content, names).splitlines())
     for embed in message.embeds:
-        lines.append(render_embed(embed))
-    component_lines, _ = render_components(message.components)
+        lines.append(render_embed(embed, names))
+    component_lines, _ = render_components(message.components, names=names)
     lines.extend(component_lines)
     for attachment in message.attachments:
         lines.append(f"📎 {attachment.filename} ({_size(len(attachment.data))})")

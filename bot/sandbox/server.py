@@ -162,6 +162,7 @@ class StandIn:
         self.bot_user = User(id=self.application_id, username=bot_name, bot=True)
         self.app_owner = User(id=self.ids.next(), username="app-owner")
         self.users: dict[int, User] = {self.bot_user.id: self.bot_user, self.app_owner.id: self.app_owner}
+        self.names: dict[int, str] = {user.id: f"@{user.username}" for user in self.users.values()}
         self.guilds: dict[int, Guild] = {}
         self.channels: dict[int, Channel] = {}
         self.dm_channels: dict[int, Channel] = {}
@@ -221,6 +222,7 @@ class StandIn:
     def add_guild(self, name: str) -> Guild:
         guild = Guild(id=self.ids.next(), name=name, owner_id=self.app_owner.id)
         guild.roles[guild.id] = Role(id=guild.id, name="@everyone", position=0, permissions=Perm.EVERYONE_DEFAULT)
+        self.names[guild.id] = "@everyone"
         bot_role = Role(
             id=self.ids.next(),
             name=self.bot_user.username,
@@ -234,6 +236,7 @@ class StandIn:
             bot_id=self.bot_user.id,
         )
         guild.roles[bot_role.id] = bot_role
+        self.names[bot_role.id] = f"@{bot_role.name}"
         guild.members[self.bot_user.id] = GuildMember(user=self.bot_user, role_ids={bot_role.id})
         guild.members[self.app_owner.id] = GuildMember(user=self.app_owner)
         self.guilds[guild.id] = guild
@@ -247,6 +250,7 @@ class StandIn:
         )
         guild.channels[channel.id] = channel
         self.channels[channel.id] = channel
+        self.names[channel.id] = f"#{name}"
         return channel
 
     def add_role(
@@ -260,11 +264,13 @@ class StandIn:
                 role.position += 1
         role = Role(id=self.ids.next(), name=name, position=position, permissions=permissions, managed=managed)
         guild.roles[role.id] = role
+        self.names[role.id] = f"@{name}"
         return role
 
     def add_user(self, name: str, *, dms_open: bool = True) -> User:
         user = User(id=self.ids.next(), username=name, global_name=name.title(), dms_open=dms_open)
         self.users[user.id] = user
+        self.names[user.id] = f"@{user.display_name}"
         return user
 
     def add_member(
@@ -1070,6 +1076,7 @@ class StandIn:
                 raise form_error(problems)
             interaction.modal = data
         interaction.response_type = int(response_type)
+        interaction.acknowledged_at = time.monotonic()
         if interaction.deadline is not None:
             interaction.deadline.cancel()
             interaction.deadline = None

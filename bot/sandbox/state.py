@@ -434,6 +434,7 @@ class Interaction:
     message_id: int | None = None
     created_at: float = field(default_factory=time.monotonic)
     response_type: int | None = None
+    acknowledged_at: float | None = None
     original_message_id: int | None = None
     followup_count: int = 0
     expired: bool = False
@@ -445,6 +446,11 @@ class Interaction:
     @property
     def acknowledged(self) -> bool:
         return self.response_type is not None
+
+    @property
+    def ack_seconds(self) -> float | None:
+        """Seconds from dispatch to the bot's initial response."""
+        return None if self.acknowledged_at is None else self.acknowledged_at - self.created_at
 
     @property
     def label(self) -> str:

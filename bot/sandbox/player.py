@@ -1,0 +1,140 @@
+"""Plays member actions (bot.sandbox.script) against the stand-in and prints what the member
+sees: every new or edited message in #general and in the DMs, rendered as text."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+
+from bot.sandbox import script
+from bot.sandbox.member import Member, Message
+from bot.sandbox.render import render_message
+from bot.sandbox.script import Action, ScriptError, split_command
+from bot.sandbox.server import InteractionFailed, StandIn
+
+QUIET = 0.25
+SETTLE_LIMIT = 5.0
+
+
+class Player:
+    def __init__(self, standin: StandIn, member: Member, out: Callable[[str], None] = print) -> None:
+        self.standin = standin
+        self.member = member
+        self.out = out
+        self.errors = 0
+        self.last_output = ""
+        self._printed: dict[int, int] = {}
+        self._failures_seen = 0
+        self._buffer: list[str] = []
+
+    def _emit(self, text: str) -> None:
+        self._buffer.append(text)
+        self.out(text)
+
+    def _channels(self) -> list[tuple[str, int]]:
+        return [(f"#{self.member.channel.name}", self.member.channel.id), ("DM", self.member.dm_channel.id)]
+
+    def _visible(self) -> list[tuple[str, Message]]:
+        out: list[tuple[str, Message]] = []
+        for label, channel_id in self._channels():
+            channel = self.standin.channels[channel_id]
+            out.extend((label, m) for m in self.member.messages_in(channel))
+        return sorted(out, key=lambda item: item[1].id)
+
+    def _newest(self, want: Callable[[Message], bool]) -> Message | None:
+        for _label, message in reversed(self._visible()):
+            if want(message):
+                return message
+        return None
+
+    async def settle(self) -> None:
+        """Let the bot finish what the last action started, then print what changed."""
+        ids = [channel_id for _label, channel_id in self._channels()]
+        deadline = time.monotonic() + SETTLE_LIMIT
+        while (remaining := deadline - time.monotonic()) > 0:
+            if not await self.standin.wait_change(ids, min(QUIET, remaining)):
+                break
+        self.show_changes()
+
+    def show_changes(self) -> None:
+        for label, message in self._visible():
+            if self._printed.get(message.id) == message.version:
+                continue
+            self._printed[message.id] = message.version
+            self._emit(f"[{label}] {render_message(message.stored, names=self.standin.names)}")
+        failures = self.standin.failures
+        for failure in failures[self._failures_seen :]:
+            self._emit(f"! the stand-in refused something the bot did: {failure}")
+            self.errors += 1
+        self._failures_seen = len(failures)
+
+    def show_all(self, label: str, messages: list[Message]) -> None:
+        if not messages:
+            self._emit(f"[{label}] (no messages)")
+        for message in messages:
+            self._printed[message.id] = message.version
+            self._emit(f"[{label}] {render_message(message.stored, names=self.standin.names)}")
+
+    async def play(self, action: Action) -> bool:
+        """Run one action and print the outcome; False when the member asked to quit."""
+        self._buffer = []
+        try:
+            keep_going = await self._play(action)
+        except (ScriptError, LookupError, ValueError, TypeError, TimeoutError, InteractionFailed) as exc:
+            self._emit(f"! {exc}")
+            self.errors += 1
+            keep_going = True
+        if action.kind != "expect":
+            self.last_output = "\n".join(self._buffer)
+        return keep_going
+
+    async def _play(self, action: Action) -> bool:
+        kind, argument = action.kind, action.argument
+        if kind == "quit":
+            return False
+        if kind == "help":
+            self._emit((script.__doc__ or "").strip())
+            self._emit("Commands: " + ", ".join(sorted("/" + str(c["name"]) for c in self.member._known_commands())))
+        elif kind == "slash":
+            call = split_command(argument, self.member._known_commands())
+            await self.member.slash(call.path, options=call.options)
+            await self.settle()
+        elif kind == "complete":
+            call = split_command(argument, self.member._known_commands(), autocomplete=True)
+            if call.focused is None:
+                raise ScriptError("name the option being typed, e.g. complete /faq topic: sal")
+            typed = str(call.options.pop(call.focused))
+            choices = await self.member.autocomplete(call.path, call.focused, typed, **call.options)
+            lines = [f"  {i}. {choice.name}" for i, choice in enumerate(choices, start=1)]
+            self._emit(f"autocomplete for {call.focused}: {typed!r}\n" + ("\n".join(lines) or "  (no suggestions)"))
+        elif kind == "click":
+            message = self._newest(lambda m: any(not b.disabled and not b.is_link for b in m.buttons))
+            if message is None:
+                raise LookupError("there is no message with a button to click")
+            target: str | int = int(argument) - 1 if argument.isdigit() else argument
+            await self.member.click(message, target)
+            await self.settle()
+        elif kind == "select":
+            message = self._newest(lambda m: any(not s.disabled for s in m.selects))
+            if message is None:
+                raise LookupError("there is no message with a menu to choose from")
+            await self.member.select(message, *[part.strip() for part in argument.split(",")])
+            await self.settle()
+        elif kind == "as":
+            self.member = self.standin.member(argument.strip())
+            self._printed.clear()
+            for _label, message in self._visible():
+                self._printed[message.id] = message.version
+            self._emit(f"(you are now {self.member.name})")
+        elif kind == "dms":
+            self.show_all("DM", self.member.dms)
+        elif kind == "channel":
+            self.show_all(f"#{self.member.channel.name}", self.member.channel_messages)
+        elif kind == "wait":
+            await asyncio.sleep(float(argument or "0.5"))
+            await self.settle()
+        elif kind == "expect" and argument.casefold() not in self.last_output.casefold():
+            self.errors += 1
+            self._emit(f"! expected to see {argument!r} in the last output")
+        return True

@@ -1,0 +1,43 @@
+"""`python -m bot sandbox`: a script of member actions against the real bot, printed as a transcript."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.sandbox.cli import run_sandbox
+
+
+def test_a_script_plays_a_quiz_and_prints_what_the_member_sees(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    script = tmp_path / "quiz.txt"
+    script.write_text(
+        "# start a quiz\n/quiz start path\nexpect question 1\nclick 1\nexpect question 2\ndms\n", encoding="utf-8"
+    )
+    assert run_sandbox(script, interactive=False) == 0
+    out = capsys.readouterr().out
+    assert "alice> /quiz start path" in out
+    assert "[DM] Crossroads:" in out
+    assert "[1. " in out
+    assert "(disabled)" in out
+    assert "! " not in out
+
+
+def test_a_failing_action_or_expectation_makes_the_exit_code_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    script = tmp_path / "bad.txt"
+    script.write_text("/no-such-command\n/quiz start path\nexpect something that is not there\n", encoding="utf-8")
+    assert run_sandbox(script, interactive=False) == 1
+    out = capsys.readouterr().out
+    assert "! there is no /no-such-command command" in out
+    assert "! expected to see 'something that is not there'" in out
+
+
+def test_an_unreadable_script_is_one_sentence_and_exit_code_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run_sandbox(tmp_path / "missing.txt", interactive=False) == 2
+    assert "Cannot read the script" in capsys.readouterr().err
