@@ -102,3 +102,62 @@ async def test_answers_are_unique_per_session_and_question(tmp_path: Path) -> No
         await store.execute(insert, ("a",))
         with pytest.raises(sqlite3.IntegrityError):
             await store.execute(insert, ("b",))
+
+
+async def test_run_commits_work_in_one_transaction(tmp_path: Path) -> None:
+    async with Store(tmp_path / "db.sqlite") as store:
+
+        def insert_two(conn: sqlite3.Connection) -> int:
+            for question in ("a", "b"):
+                conn.execute(
+                    "INSERT INTO ask_log (user_id, question, normalized, score, matched, asked_at)"
+                    " VALUES (1, ?, ?, 0, 0, 0)",
+                    (question, question),
+                )
+            row = conn.execute("SELECT COUNT(*) AS n FROM ask_log").fetchone()
+            return int(row["n"])
+
+        assert await store.run(insert_two) == 2
+
+        def insert_then_fail(conn: sqlite3.Connection) -> None:
+            conn.execute(
+                "INSERT INTO ask_log (user_id, question, normalized, score, matched, asked_at)"
+                " VALUES (1, 'c', 'c', 0, 0, 0)"
+            )
+            raise ValueError("refused")
+
+        with pytest.raises(ValueError, match="refused"):
+            await store.run(insert_then_fail)
+
+        def count(conn: sqlite3.Connection) -> int:
+            return int(conn.execute("SELECT COUNT(*) FROM ask_log").fetchone()[0])
+
+        assert await store.read(count) == 2
+    # committed means on disk: a fresh connection sees both rows
+    conn = sqlite3.connect(tmp_path / "db.sqlite")
+    assert conn.execute("SELECT COUNT(*) FROM ask_log").fetchone()[0] == 2
+    conn.close()
+
+
+async def test_run_and_transaction_do_not_interleave(tmp_path: Path) -> None:
+    import asyncio
+
+    async with Store(tmp_path / "db.sqlite") as store:
+
+        async def slow_transaction() -> None:
+            async with store.transaction() as conn:
+                await conn.execute(
+                    "INSERT INTO ask_log (user_id, question, normalized, score, matched, asked_at)"
+                    " VALUES (1, 'slow', 'slow', 0, 0, 0)"
+                )
+                await asyncio.sleep(0.01)
+
+        def quick(conn: sqlite3.Connection) -> None:
+            conn.execute(
+                "INSERT INTO ask_log (user_id, question, normalized, score, matched, asked_at)"
+                " VALUES (2, 'quick', 'quick', 0, 0, 0)"
+            )
+
+        await asyncio.gather(slow_transaction(), store.run(quick), slow_transaction(), store.run(quick))
+        row = await store.fetchone("SELECT COUNT(*) FROM ask_log")
+        assert row is not None and row[0] == 4
