@@ -161,11 +161,16 @@ class Quiz(commands.Cog, name=ui.QUIZ_COG):
             return
         # The answer is committed; now the member sees it.
         index = outcome.position - 1
-        await interaction.response.edit_message(
-            content=None,
-            embed=ui.answered_embed(plan, index, outcome.question, outcome.answer),
-            view=ui.answered_view(session_id, outcome.question, outcome.answer, plan.kind),
-        )
+        try:
+            await interaction.response.edit_message(
+                content=None,
+                embed=ui.answered_embed(plan, index, outcome.question, outcome.answer),
+                view=ui.answered_view(session_id, outcome.question, outcome.answer, plan.kind),
+            )
+        except discord.HTTPException:
+            # The answer is saved; /quiz resume shows the next question.
+            log.warning("Could not show the answer to session %s question %s", session_id, question_id, exc_info=True)
+            return
         private = interaction.guild_id is not None
         try:
             if result is None:
@@ -266,14 +271,22 @@ class Quiz(commands.Cog, name=ui.QUIZ_COG):
             note = quiz.intro if quiz is not None else None
         embed = ui.question_embed(plan, attempt.position, question, note=note)
         view = ui.question_view(session.id, question)
-        in_dm = interaction.guild_id is None
-        if session.delivery == "ephemeral" or in_dm:
-            if interaction.type == discord.InteractionType.component:
+        component = interaction.type == discord.InteractionType.component
+        if interaction.guild_id is None:
+            # In the DM itself: the question is a normal message; a prompt that led here loses its buttons.
+            if component:
+                await interaction.response.edit_message(content=ui.CONTINUES_BELOW, embed=None, view=None)
+                await interaction.followup.send(embed=embed, view=view)
+            else:
+                await interaction.response.send_message(embed=embed, view=view)
+            return
+        if session.delivery == "ephemeral":
+            if component:
                 await interaction.response.edit_message(content=None, embed=embed, view=view)
             else:
-                await interaction.response.send_message(embed=embed, view=view, ephemeral=not in_dm)
+                await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
             return
-        if interaction.type == discord.InteractionType.component:
+        if component:
             await interaction.response.defer()
         else:
             await interaction.response.defer(ephemeral=True, thinking=True)

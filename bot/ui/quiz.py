@@ -48,6 +48,7 @@ FINISHED = "This quiz is already finished. See your results with `/quiz progress
 CANCELLED = "This quiz was cancelled, so that button does nothing now. Start a new one with `/quiz start`."
 GONE = "This quiz no longer exists (its data may have been deleted). Start a new one with `/quiz start`."
 UNAVAILABLE = "Quizzes are not available right now; please try again in a minute."
+CONTINUES_BELOW = "Your quiz continues below."
 NO_SUCH_QUIZ = "That quiz is not available any more. Start a new one with `/quiz start`."
 
 

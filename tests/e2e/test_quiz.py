@@ -358,7 +358,9 @@ async def test_an_expired_session_offers_a_fresh_start(bot: InProcessBot, standi
     assert reply.ephemeral
     assert "expired after 1 hour without an answer" in reply.text
     assert await store_quiz.answers(bot.client.store, session_of(question)) == []
-    fresh = await member.click(reply, label="Start a fresh one")
+    prompt = await member.click(reply, label="Start a fresh one")
+    assert prompt.text.endswith("Your quiz continues below.") and not prompt.buttons
+    fresh = await next_question(member)
     assert "question 1 of 10" in (fresh.embeds[0].title or "")
     assert session_of(fresh) != session_of(question)
     after = await member.click(fresh, 0)
@@ -373,6 +375,14 @@ async def test_quiz_started_in_a_dm_runs_in_the_dm(bot: InProcessBot, member: Me
     assert all(b.disabled for b in after.buttons)
     board = await member.slash("quiz leaderboard", dm=True)
     assert "belongs to a server" in board.text
+    member.mark_dms_read()
+    prompt = await member.slash("quiz start", dm=True, quiz="path")
+    assert "(question 2 of 10)" in prompt.text
+    resumed = await member.click(prompt, label="Resume")
+    assert resumed.text.endswith("Your quiz continues below.") and not resumed.buttons
+    again = await next_question(member)
+    assert "question 2 of 10" in (again.embeds[0].title or "")
+    assert session_of(again) == session_of(question)
 
 
 async def test_dms_closed_midway_moves_the_running_quiz_here(bot: InProcessBot, member: Member) -> None:
