@@ -34,7 +34,7 @@ from bot.knowledge import text
 from bot.knowledge.models import Entry
 
 DEFAULT_THRESHOLD = 0.55
-SUGGESTION_FLOOR = 0.2
+SUGGESTION_FLOOR = 0.3
 MAX_SUGGESTIONS = 3
 MAX_AUTOCOMPLETE = 25
 CANDIDATES = 8
@@ -183,7 +183,7 @@ class Matcher:
         if found is None:
             return word, False
         candidate = found[0]
-        if len(word) <= 6 and len(candidate) < len(word):
+        if len(word) <= 7 and len(candidate) < len(word):
             return word, False
         if candidate[0] != word[0] and not (len(word) >= 8 and candidate[1:3] == word[1:3]):
             return word, False
@@ -221,9 +221,10 @@ class Matcher:
     def rank(self, question: str, limit: int = CANDIDATES) -> list[Hit]:
         """Entries for `question`, best first, each with its confidence."""
         query = self._query(question)
-        return self._rank(query, limit)
+        return [hit for hit, _ in self._rank(query, limit)]
 
-    def _rank(self, query: _Query, limit: int) -> list[Hit]:
+    def _rank(self, query: _Query, limit: int) -> list[tuple[Hit, bool]]:
+        """Ranked hits, each with whether a question term appears in the entry's phrasings or tags."""
         if not query.terms:
             return []
         known = [term for term in query.terms if term in self._term_ids]
@@ -237,7 +238,7 @@ class Matcher:
             return []
         total_weight = sum(query.weights)
         query_weights = dict(zip(query.terms, query.weights, strict=True))
-        hits: list[tuple[float, float, int]] = []
+        hits: list[tuple[float, float, int, bool]] = []
         for index in order:
             bm25_score = float(scores[index])
             if bm25_score <= 0.0:
@@ -247,9 +248,9 @@ class Matcher:
             coverage = covered / total_weight
             fit = self._phrasing_fit(query_weights, total_weight, index)
             confidence = _COVERAGE_SHARE * coverage + _PHRASING_SHARE * fit
-            hits.append((confidence, bm25_score, int(index)))
+            hits.append((confidence, bm25_score, int(index), fit > 0.0))
         hits.sort(key=lambda hit: (-hit[0], -hit[1], hit[2]))
-        return [Hit(self._ids[i], self._titles[i], round(score, 4)) for score, _, i in hits[:limit]]
+        return [(Hit(self._ids[i], self._titles[i], round(score, 4)), named) for score, _, i, named in hits[:limit]]
 
     def _phrasing_fit(self, query_weights: dict[str, float], total_weight: float, index: int) -> float:
         """How well the question and the entry's closest phrasing cover each other (F1 of weights)."""
@@ -266,12 +267,15 @@ class Matcher:
 
     def match(self, question: str) -> Match:
         """Answer `question` with one entry, or decline it with up to three suggestions."""
-        ranked = tuple(self.rank(question))
+        found = self._rank(self._query(question), CANDIDATES)
+        ranked = tuple(hit for hit, _ in found)
         score = ranked[0].score if ranked else 0.0
         matched = bool(ranked) and score >= self.threshold
         suggestions: tuple[Hit, ...] = ()
         if not matched:
-            suggestions = tuple(hit for hit in ranked if hit.score >= SUGGESTION_FLOOR)[:MAX_SUGGESTIONS]
+            # Only entries whose own phrasings share a word with the question are worth offering.
+            close = (hit for hit, named in found if named and hit.score >= SUGGESTION_FLOOR)
+            suggestions = tuple(close)[:MAX_SUGGESTIONS]
         return Match(
             question=question,
             normalized=text.normalize(question),

@@ -1,0 +1,205 @@
+"""/ask, /faq, /role and /compare through the Discord stand-in, as members use them."""
+
+from __future__ import annotations
+
+from bot.sandbox.harness import InProcessBot
+from bot.sandbox.member import Member, Message
+from bot.sandbox.server import StandIn
+from bot.storage.asks import AskRecord, recent_asks
+from bot.storage.guilds import update_config
+from bot.ui.faq import DECLINED_TITLE
+
+SALARY_TITLE = "Which role pays more?"
+
+
+def buttons(message: Message) -> list[str]:
+    return [button.custom_id or "" for button in message.buttons]
+
+
+async def asks(bot: InProcessBot, standin: StandIn) -> list[AskRecord]:
+    return await recent_asks(bot.client.store, standin.guild.id)
+
+
+async def test_ask_answers_in_the_members_words_with_related_topics(
+    bot: InProcessBot, standin: StandIn, member: Member
+) -> None:
+    reply = await member.slash("ask", question="how much do MLEs make??")
+
+    assert not reply.ephemeral
+    embed = reply.embeds[0]
+    assert embed.title == SALARY_TITLE
+    assert "$120k–$180k" in (embed.description or "")
+    assert "$110k–$160k" in (embed.description or "")
+    assert embed.footer == "You asked: how much do MLEs make??"
+    assert buttons(reply) == ["faq:total-compensation:r", "faq:location-and-pay:r", "faq:job-market:r"]
+
+
+async def test_every_ask_is_logged_for_admins(bot: InProcessBot, standin: StandIn, member: Member) -> None:
+    await member.slash("ask", question="do I need a PhD?")
+    await member.slash("ask", question="best minecraft seed?")
+
+    declined, answered = await asks(bot, standin)
+    assert (answered.question, answered.entry_id, answered.matched, answered.command) == (
+        "do I need a PhD?",
+        "degree-needed",
+        True,
+        "ask",
+    )
+    assert answered.user_id == member.id and answered.guild_id == standin.guild.id
+    assert answered.normalized == "do i need a phd"
+    assert answered.score >= bot.client.content.knowledge.matcher.threshold
+    assert (declined.question, declined.entry_id, declined.matched) == ("best minecraft seed?", None, False)
+
+
+async def test_off_topic_is_declined_honestly(bot: InProcessBot, member: Member) -> None:
+    reply = await member.slash("ask", question="what's the weather like today")
+
+    assert reply.embeds[0].title == DECLINED_TITLE
+    assert "/faq" in (reply.embeds[0].description or "")
+    assert reply.buttons == []
+
+
+async def test_a_near_miss_offers_choices_and_a_click_answers_it(
+    bot: InProcessBot, standin: StandIn, member: Member
+) -> None:
+    reply = await member.slash("ask", question="how much do plumbers make")
+
+    assert reply.embeds[0].title == DECLINED_TITLE
+    assert "Did you mean" in (reply.embeds[0].description or "")
+    choices = buttons(reply)
+    assert 1 <= len(choices) <= 3
+    assert choices[0] == "faq:salary-comparison"
+
+    answered = await member.click(reply, custom_id="faq:salary-comparison")
+
+    assert answered.id == reply.id
+    assert answered.embeds[0].title == SALARY_TITLE
+    assert "faq:total-compensation:r" in buttons(answered)
+    click = (await asks(bot, standin))[0]
+    assert (click.command, click.entry_id, click.matched) == ("suggestion", "salary-comparison", True)
+    assert click.question == "how much do plumbers make"
+
+
+async def test_someone_elses_choice_click_answers_them_privately(
+    bot: InProcessBot, standin: StandIn, member: Member
+) -> None:
+    reply = await member.slash("ask", question="how much do plumbers make")
+    other = standin.member("morgan")
+
+    seen = await other.click(reply, custom_id="faq:salary-comparison")
+
+    assert seen.ephemeral and seen.id != reply.id
+    assert seen.embeds[0].title == SALARY_TITLE
+    assert reply.embeds[0].title == DECLINED_TITLE
+
+
+async def test_a_related_topic_button_shows_that_topic_privately(bot: InProcessBot, member: Member) -> None:
+    reply = await member.slash("ask", question="what skills does an ai engineer need")
+
+    seen = await member.click(reply, custom_id="faq:tools-and-frameworks:r")
+
+    assert seen.ephemeral
+    assert seen.embeds[0].title == "Tools and frameworks for each role"
+    assert reply.embeds[0].title == "Skills an AI Engineer needs"
+
+
+async def test_topic_buttons_still_work_after_a_restart(bot: InProcessBot, member: Member) -> None:
+    reply = await member.slash("ask", question="how much do plumbers make")
+    await bot.restart()
+
+    answered = await member.click(reply, custom_id="faq:salary-comparison")
+
+    assert answered.embeds[0].title == SALARY_TITLE
+
+
+async def test_faq_autocomplete_offers_the_best_topics_first(bot: InProcessBot, member: Member) -> None:
+    choices = await member.autocomplete("faq", "topic", "sal")
+    assert 1 <= len(choices) <= 25
+    assert choices[0].value == "salary-comparison"
+    assert choices[0].name == SALARY_TITLE
+
+    everything = await member.autocomplete("faq", "topic", "")
+    assert len(everything) == min(25, len(bot.client.content.knowledge))
+    typo = await member.autocomplete("faq", "topic", "pytroch")
+    assert typo and typo[0].value == "tools-and-frameworks"
+
+
+async def test_faq_answers_a_chosen_topic_and_a_typed_title(
+    bot: InProcessBot, standin: StandIn, member: Member
+) -> None:
+    chosen = await member.slash("faq", topic="community")
+    assert chosen.embeds[0].title == "The AI Native Engineer community"
+
+    typed = await member.slash("faq", topic="Do I need a degree or a PhD?")
+    assert typed.embeds[0].title == "Do I need a degree or a PhD?"
+
+    free = await member.slash("faq", topic="salary")
+    assert free.embeds[0].title == SALARY_TITLE
+
+    logged = await asks(bot, standin)
+    assert [r.command for r in logged] == ["faq", "faq", "faq"]
+    assert [r.entry_id for r in logged] == ["salary-comparison", "degree-needed", "community"]
+
+
+async def test_role_shows_the_profile_card(bot: InProcessBot, member: Member) -> None:
+    ai = await member.slash("role", path="ai")
+    embed = ai.embeds[0]
+    assert embed.title == "AI Engineer"
+    fields = {field.name: field.value for field in embed.fields}
+    assert "$110k–$160k" in fields["Salary"]
+    assert "OpenAI" in fields["Tools"] or "OpenAI" in fields["What they build"]
+    assert "Deployment and serving" in fields["ML lifecycle focus"]
+    assert "ML Engineering" in fields["Switching to the other role"]
+
+    ml = await member.slash("role", path="ml")
+    fields = {field.name: field.value for field in ml.embeds[0].fields}
+    assert ml.embeds[0].title == "ML Engineer"
+    assert "$120k–$180k" in fields["Salary"]
+    assert "PyTorch, TensorFlow or JAX" in fields["Tools"]
+
+
+async def test_compare_puts_the_roles_side_by_side(bot: InProcessBot, member: Member) -> None:
+    reply = await member.slash("compare")
+
+    embed = reply.embeds[0]
+    assert embed.title == "AI Engineer vs ML Engineer"
+    fields = {field.name: field.value for field in embed.fields}
+    assert fields["Salary (base) · AI Engineer"] == "$110k–$160k"
+    assert fields["Salary (base) · ML Engineer"] == "$120k–$180k"
+    names = [field.name for field in embed.fields]
+    assert names.index("Skills · AI Engineer") + 1 == names.index("Skills · ML Engineer")
+
+
+async def test_private_flag_and_server_default(bot: InProcessBot, standin: StandIn, member: Member) -> None:
+    private = await member.slash("ask", question="do I need a degree", private=True)
+    assert private.ephemeral
+    assert (await member.slash("role", path="ml", private=True)).ephemeral
+    assert (await member.slash("compare", private=True)).ephemeral
+    assert (await member.slash("faq", topic="community", private=True)).ephemeral
+
+    await update_config(bot.client.store, standin.guild.id, ask_private=True)
+    assert (await member.slash("ask", question="do I need a degree")).ephemeral
+    assert not (await member.slash("ask", question="do I need a degree", private=False)).ephemeral
+
+
+async def test_a_declined_private_question_can_still_be_answered_by_a_click(bot: InProcessBot, member: Member) -> None:
+    reply = await member.slash("ask", question="how much do plumbers make", private=True)
+    assert reply.ephemeral
+
+    answered = await member.click(reply, custom_id="faq:salary-comparison")
+
+    assert answered.embeds[0].title == SALARY_TITLE
+
+
+async def test_echoed_questions_never_ping(bot: InProcessBot, standin: StandIn, member: Member) -> None:
+    other = standin.member("morgan")
+    question = f"@everyone <@{other.id}> <@&{standin.guild.id}> how much do ML engineers make"
+
+    reply = await member.slash("ask", question=question)
+    declined = await member.slash("ask", question=f"@everyone <@{other.id}> lol")
+
+    for message in (reply, declined):
+        assert message.content == ""
+        assert message.payload.get("mention_everyone") is False
+        assert message.payload.get("mentions") == []
+        assert message.embeds[0].footer is not None and "@everyone" in message.embeds[0].footer
