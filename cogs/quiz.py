@@ -117,7 +117,7 @@ class Quiz(commands.Cog, name=ui.QUIZ_COG):
 
     async def handle_choice(self, interaction: Interaction, session_id: int, question_id: str, choice_id: str) -> None:
         store = self.bot.store
-        session = await store_quiz.get_session(store, session_id)
+        session, stored = await store_quiz.session_with_answers(store, session_id)
         if session is None:
             await _say(interaction, ui.GONE)
             return
@@ -125,7 +125,6 @@ class Quiz(commands.Cog, name=ui.QUIZ_COG):
             await _say(interaction, ui.NOT_YOURS)
             return
         plan = Plan.from_json(session.plan)
-        stored = await store_quiz.answers(store, session_id)
         attempt = Attempt.replay(plan, [(a.question_id, a.choice_id) for a in stored])
         earlier = attempt.answers.get(question_id)
         if earlier is not None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 import aiosqlite
@@ -128,20 +128,54 @@ def _session(row: aiosqlite.Row | sqlite3.Row) -> QuizSession:
     )
 
 
-async def _one(conn: aiosqlite.Connection, sql: str, params: Sequence[Any]) -> QuizSession | None:
-    async with conn.execute(sql, params) as cursor:
-        row = await cursor.fetchone()
+def _one(conn: sqlite3.Connection, sql: str, params: Sequence[Any]) -> QuizSession | None:
+    row = conn.execute(sql, params).fetchone()
     return _session(row) if row is not None else None
+
+
+def _expire_where(conn: sqlite3.Connection, now: float, clause: str, params: Sequence[Any]) -> None:
+    conn.execute(f"{_EXPIRE_SQL} AND {clause}", (now, now, *params))
+
+
+_SESSION_WITH_EXPIRY = f"""
+    SELECT s.*, COALESCE(g.quiz_expiry_hours, {DEFAULT_QUIZ_EXPIRY_HOURS}) AS expiry_hours
+    FROM quiz_sessions s LEFT JOIN guild_config g ON g.guild_id = s.guild_id
+    WHERE s.id = ?
+"""
+
+
+def _current(conn: sqlite3.Connection, session_id: int, now: float) -> QuizSession | None:
+    """The session, expiring it first when it has been idle past its server's limit."""
+    row = conn.execute(_SESSION_WITH_EXPIRY, (session_id,)).fetchone()
+    if row is None:
+        return None
+    session = _session(row)
+    if session.status == "in_progress" and session.updated_at < now - 3600.0 * float(row["expiry_hours"]):
+        conn.execute("UPDATE quiz_sessions SET status = 'expired', finished_at = ? WHERE id = ?", (now, session_id))
+        session = replace(session, status="expired", finished_at=now)
+    return session
+
+
+def _answers(conn: sqlite3.Connection, session_id: int) -> list[StoredAnswer]:
+    rows = conn.execute(
+        "SELECT * FROM quiz_answers WHERE session_id = ? ORDER BY answered_at, rowid", (session_id,)
+    ).fetchall()
+    return [
+        StoredAnswer(
+            session_id=int(row["session_id"]),
+            question_id=row["question_id"],
+            choice_id=row["choice_id"],
+            correct=None if row["correct"] is None else bool(row["correct"]),
+            answered_at=float(row["answered_at"]),
+        )
+        for row in rows
+    ]
 
 
 async def expire_idle_sessions(store: Store) -> int:
     """Expire every session idle beyond its server's limit; returns how many expired."""
     now = store.now()
     return await store.execute(_EXPIRE_SQL, (now, now))
-
-
-async def _expire_where(conn: aiosqlite.Connection, now: float, clause: str, params: Sequence[Any]) -> None:
-    await conn.execute(f"{_EXPIRE_SQL} AND {clause}", (now, now, *params))
 
 
 async def create_session(
@@ -160,9 +194,10 @@ async def create_session(
     """Start a session. With `replace`, a session already in progress for this member and quiz is
     cancelled in the same transaction; without it, :class:`ActiveSessionExists` is raised."""
     now = store.now()
-    async with store.transaction() as conn:
-        await _expire_where(conn, now, "user_id = ? AND quiz_id = ?", (user_id, quiz_id))
-        existing = await _one(
+
+    def work(conn: sqlite3.Connection) -> QuizSession:
+        _expire_where(conn, now, "user_id = ? AND quiz_id = ?", (user_id, quiz_id))
+        existing = _one(
             conn,
             "SELECT * FROM quiz_sessions WHERE user_id = ? AND quiz_id = ? AND status = 'in_progress'",
             (user_id, quiz_id),
@@ -170,11 +205,10 @@ async def create_session(
         if existing is not None:
             if not replace:
                 raise ActiveSessionExists(existing)
-            await conn.execute(
-                "UPDATE quiz_sessions SET status = 'cancelled', finished_at = ? WHERE id = ?",
-                (now, existing.id),
+            conn.execute(
+                "UPDATE quiz_sessions SET status = 'cancelled', finished_at = ? WHERE id = ?", (now, existing.id)
             )
-        cursor = await conn.execute(
+        cursor = conn.execute(
             """
             INSERT INTO quiz_sessions
                 (guild_id, user_id, quiz_id, quiz_version, seed, plan, delivery, status, position,
@@ -183,19 +217,46 @@ async def create_session(
             """,
             (guild_id, user_id, quiz_id, quiz_version, seed, plan, delivery, now, now, total),
         )
-        session_id = cursor.lastrowid
-        created = await _one(conn, "SELECT * FROM quiz_sessions WHERE id = ?", (session_id,))
-    if created is None:
-        raise RuntimeError("a session vanished right after it was created")
-    return created
+        if cursor.lastrowid is None:
+            raise RuntimeError("the new session got no id")
+        return QuizSession(
+            id=cursor.lastrowid,
+            guild_id=guild_id,
+            user_id=user_id,
+            quiz_id=quiz_id,
+            quiz_version=quiz_version,
+            seed=seed,
+            plan=plan,
+            delivery=delivery,
+            status="in_progress",
+            position=0,
+            started_at=now,
+            updated_at=now,
+            finished_at=None,
+            result=None,
+            path_result=None,
+            score=None,
+            total=total,
+        )
+
+    return await store.run(work)
 
 
 async def get_session(store: Store, session_id: int) -> QuizSession | None:
     """The session, after applying the expiry rule to it."""
     now = store.now()
-    async with store.transaction() as conn:
-        await _expire_where(conn, now, "id = ?", (session_id,))
-        return await _one(conn, "SELECT * FROM quiz_sessions WHERE id = ?", (session_id,))
+    return await store.run(lambda conn: _current(conn, session_id, now))
+
+
+async def session_with_answers(store: Store, session_id: int) -> tuple[QuizSession | None, list[StoredAnswer]]:
+    """The session (after the expiry rule) and its answers, in one step: what a click needs."""
+    now = store.now()
+
+    def work(conn: sqlite3.Connection) -> tuple[QuizSession | None, list[StoredAnswer]]:
+        session = _current(conn, session_id, now)
+        return session, (_answers(conn, session_id) if session is not None else [])
+
+    return await store.run(work)
 
 
 async def active_session(store: Store, user_id: int, quiz_id: str) -> QuizSession | None:
@@ -207,32 +268,22 @@ async def active_session(store: Store, user_id: int, quiz_id: str) -> QuizSessio
 async def active_sessions(store: Store, user_id: int) -> list[QuizSession]:
     """All of the member's sessions in progress, most recently used first (after expiry)."""
     now = store.now()
-    async with store.transaction() as conn:
-        await _expire_where(conn, now, "user_id = ?", (user_id,))
-        async with conn.execute(
+
+    def work(conn: sqlite3.Connection) -> list[QuizSession]:
+        _expire_where(conn, now, "user_id = ?", (user_id,))
+        rows = conn.execute(
             "SELECT * FROM quiz_sessions WHERE user_id = ? AND status = 'in_progress'"
             " ORDER BY updated_at DESC, id DESC",
             (user_id,),
-        ) as cursor:
-            rows = await cursor.fetchall()
-    return [_session(row) for row in rows]
+        ).fetchall()
+        return [_session(row) for row in rows]
+
+    return await store.run(work)
 
 
 async def answers(store: Store, session_id: int) -> list[StoredAnswer]:
     """The session's answers in the order they were given."""
-    rows = await store.fetchall(
-        "SELECT * FROM quiz_answers WHERE session_id = ? ORDER BY answered_at, rowid", (session_id,)
-    )
-    return [
-        StoredAnswer(
-            session_id=int(row["session_id"]),
-            question_id=row["question_id"],
-            choice_id=row["choice_id"],
-            correct=None if row["correct"] is None else bool(row["correct"]),
-            answered_at=float(row["answered_at"]),
-        )
-        for row in rows
-    ]
+    return await store.read(lambda conn: _answers(conn, session_id))
 
 
 async def record_answer(
@@ -248,58 +299,65 @@ async def record_answer(
     """Write one answer exactly once, and the session's new position (and result, on the last one).
 
     The answer is written only when the session is in progress, not idle past its expiry, and
-    still at `expected_position` (the position the caller validated against). Committed on return.
+    still at `expected_position` (the position the caller validated against). One transaction,
+    committed on return.
     """
     now = store.now()
-    async with store.transaction() as conn:
-        async with conn.execute(
-            "SELECT choice_id FROM quiz_answers WHERE session_id = ? AND question_id = ?",
-            (session_id, question_id),
-        ) as cursor:
-            earlier = await cursor.fetchone()
-        await _expire_where(conn, now, "id = ?", (session_id,))
-        session = await _one(conn, "SELECT * FROM quiz_sessions WHERE id = ?", (session_id,))
+
+    def earlier(conn: sqlite3.Connection) -> str | None:
+        row = conn.execute(
+            "SELECT choice_id FROM quiz_answers WHERE session_id = ? AND question_id = ?", (session_id, question_id)
+        ).fetchone()
+        return None if row is None else str(row["choice_id"])
+
+    def work(conn: sqlite3.Connection) -> Recorded:
+        session = _current(conn, session_id, now)
         if session is None:
             raise LookupError(f"no quiz session {session_id}")
-        if earlier is not None:
-            return Recorded("duplicate", session, earlier["choice_id"])
-        if session.status != "in_progress":
-            return Recorded("closed", session)
-        if session.position != expected_position:
-            return Recorded("moved", session)
-        await conn.execute(
-            "INSERT INTO quiz_answers (session_id, question_id, choice_id, correct, answered_at)"
-            " VALUES (?, ?, ?, ?, ?)",
-            (session_id, question_id, choice_id, None if correct is None else int(correct), now),
-        )
+        if session.status != "in_progress" or session.position != expected_position:
+            first = earlier(conn)
+            if first is not None:
+                return Recorded("duplicate", session, first)
+            return Recorded("closed" if session.status != "in_progress" else "moved", session)
+        try:
+            conn.execute(
+                "INSERT INTO quiz_answers (session_id, question_id, choice_id, correct, answered_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (session_id, question_id, choice_id, None if correct is None else int(correct), now),
+            )
+        except sqlite3.IntegrityError:
+            return Recorded("duplicate", session, earlier(conn))
+        position = expected_position + 1
         if finish is None:
-            await conn.execute(
-                "UPDATE quiz_sessions SET position = ?, updated_at = ? WHERE id = ?",
-                (expected_position + 1, now, session_id),
+            conn.execute(
+                "UPDATE quiz_sessions SET position = ?, updated_at = ? WHERE id = ?", (position, now, session_id)
             )
-        else:
-            await conn.execute(
-                """
-                UPDATE quiz_sessions
-                SET position = ?, updated_at = ?, status = 'completed', finished_at = ?,
-                    result = ?, path_result = ?, score = ?, total = COALESCE(?, total)
-                WHERE id = ?
-                """,
-                (
-                    expected_position + 1,
-                    now,
-                    now,
-                    json.dumps(finish.result, sort_keys=True),
-                    finish.path_result,
-                    finish.score,
-                    finish.total,
-                    session_id,
-                ),
-            )
-        updated = await _one(conn, "SELECT * FROM quiz_sessions WHERE id = ?", (session_id,))
-    if updated is None:
-        raise LookupError(f"no quiz session {session_id}")
-    return Recorded("recorded", updated, choice_id)
+            return Recorded("recorded", replace(session, position=position, updated_at=now), choice_id)
+        result = json.dumps(finish.result, sort_keys=True)
+        total = finish.total if finish.total is not None else session.total
+        conn.execute(
+            """
+            UPDATE quiz_sessions
+            SET position = ?, updated_at = ?, status = 'completed', finished_at = ?,
+                result = ?, path_result = ?, score = ?, total = ?
+            WHERE id = ?
+            """,
+            (position, now, now, result, finish.path_result, finish.score, total, session_id),
+        )
+        done = replace(
+            session,
+            position=position,
+            updated_at=now,
+            status="completed",
+            finished_at=now,
+            result=json.loads(result),
+            path_result=finish.path_result,
+            score=finish.score,
+            total=total,
+        )
+        return Recorded("recorded", done, choice_id)
+
+    return await store.run(work)
 
 
 async def touch_session(store: Store, session_id: int) -> None:
@@ -331,13 +389,16 @@ async def cancel_session(store: Store, session_id: int) -> bool:
 
 async def discard_unstarted(store: Store, session_id: int) -> bool:
     """Delete a session that has no answers (its first question could not be delivered)."""
-    async with store.transaction() as conn:
-        cursor = await conn.execute(
+
+    def work(conn: sqlite3.Connection) -> bool:
+        cursor = conn.execute(
             "DELETE FROM quiz_sessions WHERE id = ? AND position = 0"
             " AND NOT EXISTS (SELECT 1 FROM quiz_answers WHERE session_id = ?)",
             (session_id, session_id),
         )
         return cursor.rowcount > 0
+
+    return await store.run(work)
 
 
 @dataclass(frozen=True)
