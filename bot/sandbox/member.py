@@ -45,6 +45,7 @@ Reading (all lists are oldest first; ephemeral replies appear only to their memb
 Message (a live view: it always shows the message's current state)
     .id .content .embeds .components (rows) .buttons .selects .attachments .flags
     .ephemeral .loading .edited .deleted .text (rendered like the member reads it) .payload
+    .pings (who the message notified: mentions in the content that allowed_mentions let through)
     Embed: .title .description .fields (name, value, inline) .footer .author .url .color .text
     Button: .label .custom_id .style .disabled .url .emoji; Select: .custom_id .options .placeholder
     Attachment: .filename .data (bytes) .content_type .size .text (data decoded as UTF-8)
@@ -247,6 +248,12 @@ class Message:
     @property
     def deleted(self) -> bool:
         return self._stored.deleted
+
+    @property
+    def pings(self) -> list[str]:
+        """Who this message notified when it was sent ("@alice", "@everyone"); empty when
+        allowed_mentions suppressed every mention in the content."""
+        return list(self._stored.pings)
 
     @property
     def version(self) -> int:

@@ -52,6 +52,7 @@ from bot.sandbox.state import (
     StoredMessage,
     User,
     new_token,
+    pings,
 )
 
 if TYPE_CHECKING:
@@ -611,6 +612,7 @@ class StandIn:
             flags=flags,
         )
         self._apply(message, payload, uploads, creating=True)
+        message.pings = pings(message.content, payload.get("allowed_mentions"), self.names)
         message.flags |= flags
         if interaction is not None:
             message.webhook_id = self.application_id

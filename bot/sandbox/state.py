@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import itertools
+import re
 import secrets
 import time
 from dataclasses import dataclass, field
@@ -363,6 +364,7 @@ class StoredMessage:
     interaction_metadata: Payload | None = None
     deleted: bool = False
     version: int = 0
+    pings: list[str] = field(default_factory=list)
 
     @property
     def ephemeral(self) -> bool:
@@ -479,6 +481,33 @@ def command_path(data: Payload) -> str:
         parts.append(str(options[0]["name"]))
         options = options[0].get("options") or []
     return " ".join(parts)
+
+
+USER_MENTION = re.compile(r"<@!?(\d+)>")
+ROLE_MENTION = re.compile(r"<@&(\d+)>")
+
+
+def pings(content: str, allowed_mentions: Payload | None, names: dict[int, str]) -> list[str]:
+    """Who a new message notifies, by Discord's rules: every mention in the content unless
+    `allowed_mentions` narrows it (embeds never ping). Names like "@alice", "@AI Engineer",
+    "@everyone"."""
+    if not content:
+        return []
+    parse = set(allowed_mentions.get("parse") or []) if allowed_mentions is not None else {"users", "roles", "everyone"}
+    users = {int(u) for u in (allowed_mentions or {}).get("users") or []}
+    roles = {int(r) for r in (allowed_mentions or {}).get("roles") or []}
+    out: list[str] = []
+    for match in USER_MENTION.finditer(content):
+        ident = int(match.group(1))
+        if "users" in parse or ident in users:
+            out.append(names.get(ident, f"<@{ident}>"))
+    for match in ROLE_MENTION.finditer(content):
+        ident = int(match.group(1))
+        if "roles" in parse or ident in roles:
+            out.append(names.get(ident, f"<@&{ident}>"))
+    if "everyone" in parse:
+        out.extend(word for word in ("@everyone", "@here") if word in content)
+    return list(dict.fromkeys(out))
 
 
 def new_token() -> str:

@@ -442,3 +442,46 @@ async def test_the_bot_resumes_after_a_dropped_connection_and_gets_what_it_misse
     assert standin.gateway.current is session
     assert session.resumes == 1
     assert standin.gateway.identifies == 1
+
+
+async def test_the_bot_identifies_again_when_its_session_cannot_be_resumed(
+    probe: Probe, alice: Member, standin: StandIn
+) -> None:
+    async def handler(interaction: discord.Interaction[Any]) -> None:
+        await interaction.response.send_message("new session", ephemeral=True)
+
+    probe.handler = handler
+    old = standin.gateway.current
+    standin.gateway.sessions.clear()
+    await standin.gateway.drop()
+    await standin.wait_for_bot(10)
+    assert standin.gateway.current is not old
+    assert standin.gateway.identifies == 2
+    assert (await alice.slash("probe")).content == "new session"
+
+
+async def test_a_reconnect_request_is_followed_by_a_resume(probe: Probe, alice: Member, standin: StandIn) -> None:
+    async def handler(interaction: discord.Interaction[Any]) -> None:
+        await interaction.response.send_message("resumed", ephemeral=True)
+
+    probe.handler = handler
+    session = standin.gateway.current
+    assert session is not None
+    await standin.gateway.request_reconnect()
+    assert (await alice.slash("probe")).content == "resumed"
+    assert session.resumes == 1 and standin.gateway.identifies == 1
+
+
+async def test_mentions_ping_unless_allowed_mentions_suppress_them(probe: Probe, alice: Member) -> None:
+    async def handler(interaction: discord.Interaction[Any]) -> None:
+        await interaction.response.send_message(f"hi {interaction.user.mention} and @everyone")
+        await interaction.followup.send(
+            f"quiet {interaction.user.mention} @everyone", allowed_mentions=discord.AllowedMentions.none()
+        )
+
+    probe.handler = handler
+    loud = await alice.slash("probe")
+    assert loud.pings == ["@Alice", "@everyone"]
+    assert "hi @Alice and @everyone" in loud.text
+    quiet = await alice.wait_for_message(lambda m: m.content.startswith("quiet"))
+    assert quiet.pings == []

@@ -35,6 +35,19 @@ async def test_a_command_reaches_the_bot_and_a_button_click_comes_back(bot: InPr
     assert member.last_interaction.response_type in (6, 7)
 
 
+async def test_a_dropped_gateway_connection_is_resumed_mid_quiz(
+    bot: InProcessBot, standin: StandIn, member: Member
+) -> None:
+    await member.slash("quiz start", quiz="path")
+    question = await member.wait_for_dm()
+    await standin.gateway.drop()
+    after = await member.click(question, 0)
+    assert all(button.disabled for button in after.buttons)
+    assert "question 2 of 10" in (await member.wait_for_dm()).text
+    assert standin.gateway.identifies == 1
+    assert standin.gateway.current is not None and standin.gateway.current.resumes == 1
+
+
 async def test_the_bot_is_ready_for_on_ready_listeners(bot: InProcessBot) -> None:
     await bot.wait_until_ready_event()
     assert bot.client.is_ready()
