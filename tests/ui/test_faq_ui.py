@@ -1,0 +1,135 @@
+"""Every knowledge-base reply fits Discord's limits, and topic buttons survive a round trip."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import discord
+import pytest
+
+from bot.knowledge import Hit, KnowledgeBase, load_knowledge
+from bot.ui import faq as ui
+from bot.ui import limits
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def kb() -> KnowledgeBase:
+    knowledge, problems = load_knowledge(ROOT / "data" / "knowledge")
+    assert knowledge is not None, problems
+    return knowledge
+
+
+def assert_fits(embed: discord.Embed) -> None:
+    assert len(embed.title or "") <= limits.EMBED_TITLE
+    assert len(embed.description or "") <= limits.EMBED_DESCRIPTION
+    assert len(embed.fields) <= limits.EMBED_FIELDS
+    for field in embed.fields:
+        assert 0 < len(field.name or "") <= limits.EMBED_FIELD_NAME
+        assert 0 < len(field.value or "") <= limits.EMBED_FIELD_VALUE
+    assert len(embed.footer.text or "") <= limits.EMBED_FOOTER
+    assert len(embed) <= limits.EMBED_TOTAL
+
+
+def custom_ids(view: discord.ui.View | None) -> list[str]:
+    assert view is not None
+    return [str(getattr(item, "custom_id", "")) for item in view.children]
+
+
+def test_every_answer_fits_one_embed(kb: KnowledgeBase) -> None:
+    for entry in kb.entries():
+        embed = ui.answer_embed(entry, question="x" * 5000)
+        assert_fits(embed)
+        assert embed.description == entry.answer
+        assert embed.footer.text is not None and embed.footer.text.startswith(ui.ASKED_PREFIX)
+
+
+def test_the_question_is_read_back_from_the_reply(kb: KnowledgeBase) -> None:
+    entry = next(kb.entries())
+    reply: Any = SimpleNamespace(embeds=[ui.answer_embed(entry, question="how   much\ndo they make")])
+    assert ui.asked_question(reply) == "how much do they make"
+    assert ui.asked_question(SimpleNamespace(embeds=[ui.answer_embed(entry)])) is None
+    assert ui.asked_question(None) is None
+
+
+def test_related_buttons_name_their_entries_and_survive_a_restart(kb: KnowledgeBase) -> None:
+    for entry in kb.entries():
+        related = kb.related(entry)
+        view = ui.related_view(related)
+        if not related:
+            assert view is None
+            continue
+        ids = custom_ids(view)
+        assert ids == [f"faq:{item.id}:r" for item in related][: ui.MAX_TOPIC_BUTTONS]
+        assert all(len(custom_id) <= limits.CUSTOM_ID for custom_id in ids)
+        assert all(ui.TOPIC_TEMPLATE.match(custom_id) for custom_id in ids)
+        assert view is not None and all(len(str(getattr(i, "label", ""))) <= limits.BUTTON_LABEL for i in view.children)
+
+
+async def test_a_topic_button_is_rebuilt_from_its_custom_id() -> None:
+    for custom_id, source in (("faq:salary-comparison", "suggestion"), ("faq:salary-comparison:r", "related")):
+        match = ui.TOPIC_TEMPLATE.match(custom_id)
+        assert match is not None
+        item: Any = None
+        interaction: Any = None
+        button = await ui.TopicButton.from_custom_id(interaction, item, match)
+        assert (button.entry_id, button.source) == ("salary-comparison", source)
+        assert button.item.custom_id == custom_id
+
+
+def test_topic_ids_that_cannot_be_buttons_are_refused() -> None:
+    with pytest.raises(ValueError):
+        ui.topic_custom_id("Not A Slug")
+    with pytest.raises(ValueError):
+        ui.topic_custom_id("x" * 120)
+
+
+def test_did_you_mean_offers_at_most_one_row_of_buttons() -> None:
+    hits = [Hit(f"entry-{i}", "A long title " * 10, 0.4) for i in range(7)]
+    view = ui.suggestions_view(hits)
+    assert custom_ids(view) == [f"faq:entry-{i}" for i in range(ui.MAX_TOPIC_BUTTONS)]
+    assert ui.suggestions_view([]) is None
+
+
+def test_the_decline_quotes_the_question_shortened_and_says_what_to_do() -> None:
+    embed = ui.declined_embed("why " * 2000, [])
+    assert_fits(embed)
+    assert embed.title == ui.DECLINED_TITLE
+    assert "/faq" in (embed.description or "")
+    with_choices = ui.declined_embed("how much do plumbers make", [Hit("salary-comparison", "Pay", 0.4)])
+    assert "Did you mean" in (with_choices.description or "")
+    assert with_choices.footer.text == "You asked: how much do plumbers make"
+
+
+@pytest.mark.parametrize("key", ["ai", "ml"])
+def test_the_profile_card_shows_every_field_within_limits(kb: KnowledgeBase, key: str) -> None:
+    profile = kb.profile(key)
+    assert profile is not None
+    embed = ui.profile_embed(profile)
+    assert_fits(embed)
+    names = [field.name for field in embed.fields]
+    assert names == ["Salary", *(heading for _, heading in ui.PROFILE_FIELDS)]
+    assert profile.salary.label() in (embed.fields[0].value or "")
+
+
+def test_the_comparison_pairs_the_roles_row_by_row(kb: KnowledgeBase) -> None:
+    ai, ml = kb.profile("ai"), kb.profile("ml")
+    assert ai is not None and ml is not None
+    embed = ui.compare_embed(ai, ml)
+    assert_fits(embed)
+    assert len(embed.fields) == 3 * len(ui.COMPARE_ROWS)
+    for row in range(len(ui.COMPARE_ROWS)):
+        left, right, spacer = embed.fields[3 * row : 3 * row + 3]
+        assert (left.name or "").endswith("AI Engineer") and (right.name or "").endswith("ML Engineer")
+        assert left.inline and right.inline and spacer.value == "\u200b"
+
+
+def test_an_oversized_embed_is_shortened_to_fit() -> None:
+    embed = discord.Embed(title="t", description="d" * 4000)
+    for index in range(5):
+        embed.add_field(name=f"f{index}", value="v" * 1000)
+    assert len(embed) > limits.EMBED_TOTAL
+    assert_fits(ui.fit_embed(embed))
