@@ -80,14 +80,15 @@ async def _session(actions: list[Action], *, interactive: bool) -> int:
                 print(f"Crossroads sandbox: you are alice in the server {guild!r} (a local stand-in for Discord).")
                 if interactive:
                     await _interactive(player, running)
-                else:
-                    for action in actions:
-                        if running.task is None or running.task.done():
-                            print("! the bot stopped", file=sys.stderr)
-                            return 1
+                    return 0
+                for action in actions:
+                    if running.task is None or running.task.done():
+                        print("! the bot stopped", file=sys.stderr)
+                        return 1
+                    if action.kind != "expect":
                         print(f"\n{player.member.name}> {action}")
-                        if not await player.play(action):
-                            break
+                    if not await player.play(action):
+                        break
                 return 1 if player.errors else 0
             finally:
                 await running.stop()

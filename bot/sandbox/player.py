@@ -112,7 +112,12 @@ class Player:
             message = self._newest(lambda m: any(not b.disabled and not b.is_link for b in m.buttons))
             if message is None:
                 raise LookupError("there is no message with a button to click")
-            target: str | int = int(argument) - 1 if argument.isdigit() else argument
+            target: str | int = argument
+            if argument.isdigit():
+                count = len(message.buttons)
+                if not 1 <= int(argument) <= count:
+                    raise LookupError(f"there is no button {argument}; the newest message has {count} (1 to {count})")
+                target = int(argument) - 1
             await self.member.click(message, target)
             await self.settle()
         elif kind == "select":

@@ -22,6 +22,8 @@ TIME_STYLES = {
 }
 
 BAR = "│ "
+BLANK = " \u200b\u2800\n"
+SUBTEXT = re.compile(r"^-# ", re.MULTILINE)
 STYLE_MARK = {1: "", 2: "", 3: "✓ ", 4: "✗ ", 5: "↗ ", 6: ""}
 
 
@@ -40,7 +42,8 @@ def relative(seconds: float) -> str:
 
 
 def humanize(text: str, names: Mapping[int, str] | None = None, now: float | None = None) -> str:
-    """Timestamps (<t:…>) and mentions (<@…>, <@&…>, <#…>) as the Discord client shows them."""
+    """Timestamps (<t:…>) and mentions (<@…>, <@&…>, <#…>) as the Discord client shows them,
+    and subtext lines (`-# `) without their marker."""
 
     def replace(match: re.Match[str]) -> str:
         if match.group(1) is not None:
@@ -56,7 +59,7 @@ def humanize(text: str, names: Mapping[int, str] | None = None, now: float | Non
             return name
         return {"#": "#unknown-channel", "@&": "@unknown-role"}.get(kind, "@unknown-user")
 
-    return MARKUP.sub(replace, text)
+    return SUBTEXT.sub("", MARKUP.sub(replace, text))
 
 
 def render_embed(embed: dict[str, Any], names: Mapping[int, str] | None = None) -> str:
@@ -71,8 +74,11 @@ def render_embed(embed: dict[str, Any], names: Mapping[int, str] | None = None) 
     if description:
         lines.extend(str(description).splitlines())
     for item in embed.get("fields") or []:
-        name = item.get("name", "")
+        name = str(item.get("name", ""))
         value = str(item.get("value", ""))
+        if not (name.strip(BLANK) or value.strip(BLANK)):
+            lines.append("")
+            continue
         value_lines = value.splitlines() or [""]
         lines.append(f"{name}: {value_lines[0]}" if len(value_lines) == 1 else f"{name}:")
         if len(value_lines) > 1:

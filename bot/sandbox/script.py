@@ -42,14 +42,16 @@ class Action:
 
 
 def parse_line(text: str, line: int = 0) -> Action | None:
-    """One line of a script; None for blank lines and comments."""
+    """One line of a script (numbered from 1; 0 for a line typed at the prompt); None for blank
+    lines and comments."""
+    where = f"line {line}: " if line else ""
     stripped = text.strip()
     if not stripped or stripped.startswith("#"):
         return None
     if stripped.startswith("/"):
         command = stripped[1:].strip()
         if not command:
-            raise ScriptError(f"line {line}: a slash command needs a name")
+            raise ScriptError(f"{where}a slash command needs a name")
         return Action("slash", command, line)
     word, _, rest = stripped.partition(" ")
     kind = word.lower()
@@ -59,16 +61,16 @@ def parse_line(text: str, line: int = 0) -> Action | None:
     if kind == "?":
         kind = "help"
     if kind not in KINDS or kind == "slash":
-        raise ScriptError(f"line {line}: unknown action {word!r} (try /command, click, select, complete, as, expect)")
+        raise ScriptError(f"{where}unknown action {word!r} (try /command, click, select, complete, as, expect)")
     if kind in ("click", "select", "as", "expect", "complete") and not rest:
-        raise ScriptError(f"line {line}: {kind} needs an argument")
+        raise ScriptError(f"{where}{kind} needs an argument")
     if kind == "complete" and not rest.startswith("/"):
-        raise ScriptError(f"line {line}: complete needs a slash command, e.g. complete /faq topic: sal")
+        raise ScriptError(f"{where}complete needs a slash command, e.g. complete /faq topic: sal")
     if kind == "wait":
         try:
             float(rest or "0.5")
         except ValueError:
-            raise ScriptError(f"line {line}: wait needs a number of seconds") from None
+            raise ScriptError(f"{where}wait needs a number of seconds") from None
     return Action(kind, rest, line)
 
 

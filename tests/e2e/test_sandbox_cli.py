@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from bot.sandbox.cli import run_sandbox
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_a_script_plays_a_quiz_and_prints_what_the_member_sees(
@@ -41,3 +46,25 @@ def test_an_unreadable_script_is_one_sentence_and_exit_code_2(
 ) -> None:
     assert run_sandbox(tmp_path / "missing.txt", interactive=False) == 2
     assert "Cannot read the script" in capsys.readouterr().err
+
+
+def test_make_sandbox_without_a_terminal_plays_the_demo_and_exits_0(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "DEV_GUILD", "DATABASE_"))}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "sandbox"],
+        cwd=tmp_path,
+        env={**env, "CONTENT_DIR": str(ROOT / "data")},
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    out = result.stdout
+    for command in ("/ask", "/faq", "/role", "/compare", "/quiz start"):
+        assert f"alice> {command}" in out
+    assert "question 10 of 10" in out
+    assert "\n! " not in out
+    assert "Traceback" not in result.stderr
+    assert list(tmp_path.iterdir()) == []
