@@ -75,6 +75,7 @@ from bot.sandbox.state import (
     StoredAttachment,
     StoredMessage,
     User,
+    content_type_for,
 )
 
 if TYPE_CHECKING:
@@ -827,24 +828,9 @@ class Member:
             id=attachment_id,
             filename=str(filename),
             data=bytes(data),
-            content_type=_guess_type(str(filename)),
+            content_type=content_type_for(str(filename)),
             url=f"{self.standin.base_url}/attachments/0/{attachment_id}/{filename}",
         )
         self.standin.attachments[attachment_id] = stored
         resolved.setdefault("attachments", {})[str(attachment_id)] = {**stored.payload(), "ephemeral": True}
         return str(attachment_id)
-
-
-def _guess_type(filename: str) -> str:
-    lower = filename.lower()
-    for suffix, kind in (
-        (".csv", "text/csv"),
-        (".json", "application/json"),
-        (".yaml", "application/yaml"),
-        (".yml", "application/yaml"),
-        (".txt", "text/plain"),
-        (".png", "image/png"),
-    ):
-        if lower.endswith(suffix):
-            return f"{kind}; charset=utf-8" if kind.startswith("text/") else kind
-    return "application/octet-stream"

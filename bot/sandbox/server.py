@@ -51,6 +51,7 @@ from bot.sandbox.state import (
     StoredAttachment,
     StoredMessage,
     User,
+    content_type_for,
     new_token,
     pings,
 )
@@ -686,7 +687,7 @@ class StandIn:
             id=attachment_id,
             filename=upload.filename,
             data=upload.data,
-            content_type=upload.content_type,
+            content_type=content_type_for(upload.filename, upload.content_type),
             url=f"{self.base_url}/attachments/{message.channel_id}/{attachment_id}/{upload.filename}",
             description=description,
         )
@@ -1267,7 +1268,8 @@ class StandIn:
         attachment = self.attachments.get(int(request.match_info["attachment"]))
         if attachment is None:
             return web.Response(status=404)
-        return web.Response(body=attachment.data, content_type=attachment.content_type or "application/octet-stream")
+        kind = attachment.content_type or "application/octet-stream"
+        return web.Response(body=attachment.data, headers={"Content-Type": kind})
 
     # ----------------------------------------------------------------- REST: guilds, members, roles
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import itertools
+import mimetypes
 import re
 import secrets
 import time
@@ -508,6 +509,22 @@ def pings(content: str, allowed_mentions: Payload | None, names: dict[int, str])
     if "everyone" in parse:
         out.extend(word for word in ("@everyone", "@here") if word in content)
     return list(dict.fromkeys(out))
+
+
+def content_type_for(filename: str, declared: str | None = None) -> str:
+    """The content type Discord reports for an upload: sniffed from the name when the client
+    sent none or a generic one (as discord.py does), with a charset for text."""
+    if declared and declared != "application/octet-stream":
+        return declared
+    guessed, _ = mimetypes.guess_type(filename)
+    if guessed is None:
+        extra = {".yaml": "application/yaml", ".yml": "application/yaml", ".md": "text/markdown"}
+        guessed = extra.get(filename[filename.rfind(".") :].lower()) if "." in filename else None
+    if guessed is None:
+        return "application/octet-stream"
+    if guessed.startswith("text/") or guessed in ("application/json", "application/yaml"):
+        return f"{guessed}; charset=utf-8"
+    return guessed
 
 
 def new_token() -> str:

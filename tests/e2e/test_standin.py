@@ -485,3 +485,24 @@ async def test_mentions_ping_unless_allowed_mentions_suppress_them(probe: Probe,
     assert "hi @Alice and @everyone" in loud.text
     quiet = await alice.wait_for_message(lambda m: m.content.startswith("quiet"))
     assert quiet.pings == []
+
+
+async def test_attachments_get_discords_content_type_and_can_be_downloaded(probe: Probe, alice: Member) -> None:
+    async def handler(interaction: discord.Interaction[Any]) -> None:
+        files = [
+            discord.File(io.BytesIO(b"\x89PNG\r\n"), filename="chart.png"),
+            discord.File(io.BytesIO(b"a,b\n"), filename="rows.csv"),
+        ]
+        message = await interaction.response.send_message("files", files=files)
+        assert message is not None
+
+    probe.handler = handler
+    reply = await alice.slash("probe")
+    assert [(a.filename, a.content_type) for a in reply.attachments] == [
+        ("chart.png", "image/png"),
+        ("rows.csv", "text/csv; charset=utf-8"),
+    ]
+    url = reply.payload["attachments"][1]["url"]
+    async with aiohttp.ClientSession() as session, session.get(url) as response:
+        assert await response.read() == b"a,b\n"
+        assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
