@@ -506,3 +506,47 @@ async def test_attachments_get_discords_content_type_and_can_be_downloaded(probe
     async with aiohttp.ClientSession() as session, session.get(url) as response:
         assert await response.read() == b"a,b\n"
         assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+
+
+async def test_select_menus_send_the_picked_values(probe: Probe, alice: Member) -> None:
+    async def handler(interaction: discord.Interaction[Any]) -> None:
+        view = discord.ui.View()
+        menu: discord.ui.Select[Any] = discord.ui.Select(
+            custom_id="probe:topics",
+            max_values=2,
+            options=[discord.SelectOption(label=f"Topic {n}", value=f"t{n}") for n in range(3)],
+        )
+        view.add_item(menu)
+        await interaction.response.send_message("Pick", view=view, ephemeral=True)
+
+    async def picked(interaction: discord.Interaction[Any]) -> None:
+        assert interaction.data is not None
+        await interaction.response.edit_message(content=",".join(interaction.data.get("values", [])), view=None)
+
+    probe.handler = handler
+    probe.click_handler = picked
+    message = await alice.slash("probe")
+    assert [o.label for o in message.selects[0].options] == ["Topic 0", "Topic 1", "Topic 2"]
+    with pytest.raises(LookupError):
+        await alice.select(message, "Topic 9")
+    after = await alice.select(message, "Topic 2", "t0")
+    assert after.content == "t2,t0"
+
+
+async def test_a_modal_opens_and_its_submission_reaches_the_bot(probe: Probe, alice: Member) -> None:
+    class Feedback(discord.ui.Modal, title="Feedback"):
+        answer: discord.ui.TextInput[Any] = discord.ui.TextInput(label="Your answer", custom_id="answer")
+
+        async def on_submit(self, interaction: discord.Interaction[Any]) -> None:
+            await interaction.response.send_message(f"got {self.answer.value}", ephemeral=True)
+
+    async def handler(interaction: discord.Interaction[Any]) -> None:
+        await interaction.response.send_modal(Feedback())
+
+    probe.handler = handler
+    with pytest.raises(TypeError, match="modal"):
+        await alice.slash("probe")
+    modal = await alice.open_modal("probe")
+    assert modal.title == "Feedback" and modal.input_ids == ["answer"]
+    reply = await alice.submit_modal(modal, answer="both paths")
+    assert reply.content == "got both paths"

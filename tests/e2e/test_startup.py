@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
+import sys
 from collections.abc import Awaitable, Callable
 
 from bot.app import TOKEN_REJECTED
-from bot.sandbox.harness import BotProcess, InProcessBot
+from bot.sandbox.harness import ROOT, BotProcess, InProcessBot
 from bot.sandbox.member import Member
 from bot.sandbox.server import StandIn
 
@@ -59,6 +62,21 @@ async def test_a_rejected_token_is_one_sentence_and_exit_code_1(standin: StandIn
     assert code == 1
     assert TOKEN_REJECTED in process.stderr
     assert "Traceback" not in process.stderr
+    assert standin.gateway.identifies == 0
+
+
+async def test_sync_pushes_commands_to_a_server_or_globally(standin: StandIn) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "DEV_GUILD"))}
+    env.update(standin.bot_env(LOG_LEVEL="WARNING"), PYTHONPATH=str(ROOT))
+    for extra in (["--guild", str(standin.guild.id)], []):
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "sync", *extra, cwd=ROOT, env=env, stdout=asyncio.subprocess.PIPE
+        )
+        out, _ = await process.communicate()
+        assert process.returncode == 0
+        assert out.decode().startswith("Synced ")
+    assert standin.guild_commands[standin.guild.id]
+    assert {c["name"] for c in standin.global_commands} == {c["name"] for c in standin.guild_commands[standin.guild.id]}
     assert standin.gateway.identifies == 0
 
 
