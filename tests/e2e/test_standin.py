@@ -521,7 +521,8 @@ async def test_select_menus_send_the_picked_values(probe: Probe, alice: Member) 
 
     async def picked(interaction: discord.Interaction[Any]) -> None:
         assert interaction.data is not None
-        values = [str(value) for value in interaction.data.get("values", [])]
+        raw = interaction.data.get("values")
+        values = [str(value) for value in raw] if isinstance(raw, list) else []
         await interaction.response.edit_message(content=",".join(values), view=None)
 
     probe.handler = handler
