@@ -60,8 +60,15 @@ async def _reply(
 
 async def _refuse_unless_admin(interaction: Interaction) -> bool:
     """True when the member may use admin commands here; otherwise they are told why not."""
-    if interaction.guild_id is None or interaction.guild is None:
+    if interaction.guild_id is None:
         await _reply(interaction, "This command works in a server only, where it manages that server's settings.")
+        return True
+    if interaction.guild is None:
+        await _reply(
+            interaction,
+            "I cannot see this server yet. Invite me with the bot scope (not only application commands), "
+            "then try again.",
+        )
         return True
     if not interaction.permissions.manage_guild:
         command = interaction.command.qualified_name if interaction.command else "this command"
@@ -208,14 +215,17 @@ class Admin(commands.Cog):
         column = f"{path}_role_id"
         if role is None:
             await update_config(self.bot.store, interaction.guild.id, **{column: None})
-            await self._show(interaction, f"A {PATHS[path]} result no longer gives a role.")
+            await self._show(interaction, f"Members whose path finder result is {PATHS[path]} no longer get a role.")
             return
         problem = ui.role_problem(role, interaction.guild)
         if problem is not None:
             await _reply(interaction, problem)
             return
         config = await update_config(self.bot.store, interaction.guild.id, **{column: role.id})
-        sentence = f"A {PATHS[path]} result now gives the role **{discord.utils.escape_markdown(role.name)}**."
+        sentence = (
+            f"Members whose path finder result is {PATHS[path]} now get the role "
+            f"**{discord.utils.escape_markdown(role.name)}**."
+        )
         if not config.role_rewards:
             sentence += " Role rewards are off, so turn them on with /config rewards for this to happen."
         await self._show(interaction, sentence)

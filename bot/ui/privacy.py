@@ -34,12 +34,14 @@ LABELS = {
 
 
 def describe(kind: str, count: int) -> str:
-    singular, plural = LABELS.get(kind, (kind.replace("_", " ") + " record", kind.replace("_", " ") + " records"))
+    name = kind.replace("_", " ")
+    singular, plural = LABELS.get(kind, (f"record in {name}", f"records in {name}"))
     return f"{count} {singular if count == 1 else plural}"
 
 
 def describe_counts(counts: Mapping[str, int]) -> str:
-    parts = [describe(kind, n) for kind, n in counts.items() if n]
+    order = [*LABELS, *sorted(set(counts) - set(LABELS))]
+    parts = [describe(kind, counts[kind]) for kind in order if counts.get(kind)]
     if not parts:
         return "nothing"
     if len(parts) == 1:

@@ -52,3 +52,9 @@ def test_confirm_buttons_carry_member_and_time_within_discords_limit() -> None:
     custom_ids = [item.custom_id for item in view.children]  # type: ignore[attr-defined]
     assert custom_ids == [f"mydata:delete:{2**63 - 1}:2000000000", f"mydata:keep:{2**63 - 1}"]
     assert all(len(custom_id) <= limits.CUSTOM_ID for custom_id in custom_ids)
+
+
+def test_counts_read_in_the_same_order_whatever_order_they_come_in() -> None:
+    assert ui.describe_counts({"asked_questions": 2, "role_grants": 1, "quiz_answers": 1, "quiz_sessions": 1}) == (
+        "1 quiz session, 1 quiz answer, 2 questions you asked and 1 record in role grants"
+    )
