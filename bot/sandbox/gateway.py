@@ -95,12 +95,10 @@ class Gateway:
         check_token: Callable[[str], bool],
         ready_payload: Callable[[Session], dict[str, Any]],
         guild_payloads: Callable[[], list[dict[str, Any]]],
-        resume_url: Callable[[], str],
     ) -> None:
         self._check_token = check_token
         self._ready_payload = ready_payload
         self._guild_payloads = guild_payloads
-        self._resume_url = resume_url
         self.sessions: dict[str, Session] = {}
         self.current: Session | None = None
         self.connections: set[Connection] = set()

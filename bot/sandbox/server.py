@@ -185,24 +185,38 @@ class StandIn:
         self._watchers: dict[int, list[asyncio.Future[None]]] = {}
         self._deferred_updates: dict[int, list[Interaction]] = {}
         self._members: dict[int, Member] = {}
+        self._by_name: dict[str, User] = {user.username: user for user in self.users.values()}
         self.gateway = Gateway(
             check_token=lambda token: token == self.token,
             ready_payload=self._ready_payload,
             guild_payloads=lambda: [g.payload(self.bot_user.id) for g in self.guilds.values()],
-            resume_url=lambda: self.gateway_url,
         )
         self._runner: web.AppRunner | None = None
         self.port = 0
-        self.guild: Guild
-        self.channel: Channel
+        self._first_guild: Guild | None = None
+        self._first_channel: Channel | None = None
         if populate:
             self._populate()
 
     # ----------------------------------------------------------------- world building
 
+    @property
+    def guild(self) -> Guild:
+        """The first server added (with `populate`, "Crossroads Test")."""
+        if self._first_guild is None:
+            raise LookupError("the stand-in has no server yet; call add_guild()")
+        return self._first_guild
+
+    @property
+    def channel(self) -> Channel:
+        """The first text channel of the first server (with `populate`, #general)."""
+        if self._first_channel is None:
+            raise LookupError("the stand-in has no text channel yet; call add_channel()")
+        return self._first_channel
+
     def _populate(self) -> None:
         guild = self.add_guild("Crossroads Test")
-        self.channel = self.add_channel(guild, "general")
+        self.add_channel(guild, "general")
         self.add_channel(guild, "quiz-results")
         self.add_role(guild, "AI Engineer", position=1)
         self.add_role(guild, "ML Engineer", position=2)
@@ -242,8 +256,8 @@ class StandIn:
         guild.members[self.bot_user.id] = GuildMember(user=self.bot_user, role_ids={bot_role.id})
         guild.members[self.app_owner.id] = GuildMember(user=self.app_owner)
         self.guilds[guild.id] = guild
-        if not hasattr(self, "guild"):
-            self.guild = guild
+        if self._first_guild is None:
+            self._first_guild = guild
         return guild
 
     def add_channel(self, guild: Guild, name: str) -> Channel:
@@ -253,6 +267,8 @@ class StandIn:
         guild.channels[channel.id] = channel
         self.channels[channel.id] = channel
         self.names[channel.id] = f"#{name}"
+        if self._first_channel is None and guild is self._first_guild:
+            self._first_channel = channel
         return channel
 
     def add_role(
@@ -271,7 +287,10 @@ class StandIn:
 
     def add_user(self, name: str, *, dms_open: bool = True) -> User:
         user = User(id=self.ids.next(), username=name, global_name=name.title(), dms_open=dms_open)
+        if name in self._by_name:
+            raise ValueError(f"there is already a user named {name!r}")
         self.users[user.id] = user
+        self._by_name[name] = user
         self.names[user.id] = f"@{user.display_name}"
         return user
 
@@ -283,16 +302,17 @@ class StandIn:
         roles: Iterable[Role] = (),
         dms_open: bool = True,
     ) -> User:
+        """A new user who is a member of `guild` (default: the first server) with `roles`."""
         guild = guild or self.guild
         user = self.add_user(name, dms_open=dms_open)
         guild.members[user.id] = GuildMember(user=user, role_ids={role.id for role in roles})
         return user
 
     def user_named(self, name: str) -> User:
-        for user in self.users.values():
-            if user.username == name:
-                return user
-        raise KeyError(f"no user named {name!r}")
+        try:
+            return self._by_name[name]
+        except KeyError:
+            raise KeyError(f"no user named {name!r}; add one with add_member()") from None
 
     def member(self, who: str | User, *, guild: Guild | None = None) -> Member:
         """The scriptable member for a user (created on first use); see bot.sandbox.member."""
