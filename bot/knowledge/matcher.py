@@ -20,6 +20,8 @@ Everything is deterministic: equal scores are ordered by entry position in the f
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -50,6 +52,10 @@ _PHRASING_SHARE = 0.4
 # A word the knowledge base has never seen weighs this share of the rarest known term.
 _UNKNOWN_IDF_SHARE = 0.75
 _REPAIRED_WEIGHT = 0.85
+# Autocomplete: a title or phrasing word starting with what is being typed, and a fuzzy title.
+_PREFIX_SCORE = 0.3
+_PREFIX_STEP = 0.05
+_TITLE_FUZZY_SHARE = 0.6
 
 
 @dataclass(frozen=True)
@@ -105,10 +111,9 @@ class Matcher:
         self._field_terms: list[dict[str, float]] = []
         self._phrasings: list[list[frozenset[str]]] = []
         surface_texts: list[str] = []
-        self._choice_texts: list[tuple[int, str]] = []
         strong_frequency: dict[str, int] = {}
         weak_frequency: dict[str, int] = {}
-        for index, entry in enumerate(entries):
+        for entry in entries:
             weights: dict[str, float] = {}
             phrasing_sets: list[frozenset[str]] = []
             phrasing_terms: list[str] = []
@@ -132,12 +137,14 @@ class Matcher:
             surface_texts.extend(entry.phrasings())
             surface_texts.extend(entry.tags)
             surface_texts.append(entry.answer)
-            self._choice_texts.extend((index, p) for p in [entry.title, *entry.questions])
 
         self._vocabulary = sorted(
             text.surface_vocabulary(surface_texts) | {word for word in text.STOPWORDS if len(word) >= 3}
         )
         self._vocabulary_set = frozenset(self._vocabulary)
+        self._by_first_letter: dict[str, list[str]] = {}
+        for word in self._vocabulary:
+            self._by_first_letter.setdefault(word[0], []).append(word)
         self._by_letters: dict[str, list[str]] = {}
         for word in self._vocabulary:
             if 3 <= len(word) <= 4:
@@ -153,7 +160,14 @@ class Matcher:
 
         self._bm25 = bm25s.BM25()
         self._bm25.index(self._to_ids(documents), show_progress=False)
-        self._choice_lower = [choice.lower() for _, choice in self._choice_texts]
+        self._titles_lower = [title.lower() for title in self._titles]
+        self._word_entries: dict[str, dict[int, int]] = {}
+        for index, entry in enumerate(entries):
+            for phrasing in entry.phrasings():
+                for word in set(text.words(phrasing)) - text.STOPWORDS:
+                    counts = self._word_entries.setdefault(word, {})
+                    counts[index] = counts.get(index, 0) + 1
+        self._choice_words = sorted(self._word_entries)
         self._repair = lru_cache(maxsize=16_384)(self._repair_word)
 
     def _to_ids(self, documents: list[list[str]]) -> bm25s.tokenization.Tokenized:
@@ -168,26 +182,26 @@ class Matcher:
     # --- question processing -------------------------------------------------------------
 
     def _repair_word(self, word: str) -> tuple[str, bool]:
-        """The knowledge-base word `word` most likely meant, and whether it was changed."""
+        """The knowledge-base word `word` most likely meant, and whether it was changed.
+
+        A typo keeps its first letter and is one edit away (two for words of eight letters or
+        more; a swap of two letters is one edit). A short word is not read as a longer word with a
+        letter dropped, so "playing" stays itself rather than becoming "paying"."""
         if word in self._vocabulary_set or word in text.STOPWORDS or len(word) < 3 or word.isdigit():
             return word, False
-        allowed = 1 if len(word) < 8 else 2
         if len(word) <= 4:
             return self._repair_short(word)
-        found = process.extractOne(
-            word,
-            self._vocabulary,
-            scorer=OSA.distance,
-            score_cutoff=allowed,
-        )
-        if found is None:
+        allowed = 1 if len(word) < 8 else 2
+        bucket = self._by_first_letter.get(word[0], ())
+        found = process.extract(word, bucket, scorer=OSA.distance, score_cutoff=allowed, limit=None)
+        candidates = [
+            (distance, abs(len(candidate) - len(word)), candidate)
+            for candidate, distance, _ in found
+            if len(word) >= 8 or len(candidate) >= len(word)
+        ]
+        if not candidates:
             return word, False
-        candidate = found[0]
-        if len(word) <= 7 and len(candidate) < len(word):
-            return word, False
-        if candidate[0] != word[0] and not (len(word) >= 8 and candidate[1:3] == word[1:3]):
-            return word, False
-        return candidate, True
+        return min(candidates)[2], True
 
     def _repair_short(self, word: str) -> tuple[str, bool]:
         """Words of three or four letters are only repaired for swapped letters ("mcuh" → "much")."""
@@ -286,19 +300,34 @@ class Matcher:
         )
 
     def autocomplete(self, typed: str, limit: int = MAX_AUTOCOMPLETE) -> list[Hit]:
-        """Entries to offer while a member types a /faq topic: at most `limit`, best first, no repeats."""
+        """Entries to offer while a member types a /faq topic: at most `limit`, best first, no repeats.
+
+        Complete words go through the full matcher; the word being typed is completed from the
+        words of titles and phrasings; a title that contains what was typed, give or take a typo,
+        is offered too."""
         limit = max(0, min(limit, MAX_AUTOCOMPLETE))
-        typed = typed.strip().lower()
+        typed = text.normalize(typed)
         if not typed:
             return [Hit(i, t, 0.0) for i, t in zip(self._ids[:limit], self._titles[:limit], strict=True)]
         scored: dict[int, float] = {}
-        for hit in self.rank(typed, limit):
-            scored[self._position[hit.entry_id]] = hit.score
-        fuzzy = process.extract(typed, self._choice_lower, scorer=fuzz.partial_ratio, limit=limit * 4, score_cutoff=70)
-        for _, value, choice_index in fuzzy:
-            entry_index = self._choice_texts[choice_index][0]
-            score = float(value) / 100.0 * 0.9
-            if score > scored.get(entry_index, 0.0):
-                scored[entry_index] = score
+
+        def offer(index: int, score: float) -> None:
+            if score > scored.get(index, 0.0):
+                scored[index] = score
+
+        for hit in self.rank(typed, CANDIDATES):
+            offer(self._position[hit.entry_id], hit.score)
+        prefix = typed.split()[-1]
+        start = bisect.bisect_left(self._choice_words, prefix)
+        for word in itertools.islice(self._choice_words, start, None):
+            if not word.startswith(prefix):
+                break
+            for index, count in self._word_entries[word].items():
+                offer(index, _PREFIX_SCORE + _PREFIX_STEP * min(count, 3))
+        if len(typed) >= 4:
+            for _, value, index in process.extract(
+                typed, self._titles_lower, scorer=fuzz.partial_ratio, limit=limit, score_cutoff=80
+            ):
+                offer(index, float(value) / 100.0 * _TITLE_FUZZY_SHARE)
         ordered = sorted(scored.items(), key=lambda item: (-item[1], item[0]))[:limit]
         return [Hit(self._ids[i], self._titles[i], round(score, 4)) for i, score in ordered]
