@@ -16,7 +16,9 @@ Acting
         message once the bot has edited it or sent the first follow-up. Raises
         `InteractionFailed` when the bot did not acknowledge in time, `TimeoutError` when a
         deferred reply never came, `TypeError` when the bot answered with a modal (use
-        `open_modal`).
+        `open_modal`). A command whose contexts exclude DMs cannot be run with `dm=True`; in
+        DMs the dev server's commands stand in for global ones. default_member_permissions is
+        not enforced (a server can override it), so the bot's own permission checks are testable.
     await member.autocomplete("faq", "topic", "sal", **other_options) -> list[Choice]
         Choices have `.name` and `.value`.
     await member.click(message, "Next") / click(message, 0) / click(message, custom_id="quiz:…")
@@ -695,6 +697,8 @@ class Member:
         if definition is None:
             known = sorted(c["name"] for c in self._known_commands())
             raise LookupError(f"no slash command /{parts[0]} is registered; known: {known}")
+        if guild_id is None and not _allowed_in_dms(definition):
+            raise LookupError(f"/{parts[0]} is not offered in direct messages (its contexts exclude DMs)")
         resolved: Payload = {}
         leaf_defs: list[Payload] = definition.get("options") or []
         nesting: list[Payload] = []
@@ -834,3 +838,10 @@ class Member:
         self.standin.attachments[attachment_id] = stored
         resolved.setdefault("attachments", {})[str(attachment_id)] = {**stored.payload(), "ephemeral": True}
         return str(attachment_id)
+
+
+def _allowed_in_dms(definition: Payload) -> bool:
+    contexts = definition.get("contexts")
+    if contexts is not None:
+        return 1 in contexts
+    return bool(definition.get("dm_permission", True))

@@ -333,6 +333,25 @@ class StandIn:
         user = self.user_named(who) if isinstance(who, str) else who
         user.dms_open = True
 
+    def update_role(self, role: Role, guild: Guild | None = None, **changes: Any) -> Role:
+        """Change a role (name, permissions, position, ...) and tell the bot (GUILD_ROLE_UPDATE)."""
+        guild = guild or self.guild
+        for key, value in changes.items():
+            if not hasattr(role, key):
+                raise AttributeError(f"roles have no {key!r}")
+            setattr(role, key, value)
+        self.names[role.id] = f"@{role.name}"
+        self.gateway.dispatch("GUILD_ROLE_UPDATE", {"guild_id": str(guild.id), "role": role.payload()})
+        return role
+
+    def delete_role(self, role: Role, guild: Guild | None = None) -> None:
+        """Delete a role, take it from every member and tell the bot (GUILD_ROLE_DELETE)."""
+        guild = guild or self.guild
+        guild.roles.pop(role.id, None)
+        for member in guild.members.values():
+            member.role_ids.discard(role.id)
+        self.gateway.dispatch("GUILD_ROLE_DELETE", {"guild_id": str(guild.id), "role_id": str(role.id)})
+
     def roles_of(self, who: str | User, guild: Guild | None = None) -> list[str]:
         """Names of a member's roles, lowest first (without @everyone)."""
         guild = guild or self.guild

@@ -53,6 +53,11 @@ class Probe(discord.Client):
                 self.errors.append(exc)
                 raise
 
+        @self.tree.command(name="serveronly", description="Only in servers", guild=guild)
+        @app_commands.guild_only()
+        async def serveronly(interaction: discord.Interaction[Any]) -> None:
+            await interaction.response.send_message("in a server", ephemeral=True)
+
     async def setup_hook(self) -> None:
         await self.tree.sync(guild=discord.Object(id=self.guild_id))
 
@@ -552,3 +557,37 @@ async def test_a_modal_opens_and_its_submission_reaches_the_bot(probe: Probe, al
     assert modal.title == "Feedback" and modal.input_ids == ["answer"]
     reply = await alice.submit_modal(modal, answer="both paths")
     assert reply.content == "got both paths"
+
+
+async def test_commands_outside_their_contexts_cannot_be_run_from_dms(probe: Probe, alice: Member) -> None:
+    async def handler(interaction: discord.Interaction[Any]) -> None:
+        kind = "dm" if interaction.guild_id is None else "server"
+        await interaction.response.send_message(f"from a {kind}")
+
+    probe.handler = handler
+    reply = await alice.slash("probe", dm=True)
+    assert reply.content == "from a dm"
+    assert reply in alice.dms
+    with pytest.raises(LookupError, match="direct messages"):
+        await alice.slash("serveronly", dm=True)
+    assert (await alice.slash("serveronly")).content == "in a server"
+
+
+async def test_role_changes_reach_the_bot(probe: Probe, standin: StandIn) -> None:
+    guild = probe.get_guild(standin.guild.id)
+    assert guild is not None
+    role = standin.guild.role_named("AI Engineer")
+    standin.update_role(role, name="AI Engineers", permissions=discord.Permissions(manage_guild=True).value)
+    for _ in range(100):
+        cached = guild.get_role(role.id)
+        if cached is not None and cached.name == "AI Engineers":
+            break
+        await asyncio.sleep(0.01)
+    assert cached is not None and cached.permissions.manage_guild
+    standin.delete_role(role)
+    for _ in range(100):
+        if guild.get_role(role.id) is None:
+            break
+        await asyncio.sleep(0.01)
+    assert guild.get_role(role.id) is None
+    assert "AI Engineers" not in standin.roles_of("alice")
