@@ -186,13 +186,14 @@ class BotProcess:
         env.update(self.extra_env)
         return env
 
+    def command(self) -> list[str]:
+        """The command line; a subclass can run another bot the same way."""
+        return [sys.executable, "-m", "bot", "run"]
+
     async def start(self, *, wait: bool = True, timeout: float = READY_TIMEOUT) -> BotProcess:
         before = self.standin.gateway.identifies
         self.process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot",
-            "run",
+            *self.command(),
             cwd=str(ROOT),
             env=self.environment(),
             stdout=asyncio.subprocess.PIPE,
