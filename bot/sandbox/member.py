@@ -37,20 +37,35 @@ Reading (all lists are oldest first; ephemeral replies appear only to their memb
     member.dms                              the DM channel with the bot
     member.ephemeral                        ephemeral replies this member received
     await member.wait_for_dm(predicate=None, timeout=5.0) -> Message
-        The next DM this member has not read yet (matching the predicate), waiting for it.
-        Every DM starts unread; `member.mark_dms_read()` skips what is there.
+        The next DM this member has not read yet (matching the predicate), waiting for it;
+        unread DMs before it that did not match are skipped too. Every DM starts unread;
+        `member.mark_dms_read()` skips what is there.
     await member.wait_for_message(predicate, channel=None, timeout=5.0) -> Message
     await member.wait_for_edit(message, timeout=5.0) -> Message
     member.roles                            role names in the server, lowest first
     member.close_dms() / member.open_dms()
 
+Actions wait 10 s by default (`timeout=`); the stand-in fails an unanswered interaction after
+its ack deadline (3 s) first, so a slow bot shows up as InteractionFailed, not a hang.
+
 Message (a live view: it always shows the message's current state)
-    .id .content .embeds .components (rows) .buttons .selects .attachments .flags
+    .id .content .embed (the first) .embeds .components (rows) .buttons .selects .attachments .flags
     .ephemeral .loading .edited .deleted .text (rendered like the member reads it) .payload
     .pings (who the message notified: mentions in the content that allowed_mentions let through)
-    Embed: .title .description .fields (name, value, inline) .footer .author .url .color .text
-    Button: .label .custom_id .style .disabled .url .emoji; Select: .custom_id .options .placeholder
+    .button(label_or_index, custom_id=...) finds one button
+    Embed: .title .description .fields (name, value, inline) .field(name) .footer .author .url
+           .color .image .thumbnail .text
+    Button: .label .custom_id .style .disabled .url .emoji .row; Select: .custom_id .options .placeholder
     Attachment: .filename .data (bytes) .content_type .size .text (data decoded as UTF-8)
+
+The stand-in around the member (bot.sandbox.server.StandIn)
+    standin.add_member("casey", dms_open=False, roles=[...]); standin.member("casey")
+    standin.guild (.roles, .role_named(), .channels), standin.channel (#general)
+    standin.roles_of("alice"); standin.update_role(role, permissions=...); standin.delete_role(role)
+    standin.inject(429, method="POST", path=r"/callback$", retry_after=0.3)   (or 500, 502, 503...)
+    standin.failures / failures_of(kind) / expect_failures(kind) / assert_clean()
+    standin.refusals (DMs closed, missing permissions: answers Discord gives, not bot faults)
+    standin.gateway.drop() (the bot resumes), standin.interactions (with .ack_seconds)
 """
 
 # Waiting with a deadline is what these helpers are for, so `timeout` is part of their API.
