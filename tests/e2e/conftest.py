@@ -20,7 +20,9 @@ Fixtures
     closed_dms    "casey", a member whose DMs are closed
     bot_process   a factory: `proc = await bot_process()` starts `python -m bot run` against the
                   stand-in (database in tmp_path); `await proc.kill()`, `await proc.terminate()`,
-                  `await proc.restart(kill=True)`, `proc.stderr`. Use without the `bot` fixture.
+                  `await proc.restart(kill=True)`, `proc.stderr`. Use without the `bot` fixture
+                  (and so without `member`/`admin`, which start it): take members from the
+                  stand-in instead, `alice = standin.member("alice")`.
     database_path the tmp database both kinds of bot use
 
 Anything Discord would have refused (a payload over a limit, an interaction not acknowledged in
