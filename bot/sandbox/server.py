@@ -144,7 +144,18 @@ def form_error(problems: list[limits.Problem]) -> StandInError:
 
 
 class StandIn:
-    """The stand-in. Use as an async context manager, or call `start()` and `stop()`."""
+    """The stand-in. Use as an async context manager, or call `start()` and `stop()`.
+
+    World: `guild`, `channel`, `guilds`, `channels`, `users`, `messages`, `add_guild()`,
+    `add_channel()`, `add_role()`, `add_member()`, `update_role()`, `delete_role()`,
+    `close_dms()`; `member(name)` gives the scriptable member.
+    Wiring: `api_base`, `gateway_url`, `token`, `bot_env()`, `wait_for_bot()`; `gateway` holds the
+    bot's sessions (`drop()`, `request_reconnect()`, `identifies`).
+    Records: `failures` (what Discord would refuse or report), `refusals` (DMs closed, missing
+    permissions), `interactions` (each with its response type and `ack_seconds`), `route_hits`
+    ("METHOD /route/{template}" → count), `global_commands` and `guild_commands`.
+    Control: `ack_deadline` (seconds, 3 by default), `inject()`, `expect_failures()`, `assert_clean()`.
+    """
 
     def __init__(
         self,
@@ -771,7 +782,8 @@ class StandIn:
             self._log_request(method, sub, exc.status)
             return json_response(exc.body(), status=exc.status)
         resource = request.match_info.route.resource
-        self.route_hits[f"{method} {resource.canonical if resource else sub}"] += 1
+        template = resource.canonical[len(API) :] if resource is not None else sub
+        self.route_hits[f"{method} {template}"] += 1
         self._log_request(method, sub, response.status)
         return response
 

@@ -22,7 +22,7 @@ async def test_start_up_syncs_every_command_to_the_dev_server(bot: InProcessBot,
     assert standin.gateway.identifies == 1
     assert bot.client.user is not None and bot.client.user.id == standin.bot_user.id
     assert bot.client.application_id == standin.application_id
-    for route in ("GET /api/v10/users/@me", "GET /api/v10/gateway/bot"):
+    for route in ("GET /users/@me", "GET /gateway/bot", "PUT /applications/{app_id}/guilds/{guild_id}/commands"):
         assert standin.route_hits[route] == 1
 
 
