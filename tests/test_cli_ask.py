@@ -57,7 +57,7 @@ def test_json_for_one_question() -> None:
     assert set(data) == KEYS
     assert data["matched"] is True
     assert data["id"] == "ai-vs-ml-difference"
-    assert data["title"] == "The main difference between AI and ML Engineers"
+    assert data["title"] == "How AI and ML Engineers differ"
     assert data["answer"].startswith("**AI Engineers implement existing models")
     assert 0.0 <= data["score"] <= 1.0
     assert data["suggestions"] == []

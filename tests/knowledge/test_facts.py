@@ -37,13 +37,16 @@ FACTS: dict[str, list[str]] = {
     "the choice is implementation versus innovation": [r"implementation vs innovation"],
     "both roles matter and attract different personalities and skill sets": [
         r"Both roles matter",
-        r"different personalities and skill sets",
+        r"different kind of person with different strengths",
     ],
     "AI Engineering is easier to enter and has broader opportunities": [
         r"more accessible",
         r"broader opportunities",
     ],
-    "ML Engineering jobs concentrate in tech hubs and AI-first companies": [r"tech hubs and AI-first companies"],
+    "ML Engineering jobs concentrate in tech hubs and AI-first companies": [
+        r"cluster",
+        r"tech hubs and at AI-first companies",
+    ],
     "ML Engineers earn slightly more, mainly at research-focused companies": [
         r"slightly more",
         r"research-focused companies",
@@ -94,12 +97,10 @@ FACTS: dict[str, list[str]] = {
         r"premium",
         r"substantial equity",
     ],
-    "AI Engineers see consistent demand across regions and industries": [
-        r"consistent demand across regions and industries"
-    ],
+    "AI Engineers see steady demand across regions and industries": [r"steadily", r"every region and every industry"],
     "every company adopting AI needs integrators, so more openings overall even if pay is slightly lower": [
-        r"Every company adopting AI",
-        r"more openings in total",
+        r"Any business that adopts AI",
+        r"total number of openings is larger",
         r"pay a little less",
     ],
     "total compensation often evens out": [r"(total compensation|the gap) often (evens out|closes)"],
@@ -111,9 +112,9 @@ FACTS: dict[str, list[str]] = {
         r"bonuses and equity",
     ],
     "choose by interest, not a marginally higher base salary": [r"let your interests decide", r"marginally higher"],
-    "AI Engineering asks for implementation skills rather than deep maths": [
-        r"implementation skills",
-        r"rather than deep mathematical knowledge",
+    "AI Engineering asks for building skills rather than deep maths": [
+        r"build and ship",
+        r"not advanced maths",
     ],
     "many move into AI Engineering from traditional development jobs": [r"from ordinary development jobs"],
     "ML Engineering often requires advanced degrees or research backgrounds": [
@@ -128,7 +129,7 @@ FACTS: dict[str, list[str]] = {
         r"practical skills (count for more than|can outweigh) credentials",
     ],
     "AI Engineering builds on APIs, databases and deployment, plus model integration, prompting, AI design": [
-        r"build APIs, work with databases and deploy applications",
+        r"ships APIs, uses databases and puts applications into production",
         r"model integration",
         r"prompt engineering",
         r"AI system design",
@@ -140,10 +141,10 @@ FACTS: dict[str, list[str]] = {
         r"probability",
     ],
     "self-taught ML Engineers exist but the path is steeper": [
-        r"Self-taught ML Engineers (do )?exist",
-        r"steeper",
-        r"formal education",
-        r"self-study",
+        r"teach themselves into the role",
+        r"harder climb",
+        r"degree programme",
+        r"studying the maths by yourself",
     ],
     "AI Engineer skills: software engineering, API development, systems integration, cloud": [
         r"software engineering",
@@ -162,7 +163,7 @@ FACTS: dict[str, list[str]] = {
     ],
     "using models through APIs and SDKs matters more than their internals": [
         r"APIs and SDKs",
-        r"matters more than",
+        r"counts for more than (knowing how they work inside|understanding their internals)",
     ],
     "ML Engineer skills: deep maths, statistics, algorithms, training frameworks": [
         r"deep mathematics",
@@ -170,10 +171,11 @@ FACTS: dict[str, list[str]] = {
         r"algorithms",
         r"training frameworks",
     ],
-    "ML Engineer practice: linear algebra and multivariate calculus, probability and inference": [
-        r"linear algebra and multivariate calculus",
+    "ML Engineer practice: linear algebra, multivariate calculus, probability, inference, deep learning": [
+        r"linear algebra",
+        r"multivariate calculus",
         r"probability theory and statistical inference",
-        r"deep learning architectures and optimisation",
+        r"deep learning architectures are built and optimised",
     ],
     "ML Engineers use PyTorch, TensorFlow or JAX and distributed training": [
         r"PyTorch, TensorFlow or JAX",
@@ -198,46 +200,50 @@ FACTS: dict[str, list[str]] = {
         r"fine-tuning existing models",
         r"online courses and textbooks",
         r"open-source ML projects",
-        r"model-focused responsibilities",
+        r"model-focused work",
     ],
     "ML to AI steps: fundamentals, system design, APIs and deployment, production": [
-        r"software engineering fundamentals",
-        r"system design and architecture patterns",
-        r"API and deployment",
+        r"software engineering basics",
+        r"system design and architecture",
+        r"APIs and deployment",
         r"research into production",
         r"refreshing",
-        r"directly affect users",
+        r"reaches users directly",
     ],
     "the author went from self-taught developer to Senior AI Engineer at a major tech company in four years": [
-        r"self-taught developer",
-        r"Senior AI Engineer at a major tech company in four years",
+        r"taught himself to code",
+        r"four years later",
+        r"Senior AI Engineer at one of the big tech companies",
     ],
     "the author preferred practical building, and implementation gave immediate business value": [
         r"practical solutions",
-        r"business value right away",
+        r"paid off for the business right away",
         r"kept learning",
     ],
     "the author is Zen van Riel, a Senior AI Engineer and teacher specialising in LLMs": [
         r"Zen van Riel",
         r"teacher",
         r"LLMs",
-        r"best practices",
-        r"concept to production",
+        r"good AI engineering practice",
+        r"first idea to production",
     ],
-    "the author's blog posts come from his YouTube videos": [r"YouTube", r"blog posts are generated from them"],
+    "the author's blog posts come from his YouTube videos": [
+        r"YouTube",
+        r"written articles are produced from those videos",
+    ],
     "the AI Native Engineer community focuses on practical AI engineering skills": [
         r"AI Native Engineer community",
         r"practical AI engineering skills",
     ],
     "the community offers mentorship, structured learning and guidance on choosing and succeeding": [
-        r"mentorship",
+        r"mentoring",
         r"structured learning",
-        r"choosing a path and succeeding",
+        r"picking a direction and doing well in it",
     ],
     "the community supports both paths, with members at every career stage sharing experience": [
         r"both paths",
-        r"every career stage",
-        r"share experiences",
+        r"from beginners to seniors",
+        r"swap experiences and advice",
     ],
     "start with the YouTube tutorials for AI fundamentals, then join the community": [
         r"YouTube tutorials",
