@@ -8,6 +8,7 @@ prints the transcript; with standard input not a terminal it plays the shipped d
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import sys
@@ -97,6 +98,8 @@ async def _session(actions: list[Action], *, interactive: bool) -> int:
 async def _interactive(player: Player, running: InProcessBot) -> None:
     print("Type a slash command (/ask how much do ML engineers make), click N to press a button,")
     print("select OPTION, complete /faq topic: sal, dms, channel, as morgan, help, or quit.")
+    with contextlib.suppress(ImportError):
+        import readline  # noqa: F401  (line editing and history for input())
     loop = asyncio.get_running_loop()
     lines: asyncio.Queue[str | None] = asyncio.Queue()
     prompt = threading.Event()
