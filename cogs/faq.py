@@ -141,7 +141,7 @@ class FAQ(commands.Cog, name=ui.FAQ_COG):
         own_reply = ui.asked_by(interaction.message) == interaction.user.id
         if source == "suggestion" and own_reply:
             await interaction.response.edit_message(
-                embed=ui.answer_embed(entry, question=asked),
+                embeds=ui.answer_embeds(entry, question=asked),
                 view=ui.related_view(self.knowledge.related(entry)),
                 allowed_mentions=NO_MENTIONS,
             )
@@ -177,13 +177,13 @@ class FAQ(commands.Cog, name=ui.FAQ_COG):
     async def _send_entry(
         self, interaction: discord.Interaction[Any], entry: Entry, question: str | None, ephemeral: bool
     ) -> None:
-        embed = ui.answer_embed(entry, question=question)
+        embeds = ui.answer_embeds(entry, question=question)
         view = ui.related_view(self.knowledge.related(entry))
         if view is None:
-            await interaction.response.send_message(embed=embed, ephemeral=ephemeral, allowed_mentions=NO_MENTIONS)
+            await interaction.response.send_message(embeds=embeds, ephemeral=ephemeral, allowed_mentions=NO_MENTIONS)
         else:
             await interaction.response.send_message(
-                embed=embed, view=view, ephemeral=ephemeral, allowed_mentions=NO_MENTIONS
+                embeds=embeds, view=view, ephemeral=ephemeral, allowed_mentions=NO_MENTIONS
             )
 
     async def _record(self, interaction: Interaction, command: AskCommand, question: str, result: Match) -> None:

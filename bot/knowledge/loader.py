@@ -170,7 +170,7 @@ def _problem(file: str, entry: str, error: Any) -> Problem:
     elif kind == "string_too_long":
         limit = (error.get("ctx") or {}).get("max_length")
         length = len(error.get("input", "")) if isinstance(error.get("input"), str) else None
-        message = f"is {length} characters; the limit is {limit} (Discord's limit for where it is shown)"
+        message = f"is {length} characters; the limit is {limit} (what Discord can show there)"
     elif kind == "string_pattern_mismatch":
         message = "must be a lowercase slug: letters, digits and hyphens"
     return Problem(file, entry, field, message)

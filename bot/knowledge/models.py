@@ -23,7 +23,9 @@ from bot.ui import limits
 ENTRY_ID_MAX = 60
 TITLE_MAX = 100  # a title is also an autocomplete choice name and (clipped) a button label
 PHRASING_MAX = limits.CHOICE_NAME
-ANSWER_MAX = limits.EMBED_DESCRIPTION
+# An answer longer than one embed description is split over several embeds of one message, so the
+# whole answer, its title and the quoted question must fit Discord's 6000-character message total.
+ANSWER_MAX = 5000
 TAG_MAX = 40
 PROFILE_ITEM_MAX = 200
 PROFILE_TEXT_MAX = 900  # one embed field value (1024) with room for a heading

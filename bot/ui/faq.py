@@ -104,23 +104,23 @@ def _quote(question: str, limit: int) -> str:
     return clip(flat, limit)
 
 
-def answer_embed(entry: Entry, *, question: str | None = None) -> discord.Embed:
-    """One entry's answer. The member's question, when given, is shown in the footer."""
-    embed = discord.Embed(
-        title=clip(entry.title, limits.EMBED_TITLE),
-        description=clip(entry.answer, limits.EMBED_DESCRIPTION),
-        colour=BLURPLE,
-    )
+def answer_embeds(entry: Entry, *, question: str | None = None) -> list[discord.Embed]:
+    """One entry's answer: one embed, or several when the answer is longer than one description
+    (split at paragraph, line or sentence ends). The member's question, when given, is shown in
+    the last footer."""
+    parts = limits.split_text(entry.answer, limits.EMBED_DESCRIPTION)[: limits.EMBEDS_PER_MESSAGE] or [entry.answer]
+    embeds = [discord.Embed(description=part, colour=BLURPLE) for part in parts]
+    embeds[0].title = clip(entry.title, limits.EMBED_TITLE)
     if question and question.strip():
-        embed.set_footer(text=ASKED_PREFIX + _quote(question, QUESTION_IN_FOOTER))
-    return embed
+        embeds[-1].set_footer(text=ASKED_PREFIX + _quote(question, QUESTION_IN_FOOTER))
+    return embeds
 
 
 def asked_question(message: discord.Message | None) -> str | None:
     """The question a member asked, read back from the footer of the bot's reply to it."""
     if message is None:
         return None
-    for embed in message.embeds:
+    for embed in reversed(message.embeds):
         footer = embed.footer.text or ""
         if footer.startswith(ASKED_PREFIX):
             return footer[len(ASKED_PREFIX) :] or None

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from bot.sandbox.harness import InProcessBot
+import shutil
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.sandbox.harness import InProcessBot, sandbox_settings
 from bot.sandbox.member import Member, Message
 from bot.sandbox.server import StandIn
 from bot.storage.asks import AskRecord, recent_asks
@@ -10,6 +17,7 @@ from bot.storage.guilds import update_config
 from bot.ui.faq import DECLINED_TITLE
 
 SALARY_TITLE = "Which role pays more?"
+DATA = Path(__file__).resolve().parents[2] / "data"
 
 
 def buttons(message: Message) -> list[str]:
@@ -203,3 +211,34 @@ async def test_echoed_questions_never_ping(bot: InProcessBot, standin: StandIn, 
         assert message.payload.get("mention_everyone") is False
         assert message.payload.get("mentions") == []
         assert message.embeds[0].footer is not None and "@everyone" in message.embeds[0].footer
+
+
+@pytest.fixture
+async def bot_with_a_long_answer(standin: StandIn, database_path: Path, tmp_path: Path) -> AsyncIterator[InProcessBot]:
+    content = tmp_path / "content"
+    shutil.copytree(DATA / "knowledge", content / "knowledge")
+    shutil.copytree(DATA / "quizzes", content / "quizzes")
+    path = content / "knowledge" / "switching-and-community.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    paragraph = " ".join(["Members share what worked for them and what did not, week after week."] * 8)
+    [community] = [entry for entry in data["entries"] if entry["id"] == "community"]
+    community["answer"] = "\n\n".join([paragraph] * 8)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    running = InProcessBot(standin, sandbox_settings(standin, database_path, content_dir=content))
+    await running.start()
+    try:
+        yield running
+    finally:
+        await running.stop()
+
+
+async def test_a_long_answer_arrives_whole_in_one_message(
+    bot_with_a_long_answer: InProcessBot, standin: StandIn
+) -> None:
+    reply = await standin.member("alice").slash("faq", topic="community")
+
+    assert len(reply.embeds) == 2
+    assert reply.embeds[0].title == "The AI Native Engineer community"
+    text = " ".join(embed.description or "" for embed in reply.embeds)
+    assert text.count("Members share what worked for them") == 64
+    assert reply.embeds[-1].footer is None

@@ -108,7 +108,7 @@ FACTS: dict[str, list[str]] = {
         r"finance",
         r"healthcare",
         r"enterprise software",
-        r"match or (even )?beat",
+        r"(earn as much as ML Engineers, or more|equal or exceed)",
         r"bonuses and equity",
     ],
     "choose by interest, not a marginally higher base salary": [r"let your interests decide", r"marginally higher"],

@@ -88,7 +88,7 @@ def test_every_problem_is_reported_at_once_with_file_entry_and_field(folder: Pat
         entries(
             entry("ai-engineer", "Same id again"),
             entry("dangling", related="[nowhere]"),
-            entry("long-answer", answer="x" * 4100),
+            entry("long-answer", answer="x" * 5100),
             entry("empty-title", title='""'),
             "  - id: unknown-key\n    title: T\n    questions: [q]\n    answer: A\n    colour: blue\n",
             "  - id: no-questions\n    title: T\n    questions: []\n    answer: A\n",
@@ -109,7 +109,7 @@ def test_every_problem_is_reported_at_once_with_file_entry_and_field(folder: Pat
     messages = {(p.entry, p.field): p.message for p in problems}
     assert "entries.yaml" in messages[("ai-engineer", "id")]
     assert "nowhere" in messages[("dangling", "related[0]")]
-    assert "4100" in messages[("long-answer", "answer")] and "4096" in messages[("long-answer", "answer")]
+    assert "5100" in messages[("long-answer", "answer")] and "5000" in messages[("long-answer", "answer")]
     assert "empty" in messages[("empty-title", "title")]
     assert "unknown key" in messages[("unknown-key", "colour")]
 

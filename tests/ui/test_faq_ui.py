@@ -9,7 +9,8 @@ from typing import Any
 import discord
 import pytest
 
-from bot.knowledge import Hit, KnowledgeBase, load_knowledge
+from bot.knowledge import Entry, Hit, KnowledgeBase, load_knowledge
+from bot.knowledge.models import ANSWER_MAX, TITLE_MAX
 from bot.ui import faq as ui
 from bot.ui import limits
 
@@ -39,19 +40,35 @@ def custom_ids(view: discord.ui.View | None) -> list[str]:
     return [str(getattr(item, "custom_id", "")) for item in view.children]
 
 
-def test_every_answer_fits_one_embed(kb: KnowledgeBase) -> None:
+def test_every_shipped_answer_fits_one_embed(kb: KnowledgeBase) -> None:
     for entry in kb.entries():
-        embed = ui.answer_embed(entry, question="x" * 5000)
+        [embed] = ui.answer_embeds(entry, question="x" * 5000)
         assert_fits(embed)
         assert embed.description == entry.answer
         assert embed.footer.text is not None and embed.footer.text.startswith(ui.ASKED_PREFIX)
 
 
+def test_the_longest_allowed_answer_is_split_into_one_message() -> None:
+    paragraph = "A sentence about careers that goes on for a while. " * 12
+    answer = "\n\n".join([paragraph.strip()] * 20)[:ANSWER_MAX].rstrip()
+    entry = Entry(id="long", title="T" * TITLE_MAX, questions=["q"], answer=answer)
+    embeds = ui.answer_embeds(entry, question="q" * 5000)
+    assert len(embeds) == 2
+    for embed in embeds:
+        assert_fits(embed)
+    assert sum(len(embed) for embed in embeds) <= limits.EMBED_TOTAL
+    assert embeds[0].title == entry.title and embeds[1].title is None
+    assert embeds[0].description and embeds[0].description.endswith(".")
+    joined = " ".join(embed.description or "" for embed in embeds)
+    assert " ".join(joined.split()) == " ".join(answer.split())
+    assert (embeds[-1].footer.text or "").startswith(ui.ASKED_PREFIX)
+
+
 def test_the_question_is_read_back_from_the_reply(kb: KnowledgeBase) -> None:
     entry = next(kb.entries())
-    reply: Any = SimpleNamespace(embeds=[ui.answer_embed(entry, question="how   much\ndo they make")])
+    reply: Any = SimpleNamespace(embeds=ui.answer_embeds(entry, question="how   much\ndo they make"))
     assert ui.asked_question(reply) == "how much do they make"
-    assert ui.asked_question(SimpleNamespace(embeds=[ui.answer_embed(entry)])) is None
+    assert ui.asked_question(SimpleNamespace(embeds=ui.answer_embeds(entry))) is None
     assert ui.asked_question(None) is None
 
 
