@@ -460,7 +460,7 @@ class StandIn:
             self.refusals.append(failure)
         else:
             self.failures.append(failure)
-            log.warning("stand-in recorded %s", failure)
+            log.info("stand-in recorded %s", failure)
         return failure
 
     def failures_of(self, kind: str) -> list[Failure]:
