@@ -12,8 +12,10 @@ How a question is scored:
    (its terms weighted by rarity) the entry covers, plus how closely the question reads like
    one of the entry's own phrasings. Terms the knowledge base has never seen count against the
    confidence, which is how "what's the weather" or "best minecraft seed" end up unmatched.
-4. At or above the confidence bar the best entry is the answer; below it the question is
-   declined with up to three suggestions.
+4. At or above the confidence bar the best entry is the answer. A question that shares at least
+   three meaningful words with the knowledge base has shown it is on topic, so for it a lower
+   bar applies (two thirds of the full one): its unfamiliar words are more likely filler than a
+   different subject. Below the bar the question is declined with up to three suggestions.
 
 Everything is deterministic: equal scores are ordered by entry position in the files.
 """
@@ -36,6 +38,8 @@ from bot.knowledge import text
 from bot.knowledge.models import Entry
 
 DEFAULT_THRESHOLD = 0.55
+SUPPORTED_SHARE = 2 / 3  # the lower bar, as a share of the full one
+SUPPORTING_TERMS = 3  # known question terms that earn the lower bar
 SUGGESTION_FLOOR = 0.3
 MAX_SUGGESTIONS = 3
 MAX_AUTOCOMPLETE = 25
@@ -94,6 +98,7 @@ class _Query:
     terms: tuple[str, ...]
     weights: tuple[float, ...]
     phrase: str
+    known: int  # how many of the terms the knowledge base uses
 
 
 class Matcher:
@@ -228,7 +233,8 @@ class Matcher:
         weights = tuple(
             (self._idf.get(term, self._unknown_idf)) * (_REPAIRED_WEIGHT if term in changed else 1.0) for term in unique
         )
-        return _Query(tuple(unique), weights, " ".join(query_terms))
+        known = sum(term in self._idf for term in unique)
+        return _Query(tuple(unique), weights, " ".join(query_terms), known)
 
     # --- ranking ---------------------------------------------------------------------------
 
@@ -281,10 +287,12 @@ class Matcher:
 
     def match(self, question: str) -> Match:
         """Answer `question` with one entry, or decline it with up to three suggestions."""
-        found = self._rank(self._query(question), CANDIDATES)
+        query = self._query(question)
+        found = self._rank(query, CANDIDATES)
         ranked = tuple(hit for hit, _ in found)
         score = ranked[0].score if ranked else 0.0
-        matched = bool(ranked) and score >= self.threshold
+        bar = self.threshold * SUPPORTED_SHARE if query.known >= SUPPORTING_TERMS else self.threshold
+        matched = bool(ranked) and score >= bar
         suggestions: tuple[Hit, ...] = ()
         if not matched:
             # Only entries whose own phrasings share a word with the question are worth offering.

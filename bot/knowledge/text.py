@@ -75,6 +75,19 @@ PHRASES: Mapping[str, str] = {
     "without a degree": "no degree",
     "total comp": "total salary",
     "how much": "",
+    "the same": "versus",
+    "the same job": "versus",
+    "the same role": "versus",
+    "the same thing": "versus",
+    "neural network": "model",
+    "neural networks": "model",
+    "neural net": "model",
+    "neural nets": "model",
+    "job of a": "",
+    "in a company": "",
+    "at a company": "",
+    "job of an": "",
+    "job of the": "",
     "web development": "webdev",
     "web developer": "webdev",
     "web dev": "webdev",
@@ -201,7 +214,8 @@ _STOPWORD_TEXT = """
     bit little good great nice cool stuff guess think thought sb someone somebody trying try tried does
     typically generally usually ask asking asked help helps curious seems seem look looking better best
     two both each role roles exactly even thing like five long wise kind sorts anything somewhere someday
-    maybe perhaps discord server find found get go use using used build
+    maybe perhaps discord server find common possible normal usual important enough basically worth
+    found get go use using used build
     certain honest real realistically truly seriously definitely totally super pretty quite
 """
 STOPWORDS: frozenset[str] = frozenset(_STOPWORD_TEXT.split())
@@ -263,9 +277,12 @@ def _directions(mapped: list[str]) -> list[str]:
     return found
 
 
+_MONEY = re.compile(r"^\$?[0-9]+k$")
+
+
 def canonical_terms(tokens: Iterable[str]) -> list[str]:
     """Synonyms, stopwords and stemming applied to already-normalised, already-repaired words."""
-    text = apply_phrases(" ".join(tokens))
+    text = apply_phrases(" ".join("salary" if _MONEY.match(token) else token for token in tokens))
     mapped = [part for word in text.split() for part in SYNONYMS.get(word, word).split()]
     terms = [stem(part) for part in mapped if part not in STOPWORDS]
     terms.extend(_directions(mapped))

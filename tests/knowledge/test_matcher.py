@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.knowledge import Entry, KnowledgeBase, Matcher, load_knowledge
-from bot.knowledge.matcher import MAX_AUTOCOMPLETE, MAX_SUGGESTIONS, SUGGESTION_FLOOR
+from bot.knowledge.matcher import MAX_AUTOCOMPLETE, MAX_SUGGESTIONS, SUGGESTION_FLOOR, SUPPORTED_SHARE
 from bot.knowledge.text import normalize
 from bot.ui import limits
 
@@ -132,10 +132,21 @@ def test_ties_keep_the_order_of_the_files() -> None:
 
 def test_the_confidence_bar_decides_between_answer_and_decline(kb: KnowledgeBase) -> None:
     entries = list(kb.entries())
-    question = "can i find ai engineering jobs outside tech hubs"
+    question = "how much do plumbers make"
     score = kb.match(question).score
     assert Matcher(entries, threshold=score).match(question).matched
     assert not Matcher(entries, threshold=score + 0.01).match(question).matched
+
+
+def test_a_question_rich_in_known_words_gets_the_lower_bar(kb: KnowledgeBase) -> None:
+    entries = list(kb.entries())
+    question = "do startups in the bay area give ml engineers equity"
+    result = kb.match(question)
+    assert result.matched and result.entry_id == "location-and-pay"
+    assert result.score < kb.matcher.threshold
+    lowest_full_bar = result.score / SUPPORTED_SHARE
+    assert Matcher(entries, threshold=lowest_full_bar - 0.001).match(question).matched
+    assert not Matcher(entries, threshold=lowest_full_bar + 0.01).match(question).matched
 
 
 def test_the_normalized_text_groups_the_same_question(kb: KnowledgeBase) -> None:
@@ -188,7 +199,8 @@ def test_any_text_gets_a_well_formed_result(kb: KnowledgeBase, question: str) ->
     result = kb.match(question)
     assert 0.0 <= result.score <= 1.0
     assert len(result.suggestions) <= MAX_SUGGESTIONS
-    assert result.matched == (result.score >= kb.matcher.threshold and bool(result.ranked))
+    assert result.matched <= (result.score >= kb.matcher.threshold * SUPPORTED_SHARE and bool(result.ranked))
+    assert result.matched >= (result.score >= kb.matcher.threshold and bool(result.ranked))
     if result.matched:
         assert result.entry_id in kb
     assert len(kb.autocomplete(question)) <= MAX_AUTOCOMPLETE
