@@ -62,6 +62,16 @@ PHRASES: Mapping[str, str] = {
     "getting started": "start",
     "get in": "start",
     "career change": "switch",
+    "career changer": "switch",
+    "career changers": "switch",
+    "career switcher": "switch",
+    "ai or ml": "ai ml choose",
+    "torn between": "choose",
+    "ml or ai": "ml ai choose",
+    "which one would you recommend": "choose",
+    "which would you recommend": "choose",
+    "which do you recommend": "choose",
+    "which one do you recommend": "choose",
     "change careers": "switch",
     "change career": "switch",
     "tech stack": "tool",
@@ -167,7 +177,7 @@ _SYNONYM_GROUPS: Mapping[str, str] = {
         "geographically hubs hub live places"
     ),
     "tool": "tool tools framework frameworks library libraries stack tooling",
-    "skill": "skill skills skillset competencies abilities",
+    "skill": "skill skills skillset competencies abilities requirement requirements",
     "versus": (
         "vs versus compare comparison compared comparing difference differences differ different "
         "distinction contrast between diff diffs"
@@ -190,6 +200,7 @@ _SYNONYM_GROUPS: Mapping[str, str] = {
     "hardware": "gpu gpus hardware tpu tpus",
     "senior": "senior seniority",
     "softwaredev": "developer developers dev devs programmer programmers coder coders backend",
+    "story": "story background journey history bio",
     "author": "author writer zen riel wrote written guide article blog",
 }
 SYNONYMS: Mapping[str, str] = {
@@ -215,7 +226,8 @@ _STOPWORD_TEXT = """
     typically generally usually ask asking asked help helps curious seems seem look looking better best
     two both each role roles exactly even thing like five long wise kind sorts anything somewhere someday
     maybe perhaps discord server find common possible normal usual important enough basically worth
-    found get go use using used build
+    found get go use using used build bot focus focusing focused aspiring wannabe future define definition explain
+    describe overview
     certain honest real realistically truly seriously definitely totally super pretty quite
 """
 STOPWORDS: frozenset[str] = frozenset(_STOPWORD_TEXT.split())
