@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
+from typing import Any
 
 from bot.sandbox import script
 from bot.sandbox.member import Member, Message
@@ -89,6 +90,21 @@ class Player:
             self.last_output = "\n".join(self._buffer)
         return keep_going
 
+    async def _explain_missing(self, path: str, option: dict[str, Any], given: dict[str, Any]) -> None:
+        """What the Discord client shows for an option still to fill in: its choices, or what
+        autocomplete offers for an empty field."""
+        name = str(option.get("name"))
+        if option.get("autocomplete"):
+            offered = [c.name for c in await self.member.autocomplete(path, name, "", **given)]
+        else:
+            offered = [str(c.get("name")) for c in option.get("choices") or []]
+        hint = (
+            f"/{path} needs {name}: (for example /{path} {name}: {offered[0]})" if offered else f"/{path} needs {name}:"
+        )
+        lines = [f"  {i}. {text}" for i, text in enumerate(offered, start=1)]
+        self.errors += 1
+        self._emit("! " + hint + ("\n" + "\n".join(lines) if lines else ""))
+
     async def _play(self, action: Action) -> bool:
         kind, argument = action.kind, action.argument
         if kind == "quit":
@@ -98,6 +114,10 @@ class Player:
             self._emit("Commands: " + ", ".join(sorted("/" + str(c["name"]) for c in self.member._known_commands())))
         elif kind == "slash":
             call = split_command(argument, self.member._known_commands())
+            missing = call.missing()
+            if missing:
+                await self._explain_missing(call.path, missing[0], call.options)
+                return True
             await self.member.slash(call.path, options=call.options)
             await self.settle()
         elif kind == "complete":

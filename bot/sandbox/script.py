@@ -88,6 +88,11 @@ class CommandCall:
     path: str
     options: dict[str, Any]
     focused: str | None = None
+    definitions: tuple[dict[str, Any], ...] = ()
+
+    def missing(self) -> list[dict[str, Any]]:
+        """Required options the text did not give."""
+        return [d for d in self.definitions if d.get("required") and d.get("name") not in self.options]
 
 
 def split_command(text: str, commands: list[dict[str, Any]], *, autocomplete: bool = False) -> CommandCall:
@@ -135,7 +140,7 @@ def split_command(text: str, commands: list[dict[str, Any]], *, autocomplete: bo
                 focused = target
     elif rest:
         raise ScriptError(f"/{' '.join(path)} takes no options")
-    return CommandCall(" ".join(path), values, focused)
+    return CommandCall(" ".join(path), values, focused, tuple(options))
 
 
 def _default_option(options: list[dict[str, Any]], given: dict[str, Any]) -> str | None:

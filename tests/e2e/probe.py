@@ -46,6 +46,11 @@ class Probe(discord.Client):
                 self.errors.append(exc)
                 raise
 
+        @self.tree.command(name="need", description="A required option with autocomplete", guild=guild)
+        @app_commands.autocomplete(topic=complete)
+        async def need(interaction: discord.Interaction[Any], topic: str) -> None:
+            await interaction.response.send_message(f"topic {topic}")
+
         @self.tree.command(name="serveronly", description="Only in servers", guild=guild)
         @app_commands.guild_only()
         async def serveronly(interaction: discord.Interaction[Any]) -> None:

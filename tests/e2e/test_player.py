@@ -146,3 +146,18 @@ async def test_a_refused_payload_is_reported(probe: Probe, player: tuple[Player,
     await play(runner, "/probe")
     assert lines[-1].startswith("! the stand-in refused something the bot did: limit")
     assert runner.errors == 1
+
+
+async def test_a_missing_required_option_shows_what_autocomplete_offers(
+    probe: Probe, player: tuple[Player, list[str]]
+) -> None:
+    runner, lines = player
+    probe.choices = [
+        app_commands.Choice(name="Salary", value="salary"),
+        app_commands.Choice(name="Skills", value="skills"),
+    ]
+    await play(runner, "/need")
+    assert lines[-1] == "! /need needs topic: (for example /need topic: Salary)\n  1. Salary\n  2. Skills"
+    await play(runner, "/need Skills")
+    assert lines[-1].endswith("topic Skills")
+    assert runner.errors == 1

@@ -151,3 +151,9 @@ def test_autocomplete_focuses_the_last_option_named() -> None:
 def test_commands_that_do_not_fit(text: str, message: str) -> None:
     with pytest.raises(ScriptError, match=message):
         split_command(text, COMMANDS)
+
+
+def test_missing_lists_required_options_not_given() -> None:
+    assert [o["name"] for o in split_command("config role set path: ai", COMMANDS).missing()] == ["role"]
+    assert split_command("ask why", COMMANDS).missing() == []
+    assert [o["name"] for o in split_command("ask", COMMANDS).missing()] == ["question"]
