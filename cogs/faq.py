@@ -7,6 +7,7 @@ buttons ("did you mean" and related entries) are DynamicItems, so they work afte
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import TYPE_CHECKING, Any
 
@@ -35,6 +36,8 @@ ROLE_CHOICES = [
     app_commands.Choice(name="ML Engineer", value="ml"),
 ]
 PRIVATE_HELP = "Only you see the reply (the server's default if you leave this out)"
+# How long a reply waits for its question to be logged; Discord wants the reply within 3 seconds.
+LOG_WAIT_SECONDS = 1.0
 
 Interaction = discord.Interaction["CrossroadsBot"]
 
@@ -44,12 +47,15 @@ class FAQ(commands.Cog, name=ui.FAQ_COG):
 
     def __init__(self, bot: CrossroadsBot) -> None:
         self.bot = bot
+        self._pending_logs: set[asyncio.Task[None]] = set()
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(*ui.DYNAMIC_ITEMS)
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(*ui.DYNAMIC_ITEMS)
+        if self._pending_logs:
+            await asyncio.wait(set(self._pending_logs), timeout=LOG_WAIT_SECONDS)
 
     @property
     def knowledge(self) -> KnowledgeBase:
@@ -211,9 +217,17 @@ class FAQ(commands.Cog, name=ui.FAQ_COG):
         )
 
     async def _write_log(self, interaction: discord.Interaction[Any], **fields: Any) -> None:
-        """Record the question before replying; a database problem never costs the member the answer."""
+        """Record the question before replying. When the database is slow (another process holds
+        its write lock) the reply goes out after LOG_WAIT_SECONDS and the record follows; a
+        database problem never costs the member the answer."""
+        task = asyncio.create_task(self._insert_log(interaction.guild_id, interaction.user.id, fields))
+        self._pending_logs.add(task)
+        task.add_done_callback(self._pending_logs.discard)
+        await asyncio.wait({task}, timeout=LOG_WAIT_SECONDS)
+
+    async def _insert_log(self, guild_id: int | None, user_id: int, fields: dict[str, Any]) -> None:
         try:
-            await record_ask(self.bot.store, guild_id=interaction.guild_id, user_id=interaction.user.id, **fields)
+            await record_ask(self.bot.store, guild_id=guild_id, user_id=user_id, **fields)
         except StoreError:
             log.warning("Could not record a question in the ask log", exc_info=True)
 

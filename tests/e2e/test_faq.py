@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import shutil
+import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -211,6 +213,28 @@ async def test_echoed_questions_never_ping(bot: InProcessBot, standin: StandIn, 
         assert message.payload.get("mention_everyone") is False
         assert message.payload.get("mentions") == []
         assert message.embeds[0].footer is not None and "@everyone" in message.embeds[0].footer
+
+
+async def test_a_busy_database_does_not_hold_up_the_answer(
+    bot: InProcessBot, standin: StandIn, member: Member, database_path: Path
+) -> None:
+    blocker = sqlite3.connect(database_path, timeout=0)
+    blocker.execute("BEGIN IMMEDIATE")
+    try:
+        reply = await member.slash("ask", question="do i need a degree")
+        assert reply.embeds[0].title == "Do I need a degree or a PhD?"
+        with sqlite3.connect(database_path) as reader:
+            assert reader.execute("SELECT COUNT(*) FROM ask_log").fetchone() == (0,)
+    finally:
+        blocker.rollback()
+        blocker.close()
+
+    for _ in range(100):
+        logged = await asks(bot, standin)
+        if logged:
+            break
+        await asyncio.sleep(0.05)
+    assert [(r.question, r.entry_id) for r in logged] == [("do i need a degree", "degree-needed")]
 
 
 @pytest.fixture
