@@ -51,41 +51,42 @@ async def unanswered_questions(
     normalized text; most frequent first, then most recent."""
     since = window_start(store, days)
     threshold = float("-inf") if low_confidence is None else low_confidence
-    rows = await store.fetchall(
-        """
-        WITH gaps AS (
-            SELECT id, normalized, question, user_id, score, asked_at
-            FROM ask_log
-            WHERE guild_id = ? AND asked_at >= ? AND (matched = 0 OR score < ?)
-        ),
-        latest AS (
-            SELECT normalized, question,
-                   ROW_NUMBER() OVER (PARTITION BY normalized ORDER BY asked_at DESC, id DESC) AS recency
-            FROM gaps
-        )
-        SELECT gaps.normalized AS normalized,
-               latest.question AS question,
-               MAX(gaps.asked_at) AS last_asked,
+    where = "guild_id = ? AND asked_at >= ? AND (matched = 0 OR score < ?)"
+    params = (guild_id, since, threshold)
+    groups = await store.fetchall(
+        f"""
+        SELECT normalized,
                COUNT(*) AS asked,
-               COUNT(DISTINCT gaps.user_id) AS members,
-               MAX(gaps.score) AS best_score
-        FROM gaps JOIN latest ON latest.normalized = gaps.normalized AND latest.recency = 1
-        GROUP BY gaps.normalized
-        ORDER BY asked DESC, last_asked DESC, gaps.normalized
+               COUNT(DISTINCT user_id) AS members,
+               MAX(asked_at) AS last_asked,
+               MAX(score) AS best_score
+        FROM ask_log
+        WHERE {where}
+        GROUP BY normalized
+        ORDER BY asked DESC, last_asked DESC, normalized
         LIMIT ?
         """,
-        (guild_id, since, threshold, limit),
+        (*params, limit),
     )
+    # With exactly one MAX() aggregate, SQLite takes the bare column `question` from the row
+    # holding that maximum: the most recent wording of each question.
+    latest = {
+        row["normalized"]: row["question"]
+        for row in await store.fetchall(
+            f"SELECT normalized, question, MAX(asked_at) FROM ask_log WHERE {where} GROUP BY normalized",
+            params,
+        )
+    }
     return [
         UnansweredQuestion(
             normalized=row["normalized"],
-            question=row["question"],
+            question=latest.get(row["normalized"], row["normalized"]),
             count=int(row["asked"]),
             members=int(row["members"]),
             last_asked=float(row["last_asked"]),
             best_score=float(row["best_score"]),
         )
-        for row in rows
+        for row in groups
     ]
 
 
