@@ -142,3 +142,16 @@ async def test_confirmation_still_works_after_a_restart(bot: InProcessBot, membe
 
     assert done.content.startswith("Done. Removed 1 question you asked.")
     assert rows_of(bot.settings.database_path, member.user.id)["ask_log"] == 0
+
+
+async def test_a_quiz_button_after_deletion_gets_a_sentence(bot: InProcessBot, member: Member) -> None:
+    await member.slash("quiz start", quiz="path")
+    question = await member.wait_for_dm(lambda m: bool(m.buttons))
+    prompt = await confirm_prompt(member)
+    await member.click(prompt, "Delete all my data")
+
+    reply = await member.click(question, 0)
+
+    assert reply.ephemeral and reply.id != prompt.id
+    assert "/quiz start" in reply.content
+    assert rows_of(bot.settings.database_path, member.user.id) == {"quiz_sessions": 0, "ask_log": 0, "quiz_answers": 0}
