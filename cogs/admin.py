@@ -59,7 +59,7 @@ async def _reply(
 
 
 async def _refuse_unless_admin(interaction: Interaction) -> bool:
-    """True when the member may use admin commands here; otherwise they are told why not."""
+    """When the member may not use admin commands here, tell them why and return True."""
     if interaction.guild_id is None:
         await _reply(interaction, "This command works in a server only, where it manages that server's settings.")
         return True
