@@ -97,7 +97,6 @@ class Match:
 class _Query:
     terms: tuple[str, ...]
     weights: tuple[float, ...]
-    phrase: str
     known: int  # how many of the terms the knowledge base uses
 
 
@@ -163,8 +162,10 @@ class Matcher:
             self._idf[term] = max(idf, _IDF_FLOOR)
         self._unknown_idf = _UNKNOWN_IDF_SHARE * max(self._idf.values(), default=1.0)
 
+        self._term_ids: dict[str, int] = {}
+        ids = [[self._term_ids.setdefault(term, len(self._term_ids)) for term in doc] for doc in documents]
         self._bm25 = bm25s.BM25()
-        self._bm25.index(self._to_ids(documents), show_progress=False)
+        self._bm25.index(bm25s.tokenization.Tokenized(ids=ids, vocab=self._term_ids), show_progress=False)
         self._titles_lower = [title.lower() for title in self._titles]
         self._word_entries: dict[str, dict[int, int]] = {}
         for index, entry in enumerate(entries):
@@ -175,12 +176,6 @@ class Matcher:
         self._choice_words = sorted(self._word_entries)
         self._repair = lru_cache(maxsize=16_384)(self._repair_word)
 
-    def _to_ids(self, documents: list[list[str]]) -> bm25s.tokenization.Tokenized:
-        vocab: dict[str, int] = {}
-        ids = [[vocab.setdefault(term, len(vocab)) for term in document] for document in documents]
-        self._term_ids = vocab
-        return bm25s.tokenization.Tokenized(ids=ids, vocab=vocab)
-
     def __len__(self) -> int:
         return len(self._ids)
 
@@ -190,8 +185,8 @@ class Matcher:
         """The knowledge-base word `word` most likely meant, and whether it was changed.
 
         A typo keeps its first letter and is one edit away (two for words of eight letters or
-        more; a swap of two letters is one edit). A short word is not read as a longer word with a
-        letter dropped, so "playing" stays itself rather than becoming "paying"."""
+        more; a swap of two letters is one edit). A word under eight letters is never repaired into a
+        shorter one, so "playing" stays itself rather than becoming "paying"."""
         if word in self._vocabulary_set or word in text.STOPWORDS or len(word) < 3 or word.isdigit():
             return word, False
         if len(word) <= 4:
@@ -234,7 +229,7 @@ class Matcher:
             (self._idf.get(term, self._unknown_idf)) * (_REPAIRED_WEIGHT if term in changed else 1.0) for term in unique
         )
         known = sum(term in self._idf for term in unique)
-        return _Query(tuple(unique), weights, " ".join(query_terms), known)
+        return _Query(tuple(unique), weights, known)
 
     # --- ranking ---------------------------------------------------------------------------
 
