@@ -266,3 +266,11 @@ async def test_a_long_answer_arrives_whole_in_one_message(
     text = " ".join(embed.description or "" for embed in reply.embeds)
     assert text.count("Members share what worked for them") == 64
     assert reply.embeds[-1].footer is None
+
+
+async def test_ask_works_in_direct_messages_too(bot: InProcessBot, member: Member) -> None:
+    reply = await member.slash("ask", dm=True, question="how much do ml engineers make")
+
+    assert reply.embeds[0].title == SALARY_TITLE
+    [record] = await recent_asks(bot.client.store, None)
+    assert (record.guild_id, record.user_id, record.entry_id) == (None, member.id, "salary-comparison")
