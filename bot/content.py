@@ -31,7 +31,9 @@ def check_content(content_dir: Path) -> tuple[Content | None, list[Problem]]:
         return None, problems
     knowledge, knowledge_problems = load_knowledge(content_dir / "knowledge")
     problems.extend(knowledge_problems)
-    entry_ids = set(knowledge.entry_ids()) if knowledge is not None else set()
+    # When the knowledge base itself is invalid, links into it cannot be judged: checking them
+    # against an empty set would bury the real problems under false "unknown entry" reports.
+    entry_ids = set(knowledge.entry_ids()) if knowledge is not None else None
     quizzes, quiz_problems = load_quizzes(content_dir / "quizzes", known_entry_ids=entry_ids)
     problems.extend(quiz_problems)
     if problems or knowledge is None or quizzes is None:
