@@ -16,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import os
 import sqlite3
-import statistics
 import sys
 import tempfile
 import time
@@ -35,18 +34,8 @@ ANSWER_TIMEOUT = 60.0
 class EchoProcess(BotProcess):
     """The baseline bot (benchmarks/echo_bot.py) as a child process, started like Crossroads."""
 
-    async def start(self, *, wait: bool = True, timeout: float = 30.0) -> BotProcess:
-        before = self.standin.gateway.identifies
-        self.process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            str(HERE / "echo_bot.py"),
-            env=self.environment(),
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-        )
-        if wait:
-            await self.wait_ready(before, timeout)
-        return self
+    def command(self) -> list[str]:
+        return [sys.executable, str(HERE / "echo_bot.py")]
 
 
 @dataclass
@@ -106,7 +95,7 @@ async def play_member(member: Member, run: Run) -> None:
         run.clicks_acknowledged += 1
         try:
             question = await member.wait_for_dm(
-                lambda m: bool(m.buttons) and not m.buttons[0].disabled or bool(m.embeds) and not m.buttons,
+                lambda m: (bool(m.buttons) and not m.buttons[0].disabled) or (bool(m.embeds) and not m.buttons),
                 timeout=ANSWER_TIMEOUT,
             )
         except TimeoutError:

@@ -68,7 +68,8 @@ def median(values: list[float]) -> float:
 
 
 async def main() -> int:
-    crossroads = await series([sys.executable, "-m", "bot", "run"], ("ask", {"question": "how much do ML engineers make"}))
+    ask = ("ask", {"question": "how much do ML engineers make"})
+    crossroads = await series([sys.executable, "-m", "bot", "run"], ask)
     baseline = await series([sys.executable, str(HERE / "echo_bot.py")], ("quiz start", {"quiz": "knowledge"}))
     print(f"median of {RUNS} starts, milliseconds from process start:")
     print(f"{'':<28} {'synced':>8} {'READY':>8} {'answered':>9}")
