@@ -171,7 +171,7 @@ async def faq_stats(
                COALESCE(SUM(matched = 0), 0) AS declined,
                COALESCE(SUM(matched = 1 AND score < ?), 0) AS low
         FROM ask_log
-        WHERE guild_id = ? AND asked_at >= ?
+        WHERE guild_id = ? AND asked_at >= ? AND command = 'ask'
         """,
         (threshold, guild_id, since),
     )
