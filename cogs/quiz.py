@@ -314,12 +314,16 @@ class Quiz(commands.Cog, name=ui.QUIZ_COG):
     async def _send_result(
         self, interaction: Interaction, session: QuizSession, plan: Plan, result: QuizResult, *, private: bool
     ) -> None:
+        titles = self._entry_titles()
         if isinstance(result, PathResult):
             role_note = await self._grant_role(session, result)
-            embed = ui.path_result_embed(result, titles=self._entry_titles(), role_note=role_note)
+            embed = ui.path_result_embed(result, titles=titles, role_note=role_note)
+            view = ui.path_reading(result, titles)
         else:
-            embed = ui.knowledge_result_embed(result, title=plan.title, titles=self._entry_titles())
-        await interaction.followup.send(embed=embed, ephemeral=private, allowed_mentions=NO_MENTIONS)
+            embed = ui.knowledge_result_embed(result, title=plan.title, titles=titles)
+            view = ui.knowledge_reading(result, titles)
+        extra: dict[str, Any] = {"view": view} if view is not None else {}
+        await interaction.followup.send(embed=embed, ephemeral=private, allowed_mentions=NO_MENTIONS, **extra)
 
     async def _grant_role(self, session: QuizSession, result: PathResult) -> str | None:
         """Give the member the role an admin mapped to this result; a sentence for the result embed."""

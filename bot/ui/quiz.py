@@ -18,6 +18,7 @@ from bot.quiz import Answer, KnowledgeResult, PathResult, Plan, PlannedQuestion
 from bot.quiz.text import PATH_NAMES, ROLE_NAMES, leaning_line, score_line
 from bot.storage.quiz import LeaderboardRow, MemberProgress, QuizSession
 from bot.ui import limits
+from bot.ui.faq import TopicButton
 from bot.ui.limits import clip
 
 log = logging.getLogger(__name__)
@@ -279,6 +280,27 @@ def path_result_embed(result: PathResult, *, titles: Mapping[str, str], role_not
         embed.add_field(name="Server role", value=clip(role_note, limits.EMBED_FIELD_VALUE), inline=False)
     embed.set_footer(text=clip(f"Result: {name}. Take it again any time with /quiz start.", limits.EMBED_FOOTER))
     return embed
+
+
+def reading_view(links: Sequence[tuple[str, str]], titles: Mapping[str, str]) -> discord.ui.View | None:
+    """Buttons that open knowledge-base entries (entry id, label), for entries that exist now."""
+    view = discord.ui.View(timeout=None)
+    seen: set[str] = set()
+    for entry_id, label in links:
+        if entry_id in seen or entry_id not in titles or len(seen) >= limits.BUTTONS_PER_ROW:
+            continue
+        seen.add(entry_id)
+        view.add_item(TopicButton(entry_id, "related", label=label))
+    return view if seen else None
+
+
+def path_reading(result: PathResult, titles: Mapping[str, str]) -> discord.ui.View | None:
+    return reading_view([(step.entry, step.label) for step in result.next_steps], titles)
+
+
+def knowledge_reading(result: KnowledgeResult, titles: Mapping[str, str]) -> discord.ui.View | None:
+    links = [(item.review, titles.get(item.review, "")) for item in result.missed if item.review]
+    return reading_view(links, titles)
 
 
 def knowledge_result_embed(

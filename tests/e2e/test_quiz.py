@@ -24,6 +24,11 @@ from tests.e2e.quiz_helpers import (
 )
 
 
+def is_result(message: Message) -> bool:
+    """A result message: an embed that is not a question."""
+    return not message.ephemeral and bool(message.embeds) and "· question" not in (message.embeds[0].title or "")
+
+
 def newer_than(message_id: int) -> Callable[[Message], bool]:
     """An ephemeral message with an embed sent after `message_id`."""
 
@@ -54,7 +59,7 @@ async def play_path(member: Member, lean: str) -> Message:
         assert all(button.disabled for button in after.buttons)
         if number < 10:
             question = await next_question(member)
-    return await member.wait_for_dm(lambda m: not m.ephemeral and not m.buttons)
+    return await member.wait_for_dm(is_result)
 
 
 async def play_knowledge(member: Member, right: int, *, first: Message | None = None, left: int = 10) -> Message:
@@ -66,7 +71,7 @@ async def play_knowledge(member: Member, right: int, *, first: Message | None = 
         assert verdict == ("✅ Right" if number < right else "❌ Not quite")
         if number < left - 1:
             question = await next_question(member)
-    return await member.wait_for_dm(lambda m: not m.ephemeral and not m.buttons)
+    return await member.wait_for_dm(is_result)
 
 
 async def test_path_quiz_from_start_to_result_grants_the_mapped_role(
@@ -83,6 +88,9 @@ async def test_path_quiz_from_start_to_result_grants_the_mapped_role(
     assert "role in Crossroads Test" in fields["Server role"]
     assert "AI Engineer" in member.roles
     assert "ML Engineer" not in member.roles
+    assert [b.label for b in result.buttons][:2] == ["What an AI Engineer does day to day", "Skills to build first"]
+    entry = await member.click(result, label="What an AI Engineer does day to day")
+    assert entry.ephemeral and entry.embeds[0].title == "What does an AI Engineer do?"
     [session] = db_rows(bot.settings.database_path, "SELECT * FROM quiz_sessions")
     assert (session["status"], session["path_result"], session["position"]) == ("completed", "ai", 10)
     assert len(db_rows(bot.settings.database_path, "SELECT * FROM quiz_answers")) == 10
@@ -116,6 +124,8 @@ async def test_knowledge_check_to_a_score_and_the_leaderboard(
     assert result.embeds[0].title == "Knowledge check: 8 of 10"
     assert "a pass" in (result.embeds[0].description or "")
     assert len(result.embeds[0].fields) == 2
+    assert 1 <= len(result.buttons) <= 2
+    assert all(button.custom_id and button.custom_id.startswith("faq:") for button in result.buttons)
 
     await admin.slash("quiz start", quiz="knowledge")
     result = await play_knowledge(admin, right=10)
@@ -243,8 +253,8 @@ async def test_closed_dms_offer_the_quiz_right_here(bot: InProcessBot, closed_dm
         after = await closed_dms.click(question, 0)
         assert after.id == question.id and all(b.disabled for b in after.buttons)
         question = await closed_dms.wait_for_message(newer_than(after.id))
-    assert not question.buttons
     assert (question.embeds[0].title or "").startswith(("Your path", "Both paths"))
+    assert all(button.custom_id and button.custom_id.startswith("faq:") for button in question.buttons)
     assert closed_dms.dms == []
     [session] = db_rows(bot.settings.database_path, "SELECT delivery, status FROM quiz_sessions")
     assert (session["delivery"], session["status"]) == ("ephemeral", "completed")

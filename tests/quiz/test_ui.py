@@ -151,3 +151,13 @@ def test_prompts_offer_the_right_buttons() -> None:
     text, view = ui.expired("knowledge", 9, 24)
     assert "expired after 24 hours" in text
     assert [b.custom_id for b in view.children if isinstance(b, ui.ControlButton)] == ["quizctl:fresh:knowledge:9"]
+
+
+def test_reading_buttons_open_existing_entries_only() -> None:
+    titles = {f"e{i}": f"Entry {i}" for i in range(8)}
+    links = [("e1", "One"), ("missing", "Gone"), ("e1", "One again")] + [(f"e{i}", f"Read {i}") for i in range(2, 8)]
+    view = ui.reading_view(links, titles)
+    assert view is not None
+    custom_ids = [item.custom_id for item in view.children if isinstance(item, discord.ui.DynamicItem)]
+    assert custom_ids == ["faq:e1:r", "faq:e2:r", "faq:e3:r", "faq:e4:r", "faq:e5:r"]
+    assert ui.reading_view([("missing", "Gone")], titles) is None
