@@ -71,6 +71,19 @@ def peak_rss_mb(pid: int) -> float:
     return float("nan")
 
 
+def is_question(message: Message) -> bool:
+    """A question: its enabled buttons are answers (quiz:... for Crossroads, echo:... for the baseline)."""
+    return any(not b.disabled and (b.custom_id or "").startswith(("quiz:", "echo:")) for b in message.buttons)
+
+
+def is_question_or_result(message: Message) -> bool:
+    return is_question(message) or (
+        bool(message.embeds)
+        and not message.ephemeral
+        and not any((b.custom_id or "").startswith(("quiz:", "echo:")) for b in message.buttons)
+    )
+
+
 async def play_member(member: Member, run: Run) -> None:
     started = time.perf_counter()
     try:
@@ -80,13 +93,12 @@ async def play_member(member: Member, run: Run) -> None:
         return
     run.latencies.append(time.perf_counter() - started)
     run.interactions += 1
-    question: Message | None = await member.wait_for_dm(
-        lambda m: bool(m.buttons) and not m.buttons[0].disabled, timeout=ANSWER_TIMEOUT
-    )
+    question: Message | None = await member.wait_for_dm(is_question_or_result, timeout=ANSWER_TIMEOUT)
     while question is not None:
         clicked = time.perf_counter()
         try:
-            await member.click(question, 0)
+            answer = next(b for b in question.buttons if (b.custom_id or "").startswith(("quiz:", "echo:")))
+            await member.click(question, custom_id=answer.custom_id)
         except Exception as exc:
             run.errors.append(f"click: {exc!r}")
             return
@@ -94,14 +106,11 @@ async def play_member(member: Member, run: Run) -> None:
         run.interactions += 1
         run.clicks_acknowledged += 1
         try:
-            question = await member.wait_for_dm(
-                lambda m: (bool(m.buttons) and not m.buttons[0].disabled) or (bool(m.embeds) and not m.buttons),
-                timeout=ANSWER_TIMEOUT,
-            )
+            question = await member.wait_for_dm(is_question_or_result, timeout=ANSWER_TIMEOUT)
         except TimeoutError:
             run.errors.append("no next question or result")
             return
-        if not question.buttons or question.buttons[0].disabled:
+        if not is_question(question):
             return
 
 
