@@ -74,6 +74,14 @@ def _required(path: tuple[str | int, ...], value: Any, problems: list[Problem]) 
     return True
 
 
+def _check_url(path: tuple[str | int, ...], value: Any, problems: list[Problem], *, attachment: bool = False) -> None:
+    if value is None:
+        return
+    schemes = ("http://", "https://", "attachment://") if attachment else ("http://", "https://", "discord://")
+    if not isinstance(value, str) or not value.startswith(schemes) or " " in value:
+        problems.append(Problem(path, "URL_TYPE_INVALID_URL", f"Not a well formed URL: {value!r}."))
+
+
 def embed_length(embed: dict[str, Any]) -> int:
     """Characters that count toward the 6000 total: title, description, field names and values,
     footer text and author name."""
@@ -112,6 +120,14 @@ def check_embeds(embeds: Any, problems: list[Problem]) -> None:
         author = embed.get("author")
         if author:
             _max_len((*base, "author", "name"), author.get("name"), EMBED_AUTHOR, problems)
+        _check_url((*base, "url"), embed.get("url"), problems)
+        for key in ("image", "thumbnail"):
+            media = embed.get(key)
+            if isinstance(media, dict):
+                _check_url((*base, key, "url"), media.get("url"), problems, attachment=True)
+        color = embed.get("color")
+        if color is not None and (not isinstance(color, int) or not 0 <= color <= 0xFFFFFF):
+            problems.append(Problem((*base, "color"), "NUMBER_TYPE_MAX", "Color must be between 0 and 16777215."))
         total += embed_length(embed)
     if total > EMBED_TOTAL:
         problems.append(
@@ -130,7 +146,8 @@ def _check_button(path: tuple[str | int, ...], button: dict[str, Any], problems:
     label = button.get("label")
     _max_len((*path, "label"), label, BUTTON_LABEL, problems)
     if style == 5:
-        _required((*path, "url"), button.get("url"), problems)
+        if _required((*path, "url"), button.get("url"), problems):
+            _check_url((*path, "url"), button.get("url"), problems)
         if button.get("custom_id"):
             problems.append(
                 Problem((*path, "custom_id"), "COMPONENT_LINK_HAS_CUSTOM_ID", "Link buttons cannot have a custom_id.")

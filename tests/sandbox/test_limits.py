@@ -81,3 +81,27 @@ def test_form_error_nests_errors_by_path_like_discord() -> None:
     assert body["code"] == 50035
     assert body["message"] == "Invalid Form Body"
     assert body["errors"]["embeds"]["0"]["title"]["_errors"][0]["code"] == "BASE_TYPE_MAX_LENGTH"
+
+
+def test_urls_and_colours_must_be_well_formed() -> None:
+    good = {
+        "embeds": [
+            {
+                "title": "t",
+                "url": "https://example.org/a",
+                "color": 0x5865F2,
+                "image": {"url": "attachment://chart.png"},
+            }
+        ]
+    }
+    assert limits.check_message(good) == []
+    bad = {
+        "embeds": [{"title": "t", "url": "/faq", "color": 0x1000000, "thumbnail": {"url": "chart.png"}}],
+        "components": [{"type": 1, "components": [{"type": 2, "style": 5, "label": "Docs", "url": "example.org"}]}],
+    }
+    assert paths(limits.check_message(bad)) == [
+        "embeds.0.url",
+        "embeds.0.thumbnail.url",
+        "embeds.0.color",
+        "components.0.components.0.url",
+    ]
