@@ -42,12 +42,13 @@ async def api(standin: StandIn) -> AsyncIterator[aiohttp.ClientSession]:
         yield session
 
 
-def path(standin: StandIn, rest: str) -> str:
+def path(rest: str) -> str:
+    """A REST path relative to the `api` session's base URL."""
     return f"api/v10{rest}"
 
 
 async def post_message(api: aiohttp.ClientSession, standin: StandIn, payload: dict[str, Any]) -> tuple[int, Any]:
-    async with api.post(path(standin, f"/channels/{standin.channel.id}/messages"), json=payload) as response:
+    async with api.post(path(f"/channels/{standin.channel.id}/messages"), json=payload) as response:
         assert response.headers["Content-Type"] == "application/json"
         return response.status, await response.json()
 
@@ -126,7 +127,7 @@ async def test_empty_messages_duplicate_custom_ids_and_ephemeral_channel_message
 async def test_an_unknown_route_is_404_in_discords_shape_and_recorded(
     standin: StandIn, api: aiohttp.ClientSession
 ) -> None:
-    async with api.get(path(standin, "/guilds/1/audit-logs")) as response:
+    async with api.get(path("/guilds/1/audit-logs")) as response:
         assert response.status == 404
         assert response.headers["Content-Type"] == "application/json"
         assert await response.json() == {"message": "404: Not Found", "code": 0}
@@ -149,7 +150,7 @@ async def test_a_wrong_token_is_401(standin: StandIn) -> None:
 
 async def test_command_definitions_are_validated_on_sync(standin: StandIn, api: aiohttp.ClientSession) -> None:
     bad = [{"name": "Bad Name", "description": "x", "type": 1}]
-    url = path(standin, f"/applications/{standin.application_id}/guilds/{standin.guild.id}/commands")
+    url = path(f"/applications/{standin.application_id}/guilds/{standin.guild.id}/commands")
     async with api.put(url, json=bad) as response:
         assert response.status == 400
         assert (await response.json())["code"] == 50035
