@@ -24,7 +24,7 @@ class Settings(BaseSettings):
 
     discord_token: SecretStr | None = Field(default=None, description="The bot token.")
     database_path: Path = Field(default=Path("data/crossroads.db"))
-    database_synchronous: Literal["normal", "full"] = Field(default="normal")
+    database_synchronous: Literal["normal", "full"] = Field(default="full")
     content_dir: Path = Field(default=Path("data"))
     dev_guild_id: int | None = Field(default=None, gt=0)
     discord_api_base: str | None = Field(default=None)

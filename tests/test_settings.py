@@ -35,7 +35,7 @@ def test_defaults_need_nothing() -> None:
     assert settings.discord_api_base is None
     assert settings.owner_ids == frozenset()
     assert settings.log_level == "INFO"
-    assert settings.database_synchronous == "normal"
+    assert settings.database_synchronous == "full"
 
 
 def test_reads_environment_and_keeps_token_secret(monkeypatch: pytest.MonkeyPatch) -> None:

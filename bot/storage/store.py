@@ -75,7 +75,7 @@ class Store:
         self,
         path: Path | str,
         *,
-        synchronous: SynchronousLevel = "normal",
+        synchronous: SynchronousLevel = "full",
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.path = Path(path)

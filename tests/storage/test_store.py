@@ -20,14 +20,14 @@ async def test_empty_database_is_migrated_to_latest(tmp_path: Path) -> None:
         fk = await store.fetchone("PRAGMA foreign_keys")
         assert fk is not None and fk[0] == 1
         sync = await store.fetchone("PRAGMA synchronous")
-        assert sync is not None and sync[0] == 1  # NORMAL
+        assert sync is not None and sync[0] == 2  # FULL: a commit is on disk before it returns
     assert path.exists()
 
 
-async def test_full_synchronous_level_is_applied(tmp_path: Path) -> None:
-    async with Store(tmp_path / "db.sqlite", synchronous="full") as store:
+async def test_normal_synchronous_level_can_be_chosen(tmp_path: Path) -> None:
+    async with Store(tmp_path / "db.sqlite", synchronous="normal") as store:
         sync = await store.fetchone("PRAGMA synchronous")
-        assert sync is not None and sync[0] == 2
+        assert sync is not None and sync[0] == 1
 
 
 async def test_reopening_is_a_no_op_and_keeps_data(tmp_path: Path) -> None:
