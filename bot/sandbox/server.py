@@ -63,6 +63,7 @@ log = logging.getLogger("crossroads.sandbox")
 
 API = "/api/v10"
 DEFAULT_TOKEN = "sandbox.bot.token"
+TOKEN_LIFETIME = 15 * 60.0
 EXPECTED_REFUSALS = ("dms_closed", "missing_permissions")
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -154,7 +155,9 @@ class StandIn:
     Records: `failures` (what Discord would refuse or report), `refusals` (DMs closed, missing
     permissions), `interactions` (each with its response type and `ack_seconds`), `route_hits`
     ("METHOD /route/{template}" → count), `global_commands` and `guild_commands`.
-    Control: `ack_deadline` (seconds, 3 by default), `inject()`, `expect_failures()`, `assert_clean()`.
+    Control: `ack_deadline` (seconds, 3 by default), `token_lifetime` (how long follow-ups and
+    edits of an interaction work, 15 minutes by default), `inject()`, `expect_failures()`,
+    `assert_clean()`.
     """
 
     def __init__(
@@ -169,6 +172,7 @@ class StandIn:
     ) -> None:
         self.token = token
         self.ack_deadline = ack_deadline
+        self.token_lifetime = TOKEN_LIFETIME
         self.host = host
         self.ids = Snowflakes()
         self.application_id = self.ids.next()
@@ -1162,6 +1166,13 @@ class StandIn:
         if not interaction.acknowledged:
             raise StandInError(
                 404, 10015, f"Unknown Webhook: {interaction.label} has not been acknowledged yet", kind="bad_request"
+            )
+        if time.monotonic() - interaction.created_at > self.token_lifetime:
+            raise StandInError(
+                401,
+                50027,
+                f"Invalid Webhook Token: {interaction.label} expired after {self.token_lifetime:g} seconds",
+                kind="bad_request",
             )
         return interaction
 

@@ -534,3 +534,26 @@ async def test_role_changes_reach_the_bot(probe: Probe, standin: StandIn) -> Non
         await asyncio.sleep(0.01)
     assert guild.get_role(role.id) is None
     assert "AI Engineers" not in standin.roles_of("alice")
+
+
+async def test_follow_ups_stop_working_when_the_interaction_token_expires(
+    probe: Probe, alice: Member, standin: StandIn
+) -> None:
+    standin.token_lifetime = 0.2
+    codes: list[int] = []
+
+    async def handler(interaction: discord.Interaction[Any]) -> None:
+        await interaction.response.send_message("first", ephemeral=True)
+        await asyncio.sleep(0.3)
+        try:
+            await interaction.edit_original_response(content="too late")
+        except discord.HTTPException as exc:
+            codes.append(exc.code)
+
+    probe.handler = handler
+    reply = await alice.slash("probe")
+    await asyncio.sleep(0.4)
+    assert codes == [50027]
+    assert reply.content == "first"
+    assert [f.code for f in standin.failures] == [50027]
+    standin.expect_failures("bad_request")
