@@ -66,6 +66,7 @@ The stand-in around the member (bot.sandbox.server.StandIn)
     standin.failures / failures_of(kind) / expect_failures(kind) / assert_clean()
     standin.refusals (DMs closed, missing permissions: answers Discord gives, not bot faults)
     standin.gateway.drop() (the bot resumes), standin.interactions (with .ack_seconds)
+    standin.ack_deadline = 3.0, standin.token_lifetime = 900.0 (seconds; shorten them in a test)
 """
 
 # Waiting with a deadline is what these helpers are for, so `timeout` is part of their API.
