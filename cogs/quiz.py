@@ -218,8 +218,10 @@ class Quiz(commands.Cog, name=ui.QUIZ_COG):
                 moved = await store_quiz.get_session(store, session.id)
                 await self._show_current(interaction, moved or session, fresh=False)
             else:
+                # A fresh start here: a running attempt can only exist when "Start over" could not
+                # reach the DMs and put the old attempt back, and starting over is what was asked.
                 await self._begin(
-                    interaction, quiz_id, guild_id=interaction.guild_id, delivery="ephemeral", replace=False
+                    interaction, quiz_id, guild_id=interaction.guild_id, delivery="ephemeral", replace=True
                 )
         else:  # fresh
             guild_id = interaction.guild_id or (session.guild_id if session else None)
@@ -233,6 +235,7 @@ class Quiz(commands.Cog, name=ui.QUIZ_COG):
     ) -> None:
         """Create a session and show its first question (or offer Resume when one is running)."""
         plan = self.bot.content.quizzes.start(quiz_id, new_seed())
+        replacing = await store_quiz.active_session(self.bot.store, interaction.user.id, quiz_id) if replace else None
         try:
             session = await store_quiz.create_session(
                 self.bot.store,
@@ -249,10 +252,18 @@ class Quiz(commands.Cog, name=ui.QUIZ_COG):
         except ActiveSessionExists as exc:
             await self._offer_resume(interaction, exc.session)
             return
-        await self._show_current(interaction, session, fresh=True, plan=plan)
+        await self._show_current(
+            interaction, session, fresh=True, plan=plan, replacing=replacing.id if replacing else None
+        )
 
     async def _show_current(
-        self, interaction: Interaction, session: QuizSession, *, fresh: bool, plan: Plan | None = None
+        self,
+        interaction: Interaction,
+        session: QuizSession,
+        *,
+        fresh: bool,
+        plan: Plan | None = None,
+        replacing: int | None = None,
     ) -> None:
         """Show the session's current question where the session lives: in the DM, or right here."""
         plan = plan or Plan.from_json(session.plan)
@@ -293,7 +304,7 @@ class Quiz(commands.Cog, name=ui.QUIZ_COG):
             message = await interaction.user.send(embed=embed, view=view)
         except discord.HTTPException as exc:
             if fresh:
-                await store_quiz.discard_unstarted(self.bot.store, session.id)
+                await store_quiz.discard_unstarted(self.bot.store, session.id, restore=replacing)
             if isinstance(exc, discord.Forbidden) and exc.code == DMS_CLOSED:
                 text, offer = ui.dms_closed(session.quiz_id, 0 if fresh else session.id)
                 await interaction.edit_original_response(content=text, embed=None, view=offer)

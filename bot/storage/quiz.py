@@ -387,8 +387,12 @@ async def cancel_session(store: Store, session_id: int) -> bool:
     return changed > 0
 
 
-async def discard_unstarted(store: Store, session_id: int) -> bool:
-    """Delete a session that has no answers (its first question could not be delivered)."""
+async def discard_unstarted(store: Store, session_id: int, *, restore: int | None = None) -> bool:
+    """Delete a session that has no answers (its first question could not be delivered).
+
+    `restore` names the session this one replaced ("Start over"): it is put back in progress in
+    the same transaction, so a start-over that never reached the member loses nothing.
+    """
 
     def work(conn: sqlite3.Connection) -> bool:
         cursor = conn.execute(
@@ -396,7 +400,14 @@ async def discard_unstarted(store: Store, session_id: int) -> bool:
             " AND NOT EXISTS (SELECT 1 FROM quiz_answers WHERE session_id = ?)",
             (session_id, session_id),
         )
-        return cursor.rowcount > 0
+        deleted = cursor.rowcount > 0
+        if deleted and restore is not None:
+            conn.execute(
+                "UPDATE quiz_sessions SET status = 'in_progress', finished_at = NULL"
+                " WHERE id = ? AND status = 'cancelled'",
+                (restore,),
+            )
+        return deleted
 
     return await store.run(work)
 

@@ -415,3 +415,26 @@ async def test_dms_closed_midway_moves_the_running_quiz_here(bot: InProcessBot, 
     session = await store_quiz.get_session(bot.client.store, session_id)
     assert session is not None and (session.delivery, session.position) == ("ephemeral", 3)
     assert len(await store_quiz.answers(bot.client.store, session_id)) == 3
+
+
+async def test_start_over_with_closed_dms_keeps_the_running_attempt(bot: InProcessBot, member: Member) -> None:
+    await member.slash("quiz start", quiz="path")
+    question = await next_question(member)
+    for _ in range(2):
+        await member.click(question, 0)
+        question = await next_question(member)
+    old_id = session_of(question)
+    member.close_dms()
+    offer = await member.slash("quiz start", quiz="path")
+    refused = await member.click(offer, label="Start over")
+    assert "Privacy Settings" in refused.text
+    # Nothing reached the member, so the attempt they had is still there, answers and all.
+    old = await store_quiz.get_session(bot.client.store, old_id)
+    assert old is not None and (old.status, old.position) == ("in_progress", 2)
+    assert len(await store_quiz.answers(bot.client.store, old_id)) == 2
+    # Taking it here starts over for real, as asked.
+    here = await member.click(refused, label="Take it here")
+    assert here.ephemeral and "question 1 of 10" in (here.embeds[0].title or "")
+    assert session_of(here) != old_id
+    replaced = await store_quiz.get_session(bot.client.store, old_id)
+    assert replaced is not None and replaced.status == "cancelled"
