@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
 
 
 @dataclass(frozen=True, order=True)
@@ -37,3 +41,18 @@ class ContentError(Exception):
         lines = [f"The content has {count} {noun}:"]
         lines.extend(f"  - {p}" for p in self.problems)
         return "\n".join(lines)
+
+
+def read_yaml(path: Path) -> tuple[Any, Problem | None]:
+    """Parse one YAML content file; a file that cannot be read or parsed becomes a Problem
+    naming the line and column where YAML gave up."""
+    file = str(path)
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8")), None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+        reason = getattr(exc, "problem", None) or str(exc)
+        return None, Problem(file, None, None, f"is not valid YAML{at}: {reason}")
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, Problem(file, None, None, f"cannot be read: {exc}")

@@ -5,12 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, TypeVar
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.models import Entry, RoleProfile
-from bot.problems import Problem
+from bot.problems import Problem, read_yaml
 
 TOP_LEVEL_KEYS = ("entries", "profiles")
 REQUIRED_PROFILES = ("ai", "ml")
@@ -97,15 +96,9 @@ def load_knowledge(directory: Path) -> tuple[KnowledgeBase | None, list[Problem]
 def load_knowledge_file(path: Path) -> tuple[list[Entry], list[RoleProfile], list[Problem]]:
     """Parse and validate one knowledge file; valid items are returned even when others are not."""
     file = str(path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
-        reason = getattr(exc, "problem", None) or str(exc)
-        return [], [], [Problem(file, None, None, f"is not valid YAML{at}: {reason}")]
-    except (OSError, UnicodeDecodeError) as exc:
-        return [], [], [Problem(file, None, None, f"cannot be read: {exc}")]
+    raw, unreadable = read_yaml(path)
+    if unreadable is not None:
+        return [], [], [unreadable]
     if raw is None:
         return [], [], [Problem(file, None, None, "is empty; add entries: or profiles:, or delete the file")]
     if not isinstance(raw, dict):

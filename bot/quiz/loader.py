@@ -6,10 +6,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import TypeAdapter, ValidationError
 
-from bot.problems import Problem
+from bot.problems import Problem, read_yaml
 from bot.quiz.book import QuizBook
 from bot.quiz.models import KnowledgeQuiz, PathQuiz, Quiz
 
@@ -66,15 +65,9 @@ def load_quizzes(
 def load_quiz_file(path: Path) -> tuple[PathQuiz | KnowledgeQuiz | None, list[Problem]]:
     """Parse and validate one quiz file."""
     file = str(path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
-        reason = getattr(exc, "problem", None) or str(exc)
-        return None, [Problem(file, None, None, f"is not valid YAML{at}: {reason}")]
-    except (OSError, UnicodeDecodeError) as exc:
-        return None, [Problem(file, None, None, f"cannot be read: {exc}")]
+    raw, unreadable = read_yaml(path)
+    if unreadable is not None:
+        return None, [unreadable]
     if not isinstance(raw, dict):
         return None, [Problem(file, None, None, "must be a mapping with id, kind, title, intro and questions")]
     try:
