@@ -50,12 +50,14 @@ class Player:
         return None
 
     async def settle(self) -> None:
-        """Let the bot finish what the last action started, then print what changed."""
-        ids = [channel_id for _label, channel_id in self._channels()]
+        """Let the bot finish what the last action started (no REST request for QUIET seconds),
+        then print what changed."""
         deadline = time.monotonic() + SETTLE_LIMIT
-        while (remaining := deadline - time.monotonic()) > 0:
-            if not await self.standin.wait_change(ids, min(QUIET, remaining)):
+        while time.monotonic() < deadline:
+            quiet = self.standin.quiet_for
+            if quiet >= QUIET:
                 break
+            await asyncio.sleep(min(QUIET - quiet, 0.05) if quiet else 0.05)
         self.show_changes()
 
     def show_changes(self) -> None:

@@ -200,6 +200,8 @@ class StandIn:
         self._watchers: dict[int, list[asyncio.Future[None]]] = {}
         self._deferred_updates: dict[int, list[Interaction]] = {}
         self._members: dict[int, Member] = {}
+        self._in_flight = 0
+        self._last_activity = time.monotonic()
         self._by_name: dict[str, User] = {user.username: user for user in self.users.values()}
         self.gateway = Gateway(
             check_token=lambda token: token == self.token,
@@ -759,11 +761,26 @@ class StandIn:
 
     # ----------------------------------------------------------------- HTTP plumbing
 
+    @property
+    def quiet_for(self) -> float:
+        """Seconds since the bot last had a REST request in progress (0 while one is)."""
+        if self._in_flight:
+            return 0.0
+        return time.monotonic() - self._last_activity
+
     @web.middleware
     async def _middleware(self, request: web.Request, handler: Handler) -> web.StreamResponse:
-        path = request.path
-        if not path.startswith(API):
+        if not request.path.startswith(API):
             return await handler(request)
+        self._in_flight += 1
+        try:
+            return await self._handle(request, handler)
+        finally:
+            self._in_flight -= 1
+            self._last_activity = time.monotonic()
+
+    async def _handle(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        path = request.path
         sub = path[len(API) :]
         method = request.method
         route = f"{method} {sub}"

@@ -70,6 +70,16 @@ class Probe(discord.Client):
                 self.errors.append(exc)
 
 
+async def eventually(condition: Callable[[], bool], what: str) -> None:
+    """Wait (about 5 s at most) until `condition()` holds: for effects that land after the
+    member's reply."""
+    for _ in range(500):
+        if condition():
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"{what} did not happen within 5 s")
+
+
 @contextlib.asynccontextmanager
 async def running_probe(standin: StandIn) -> AsyncIterator[Probe]:
     """A Probe connected to `standin`, with its commands synced and the server known."""

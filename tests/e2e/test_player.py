@@ -54,6 +54,8 @@ async def test_buttons_are_clicked_by_number_or_label_and_dms_are_shown(
     await play(runner, "/probe")
     assert lines[-1] == "[#general] Crossroads (only you can see this):\nPick a colour\n[1. Red] [2. Blue]"
     await play(runner, "click 2")
+    await runner.member.wait_for_dm()
+    runner.show_changes()
     assert "You picked colour:Blue" in "\n".join(lines)
     assert lines[-1] == "[DM] Crossroads:\nThanks for picking"
     await play(runner, "expect thanks")

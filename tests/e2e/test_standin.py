@@ -20,7 +20,7 @@ from discord import app_commands
 
 from bot.sandbox.member import Member
 from bot.sandbox.server import InteractionFailed, StandIn
-from tests.e2e.probe import Probe, running_probe
+from tests.e2e.probe import Probe, eventually, running_probe
 
 
 @pytest.fixture
@@ -204,7 +204,7 @@ async def test_a_second_initial_response_is_40060(probe: Probe, alice: Member, s
     probe.handler = handler
     reply = await alice.slash("probe")
     assert reply.content == "first"
-    await asyncio.sleep(0.05)
+    await eventually(lambda: bool(statuses), "the second response")
     assert statuses == [(400, 40060)]
     assert [f.kind for f in standin.failures] == ["already_acknowledged"]
     standin.expect_failures("already_acknowledged")
@@ -226,7 +226,7 @@ async def test_an_interaction_not_acknowledged_in_time_fails_and_is_recorded(
     probe.handler = handler
     with pytest.raises(InteractionFailed):
         await alice.slash("probe")
-    await asyncio.sleep(0.4)
+    await eventually(lambda: bool(late), "the late response")
     assert late == [10062]
     assert [f.kind for f in standin.failures] == ["unacknowledged", "unknown_interaction"]
     standin.expect_failures("unacknowledged", "unknown_interaction")
@@ -521,18 +521,11 @@ async def test_role_changes_reach_the_bot(probe: Probe, standin: StandIn) -> Non
     assert guild is not None
     role = standin.guild.role_named("AI Engineer")
     standin.update_role(role, name="AI Engineers", permissions=discord.Permissions(manage_guild=True).value)
-    for _ in range(100):
-        cached = guild.get_role(role.id)
-        if cached is not None and cached.name == "AI Engineers":
-            break
-        await asyncio.sleep(0.01)
+    await eventually(lambda: getattr(guild.get_role(role.id), "name", None) == "AI Engineers", "the role update")
+    cached = guild.get_role(role.id)
     assert cached is not None and cached.permissions.manage_guild
     standin.delete_role(role)
-    for _ in range(100):
-        if guild.get_role(role.id) is None:
-            break
-        await asyncio.sleep(0.01)
-    assert guild.get_role(role.id) is None
+    await eventually(lambda: guild.get_role(role.id) is None, "the role deletion")
     assert "AI Engineers" not in standin.roles_of("alice")
 
 
@@ -552,7 +545,7 @@ async def test_follow_ups_stop_working_when_the_interaction_token_expires(
 
     probe.handler = handler
     reply = await alice.slash("probe")
-    await asyncio.sleep(0.4)
+    await eventually(lambda: bool(codes), "the late edit")
     assert codes == [50027]
     assert reply.content == "first"
     assert [f.code for f in standin.failures] == [50027]
