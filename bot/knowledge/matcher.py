@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import logging
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -36,6 +37,9 @@ from rapidfuzz.distance import OSA
 
 from bot.knowledge import text
 from bot.knowledge.models import Entry
+
+# bm25s turns its own logger up to DEBUG on import; index building is not news for an operator.
+logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 DEFAULT_THRESHOLD = 0.55
 SUPPORTED_SHARE = 2 / 3  # the lower bar, as a share of the full one

@@ -210,6 +210,7 @@ async def test_echoed_questions_never_ping(bot: InProcessBot, standin: StandIn, 
 
     for message in (reply, declined):
         assert message.content == ""
+        assert message.pings == []
         assert message.payload.get("mention_everyone") is False
         assert message.payload.get("mentions") == []
         assert message.embeds[0].footer is not None and "@everyone" in message.embeds[0].footer
