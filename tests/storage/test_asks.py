@@ -1,32 +1,11 @@
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
 import pytest
 
 from bot.storage import Store
 from bot.storage.asks import QUESTION_MAX, recent_asks, record_ask
 from bot.storage.stats import unanswered_questions
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1_700_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-async def store(tmp_path: Path, clock: Clock) -> AsyncIterator[Store]:
-    async with Store(tmp_path / "asks.db", clock=clock) as opened:
-        yield opened
+from tests.storage.admin_data import Clock
 
 
 async def test_an_answered_question_is_stored_with_its_entry_score_and_time(store: Store, clock: Clock) -> None:

@@ -1,8 +1,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
@@ -10,22 +8,13 @@ from bot.storage import Store
 from bot.storage import quiz as qs
 from bot.storage.guilds import get_config, update_config
 from bot.storage.privacy import count_member_data, delete_member_data, export_member_data, owned_tables
-from tests.storage.admin_data import Clock, log_ask, play, start_quiz
+from tests.storage.admin_data import log_ask, play, start_quiz
 
 MEMBER = 111
 NEIGHBOUR = 222
 GUILD = 10
 
 
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-async def store(tmp_path: Path, clock: Clock) -> AsyncIterator[Store]:
-    async with Store(tmp_path / "privacy.db", clock=clock) as opened:
-        yield opened
 
 
 async def fill(store: Store) -> None:

@@ -2,36 +2,19 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
 from bot.storage import Store
 from bot.storage import quiz as qs
 from bot.storage.guilds import update_config
+from tests.storage.admin_data import Clock
 
 GUILD = 100
 HOUR = 3600.0
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1_000_000.0
 
-    def __call__(self) -> float:
-        return self.now
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-async def store(tmp_path: Path, clock: Clock) -> AsyncIterator[Store]:
-    async with Store(tmp_path / "quiz.db", clock=clock) as opened:
-        yield opened
 
 
 async def start(

@@ -1,8 +1,5 @@
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
-
 import pytest
 
 from bot.storage import Store
@@ -14,15 +11,6 @@ GUILD = 10
 OTHER_GUILD = 20
 
 
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-async def store(tmp_path: Path, clock: Clock) -> AsyncIterator[Store]:
-    async with Store(tmp_path / "stats.db", clock=clock) as opened:
-        yield opened
 
 
 async def test_unanswered_groups_by_normalized_text_most_frequent_first(store: Store, clock: Clock) -> None:
