@@ -163,7 +163,16 @@ class CrossroadsBot(commands.Bot):
         try:
             await super().close()
         finally:
+            self._cancel_pending_ready()
             await self.store.close()
+
+    def _cancel_pending_ready(self) -> None:
+        """discord.py waits about two seconds after the last GUILD_CREATE before dispatching
+        on_ready and does not cancel that wait on close; a bot stopped sooner would dispatch
+        into a closed client and log an AttributeError on its way out."""
+        ready_task = getattr(self._connection, "_ready_task", None)
+        if isinstance(ready_task, asyncio.Task) and not ready_task.done():
+            ready_task.cancel()
 
 
 async def serve(settings: Settings) -> int:

@@ -65,16 +65,6 @@ def _capture_bot(found: list[CrossroadsBot]) -> Iterator[None]:
         app.CrossroadsBot = original  # type: ignore[misc]
 
 
-def _cancel_pending_ready(client: CrossroadsBot) -> None:
-    """discord.py waits about two seconds after GUILD_CREATE before dispatching on_ready, and
-    does not cancel that wait when the client closes; a bot stopped sooner would then dispatch
-    on_ready into a closed client and log an AttributeError. Tests stop bots that early."""
-    state = getattr(client, "_connection", None)
-    ready_task = getattr(state, "_ready_task", None)
-    if isinstance(ready_task, asyncio.Task) and not ready_task.done():
-        ready_task.cancel()
-
-
 class InProcessBot:
     """`serve(settings)` as a task of the running loop, with a handle on the bot it created."""
 
@@ -136,8 +126,6 @@ class InProcessBot:
             return await asyncio.wait_for(task, timeout)
         finally:
             self._client = None
-            if client is not None:
-                _cancel_pending_ready(client)
 
     async def restart(self, timeout: float = READY_TIMEOUT) -> InProcessBot:
         await self.stop()
