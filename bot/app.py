@@ -8,7 +8,6 @@ import logging
 import pkgutil
 import signal
 import sys
-from typing import Any
 
 import discord
 import yarl
@@ -20,6 +19,7 @@ from bot.content import Content, load_content
 from bot.problems import ContentError
 from bot.settings import Settings
 from bot.storage import Store, StoreError
+from bot.ui.errors import STORE_BUSY, UNEXPECTED_ERROR, send_ephemeral
 
 log = logging.getLogger("crossroads")
 
@@ -30,9 +30,6 @@ TOKEN_MISSING = (
 TOKEN_REJECTED = (
     "Discord rejected the token in DISCORD_TOKEN: copy a fresh one from the Bot page of your "
     "application in the Discord Developer Portal and set it again."
-)
-UNEXPECTED_ERROR = (
-    "Something went wrong on our side and it has been logged. Please try again in a moment."
 )
 
 
@@ -83,26 +80,9 @@ def describe_command_error(error: app_commands.AppCommandError) -> str | None:
         return f"Slow down a little: try again in {error.retry_after:.0f} seconds."
     if isinstance(error, app_commands.CheckFailure):
         return "You cannot use this command here."
-    if isinstance(error, app_commands.CommandInvokeError) and isinstance(
-        error.original, StoreError
-    ):
-        return "The database is busy right now; nothing was changed. Please try again in a moment."
+    if isinstance(error, app_commands.CommandInvokeError) and isinstance(error.original, StoreError):
+        return STORE_BUSY
     return None
-
-
-async def send_ephemeral(interaction: discord.Interaction[Any], message: str) -> None:
-    """Tell the member something privately, whether or not the interaction was answered yet."""
-    try:
-        if interaction.response.is_done():
-            await interaction.followup.send(
-                message, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
-            )
-        else:
-            await interaction.response.send_message(
-                message, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
-            )
-    except discord.HTTPException:
-        log.warning("Could not send an error message for an interaction", exc_info=True)
 
 
 class CrossroadsBot(commands.Bot):

@@ -38,6 +38,9 @@ ROLE_CHOICES = [
 PRIVATE_HELP = "Only you see the reply (the server's default if you leave this out)"
 # How long a reply waits for its question to be logged; Discord wants the reply within 3 seconds.
 LOG_WAIT_SECONDS = 1.0
+# A database locked by another program is retried in the background before a question goes unlogged.
+LOG_ATTEMPTS = 5
+LOG_RETRY_SECONDS = 1.0
 
 Interaction = discord.Interaction["CrossroadsBot"]
 
@@ -226,10 +229,15 @@ class FAQ(commands.Cog, name=ui.FAQ_COG):
         await asyncio.wait({task}, timeout=LOG_WAIT_SECONDS)
 
     async def _insert_log(self, guild_id: int | None, user_id: int, fields: dict[str, Any]) -> None:
-        try:
-            await record_ask(self.bot.store, guild_id=guild_id, user_id=user_id, **fields)
-        except StoreError:
-            log.warning("Could not record a question in the ask log", exc_info=True)
+        for attempt in range(1, LOG_ATTEMPTS + 1):
+            try:
+                await record_ask(self.bot.store, guild_id=guild_id, user_id=user_id, **fields)
+                return
+            except StoreError:
+                if attempt == LOG_ATTEMPTS:
+                    log.warning("Could not record a question in the ask log", exc_info=True)
+                    return
+                await asyncio.sleep(LOG_RETRY_SECONDS)
 
 
 def _find_topic(knowledge: KnowledgeBase, topic: str) -> Entry | None:

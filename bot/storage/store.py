@@ -18,7 +18,9 @@ log = logging.getLogger(__name__)
 
 SynchronousLevel = Literal["normal", "full"]
 T = TypeVar("T")
-BUSY_TIMEOUT_MS = 5000
+# How long a write waits for another program's lock. Short enough that a member's click still
+# gets its answer (or the sentence saying the database is busy) within Discord's 3 seconds.
+BUSY_TIMEOUT_MS = 2000
 
 
 class StoreError(Exception):

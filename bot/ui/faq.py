@@ -18,6 +18,7 @@ import discord
 from bot.knowledge import Entry, Hit, RoleProfile
 from bot.knowledge.models import bullets
 from bot.ui import limits
+from bot.ui.errors import guarded
 from bot.ui.limits import clip
 
 FAQ_COG = "FAQ"
@@ -81,6 +82,7 @@ class TopicButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=TOPIC
     ) -> TopicButton:
         return cls(match["entry"], "related" if match["via"] else "suggestion")
 
+    @guarded
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         get_cog = getattr(interaction.client, "get_cog", None)
         cog = get_cog(FAQ_COG) if get_cog is not None else None

@@ -18,6 +18,7 @@ import discord
 
 from bot.storage import Store
 from bot.storage.privacy import delete_member_data
+from bot.ui.errors import guarded
 
 log = logging.getLogger(__name__)
 
@@ -137,6 +138,7 @@ class DeleteMyDataButton(
     ) -> DeleteMyDataButton:
         return cls(int(match["user"]), int(match["issued"]))
 
+    @guarded
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         if interaction.user.id != self.user_id:
             await interaction.response.send_message(
@@ -184,6 +186,7 @@ class KeepMyDataButton(
     ) -> KeepMyDataButton:
         return cls(int(match["user"]))
 
+    @guarded
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         if interaction.user.id != self.user_id:
             await interaction.response.send_message(

@@ -18,6 +18,7 @@ from bot.quiz import Answer, KnowledgeResult, PathResult, Plan, PlannedQuestion
 from bot.quiz.text import PATH_NAMES, ROLE_NAMES, leaning_line, score_line
 from bot.storage.quiz import LeaderboardRow, MemberProgress, QuizSession
 from bot.ui import limits
+from bot.ui.errors import guarded
 from bot.ui.faq import TopicButton
 from bot.ui.limits import clip
 
@@ -119,6 +120,7 @@ class ChoiceButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=CHOI
     ) -> ChoiceButton:
         return cls(int(match["session"]), match["question"], match["choice"])
 
+    @guarded
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         handler = await _handler(interaction)
         if handler is not None:
@@ -151,6 +153,7 @@ class ControlButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=CON
         actions: dict[str, ControlAction] = {"resume": "resume", "restart": "restart", "here": "here", "fresh": "fresh"}
         return cls(actions[match["action"]], match["quiz"], int(match["session"]))
 
+    @guarded
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         handler = await _handler(interaction)
         if handler is not None:

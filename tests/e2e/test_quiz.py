@@ -438,3 +438,26 @@ async def test_start_over_with_closed_dms_keeps_the_running_attempt(bot: InProce
     assert session_of(here) != old_id
     replaced = await store_quiz.get_session(bot.client.store, old_id)
     assert replaced is not None and replaced.status == "cancelled"
+
+
+async def test_a_click_on_a_locked_database_says_so_and_changes_nothing(
+    bot: InProcessBot, member: Member, database_path: Path
+) -> None:
+    import sqlite3
+
+    await member.slash("quiz start", quiz="knowledge")
+    question = await next_question(member)
+    session_id = session_of(question)
+    blocker = sqlite3.connect(database_path, timeout=0)
+    blocker.execute("BEGIN IMMEDIATE")
+    try:
+        reply = await member.click(question, custom_id=knowledge_button(question, correct=True))
+        assert reply.ephemeral and "database is busy" in reply.text and "nothing was changed" in reply.text
+        assert not any(b.disabled for b in question.buttons)
+    finally:
+        blocker.rollback()
+        blocker.close()
+    assert await store_quiz.answers(bot.client.store, session_id) == []
+    after = await member.click(question, custom_id=knowledge_button(question, correct=True))
+    assert all(b.disabled for b in after.buttons)
+    assert len(await store_quiz.answers(bot.client.store, session_id)) == 1
