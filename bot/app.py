@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import importlib
 import logging
 import pkgutil
 import signal
@@ -155,10 +154,50 @@ class CrossroadsBot(commands.Bot):
             ready_task.cancel()
 
 
+def _token(settings: Settings) -> str | None:
+    """The bot token, or None (after saying how to set it) when there is none."""
+    token = settings.discord_token.get_secret_value().strip() if settings.discord_token else ""
+    if not token:
+        print(TOKEN_MISSING, file=sys.stderr)
+        return None
+    return token
+
+
+def describe_start_failure(exc: BaseException) -> str | None:
+    """The sentence for a failure to log in or start up; None for anything unexpected."""
+    if isinstance(exc, discord.LoginFailure):
+        return TOKEN_REJECTED
+    if isinstance(exc, ContentError):
+        return (
+            f"Crossroads cannot start because its content files are invalid.\n{exc.report()}\n"
+            "Fix the files listed above (`python -m bot check` lists the same problems)."
+        )
+    if isinstance(exc, StoreError):
+        return str(exc)
+    if isinstance(exc, discord.PrivilegedIntentsRequired):
+        return (
+            "Discord refused the gateway intents; Crossroads needs none of the privileged ones, "
+            "so check the application in the Developer Portal."
+        )
+    if isinstance(exc, discord.GatewayNotFound | OSError):
+        return f"Cannot reach Discord ({exc}); check the network and try again."
+    return None
+
+
+START_FAILURES = (
+    discord.LoginFailure,
+    ContentError,
+    StoreError,
+    discord.PrivilegedIntentsRequired,
+    discord.GatewayNotFound,
+    OSError,
+)
+
+
 async def serve(settings: Settings) -> int:
     """Run the bot until it is stopped; the body of `python -m bot run`. Returns the exit code."""
-    if settings.discord_token is None or not settings.discord_token.get_secret_value().strip():
-        print(TOKEN_MISSING, file=sys.stderr)
+    token = _token(settings)
+    if token is None:
         return 2
     point_at_discord(settings)
     bot = CrossroadsBot(settings)
@@ -178,30 +217,10 @@ async def serve(settings: Settings) -> int:
         except (NotImplementedError, RuntimeError):
             pass
     try:
-        await bot.start(settings.discord_token.get_secret_value())
+        await bot.start(token)
         return 0
-    except discord.LoginFailure:
-        print(TOKEN_REJECTED, file=sys.stderr)
-        return 1
-    except ContentError as exc:
-        print(
-            f"Crossroads cannot start because its content files are invalid.\n{exc.report()}\n"
-            "Fix the files listed above (`python -m bot check` lists the same problems).",
-            file=sys.stderr,
-        )
-        return 1
-    except StoreError as exc:
-        print(str(exc), file=sys.stderr)
-        return 1
-    except discord.PrivilegedIntentsRequired:
-        print(
-            "Discord refused the gateway intents; Crossroads needs none of the privileged ones, "
-            "so check the application in the Developer Portal.",
-            file=sys.stderr,
-        )
-        return 1
-    except (discord.GatewayNotFound, OSError) as exc:
-        print(f"Cannot reach Discord ({exc}); check the network and try again.", file=sys.stderr)
+    except START_FAILURES as exc:
+        print(describe_start_failure(exc), file=sys.stderr)
         return 1
     finally:
         for sig in installed:
@@ -214,18 +233,14 @@ async def serve(settings: Settings) -> int:
 
 async def sync_commands(settings: Settings, guild_id: int | None) -> int:
     """Push the slash commands to one server (instant) or globally (can take up to an hour)."""
-    if settings.discord_token is None or not settings.discord_token.get_secret_value().strip():
-        print(TOKEN_MISSING, file=sys.stderr)
+    token = _token(settings)
+    if token is None:
         return 2
     point_at_discord(settings)
     bot = CrossroadsBot(settings, sync_on_start=False)
     try:
         async with bot:
-            try:
-                await bot.login(settings.discord_token.get_secret_value())
-            except discord.LoginFailure:
-                print(TOKEN_REJECTED, file=sys.stderr)
-                return 1
+            await bot.login(token)
             if guild_id is not None:
                 guild = discord.Object(id=guild_id)
                 bot.tree.copy_global_to(guild=guild)
@@ -238,18 +253,6 @@ async def sync_commands(settings: Settings, guild_id: int | None) -> int:
                     "to show them everywhere."
                 )
             return 0
-    except ContentError as exc:
-        print(exc.report(), file=sys.stderr)
+    except START_FAILURES as exc:
+        print(describe_start_failure(exc), file=sys.stderr)
         return 1
-    except StoreError as exc:
-        print(str(exc), file=sys.stderr)
-        return 1
-    except (discord.GatewayNotFound, OSError) as exc:
-        print(f"Cannot reach Discord ({exc}); check the network and try again.", file=sys.stderr)
-        return 1
-
-
-def import_check() -> None:
-    """Import every cog module without loading it; used by tests to catch import errors early."""
-    for module in cog_modules():
-        importlib.import_module(module)
