@@ -8,10 +8,10 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from bot.knowledge.base import KnowledgeBase
-from bot.knowledge.models import Entry, RoleProfile
+from bot.knowledge.models import CATEGORY_MAX, Entry, RoleProfile
 from bot.problems import Problem, read_yaml
 
-TOP_LEVEL_KEYS = ("entries", "profiles")
+TOP_LEVEL_KEYS = ("category", "entries", "profiles")
 REQUIRED_PROFILES = ("ai", "ml")
 
 M = TypeVar("M", bound=BaseModel)
@@ -106,10 +106,17 @@ def load_knowledge_file(path: Path) -> tuple[list[Entry], list[RoleProfile], lis
     problems: list[Problem] = []
     for key in raw:
         if key not in TOP_LEVEL_KEYS:
-            problems.append(Problem(file, None, str(key), "unknown key (use entries: or profiles:)"))
-    if not any(key in raw for key in TOP_LEVEL_KEYS):
+            problems.append(Problem(file, None, str(key), "unknown key (use category:, entries: or profiles:)"))
+    if not any(key in raw for key in ("entries", "profiles")):
         problems.append(Problem(file, None, None, "has neither entries: nor profiles:"))
+    category = raw.get("category")
+    if category is not None and not (isinstance(category, str) and 0 < len(category.strip()) <= CATEGORY_MAX):
+        problems.append(Problem(file, None, "category", f"must be a group name of 1 to {CATEGORY_MAX} characters"))
+        category = None
     entries = _load_items(file, raw.get("entries"), "entries", Entry, "id", problems)
+    if isinstance(category, str):
+        # The file's category is the default; an entry may name its own.
+        entries = [e if e.category else e.model_copy(update={"category": category.strip()}) for e in entries]
     profiles = _load_items(file, raw.get("profiles"), "profiles", RoleProfile, "key", problems)
     return entries, profiles, problems
 

@@ -3,8 +3,9 @@
 A knowledge file is a YAML mapping with an ``entries`` list, a ``profiles`` list, or both.
 
 * An **entry** answers one kind of question: an id, a title, the ways members phrase the
-  question, aliases and tags that help the matcher, an answer in Discord markdown and the ids of
-  related entries.
+  question, aliases and tags that help the matcher, an answer in Discord markdown, the ids of
+  related entries, and optionally a category (the file's ``category:`` unless the entry names its
+  own) and link buttons (label and https URL) that a server fills in for its own resources.
 * A **profile** describes one of the two roles (``ai`` or ``ml``) in structured fields, for the
   ``/role`` card and the ``/compare`` table.
 
@@ -15,6 +16,7 @@ Ids are short lowercase slugs without colons, because they travel in button cust
 from __future__ import annotations
 
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
@@ -30,6 +32,9 @@ TAG_MAX = 40
 PROFILE_ITEM_MAX = 200
 PROFILE_TEXT_MAX = 900  # one embed field value (1024) with room for a heading
 PROFILE_LIST_MAX = 12
+CATEGORY_MAX = 60
+LINKS_MAX = limits.BUTTONS_PER_ROW  # one row of link buttons under the answer
+URL_MAX = 512  # Discord's limit for a link button's URL
 CARD_TOTAL_MAX = limits.EMBED_TOTAL - 500  # leave room for the title, footer and labels
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=ENTRY_ID_MAX)]
@@ -41,11 +46,29 @@ Item = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=PROFILE_TEXT_MAX)]
 Items = Annotated[list[Item], Field(min_length=1, max_length=PROFILE_LIST_MAX)]
 
+Category = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=CATEGORY_MAX)]
+LinkLabel = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=limits.BUTTON_LABEL)]
+
 RoleKey = Literal["ai", "ml"]
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Link(_Strict):
+    """A link button under an answer: a label and an https URL."""
+
+    label: LinkLabel
+    url: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=URL_MAX)]
+
+    @field_validator("url")
+    @classmethod
+    def _https(cls, url: str) -> str:
+        parts = urlsplit(url)
+        if parts.scheme != "https" or not parts.hostname or " " in url:
+            raise ValueError("must be a full https:// address, e.g. https://example.org/page")
+        return url
 
 
 class Entry(_Strict):
@@ -58,6 +81,8 @@ class Entry(_Strict):
     tags: list[Tag] = []
     answer: Answer
     related: list[Slug] = []
+    category: Category | None = None
+    links: Annotated[list[Link], Field(max_length=LINKS_MAX)] = []
 
     @model_validator(mode="after")
     def _not_related_to_itself(self) -> Entry:
@@ -79,6 +104,7 @@ class Salary(_Strict):
     high: int = Field(gt=0)
     currency: Literal["USD"] = "USD"
     note: Item | None = None
+    scope: Item | None = None  # what the figures are and are not (where, which kind of pay)
 
     @model_validator(mode="after")
     def _ordered(self) -> Salary:
@@ -147,6 +173,7 @@ class RoleProfile(_Strict):
             + sum(len(bullets(items)) for items in lists)
             + len(self.salary.label())
             + len(self.salary.note or "")
+            + len(self.salary.scope or "")
         )
 
 

@@ -198,6 +198,8 @@ def salary_text(profile: RoleProfile) -> str:
     text = f"**{profile.salary.label()}** a year (base, {profile.salary.currency})"
     if profile.salary.note:
         text += f"\n{profile.salary.note}"
+    if profile.salary.scope:
+        text += f"\n-# {profile.salary.scope}"
     return text
 
 
@@ -232,7 +234,7 @@ def _compare_value(profile: RoleProfile, attribute: str) -> str:
     if attribute == "summary":
         return profile.summary
     if attribute == "salary":
-        return profile.salary.label()
+        return salary_text(profile)
     items: list[str] = getattr(profile, attribute)
     return bullets(items)
 
