@@ -106,12 +106,38 @@ class Plan(_Frozen):
         return cls.model_validate_json(text)
 
 
-def make_plan(quiz: PathQuiz | KnowledgeQuiz, seed: int) -> Plan:
-    """Draw and order the questions and choices for one session; the same seed gives the same plan."""
+def draw_questions(quiz: KnowledgeQuiz, rng: random.Random, count: int | None = None) -> list[int]:
+    """Indexes of `count` (default: the quiz's `draw`) questions in drawn order, honouring the
+    quiz's groups: a question joins the draw only while every group it belongs to has room."""
+    wanted = quiz.draw if count is None else count
+    if not 1 <= wanted <= quiz.always_drawable():
+        raise ValueError(f"cannot draw {wanted} questions; between 1 and {quiz.always_drawable()} always fit")
+    room = {group.id: group.at_most for group in quiz.groups}
+    groups_of: dict[str, list[str]] = {}
+    for group in quiz.groups:
+        for question_id in group.questions:
+            groups_of.setdefault(question_id, []).append(group.id)
+    order = list(range(len(quiz.questions)))
+    rng.shuffle(order)
+    drawn: list[int] = []
+    for index in order:
+        memberships = groups_of.get(quiz.questions[index].id, [])
+        if all(room[g] > 0 for g in memberships):
+            drawn.append(index)
+            for g in memberships:
+                room[g] -= 1
+            if len(drawn) == wanted:
+                break
+    return drawn
+
+
+def make_plan(quiz: PathQuiz | KnowledgeQuiz, seed: int, *, count: int | None = None) -> Plan:
+    """Draw and order the questions and choices for one session; the same seed gives the same plan.
+    `count` draws fewer (or more) knowledge questions than the quiz's own `draw`."""
     rng = random.Random(seed)
     indexes = list(range(len(quiz.questions)))
     if isinstance(quiz, KnowledgeQuiz):
-        indexes = rng.sample(indexes, quiz.draw)
+        indexes = draw_questions(quiz, rng, count)
         if not quiz.shuffle_questions:
             indexes.sort()
     elif quiz.shuffle_questions:
@@ -154,7 +180,7 @@ def make_plan(quiz: PathQuiz | KnowledgeQuiz, seed: int) -> Plan:
             title=quiz.title,
             seed=seed,
             questions=tuple(planned),
-            pass_mark=quiz.pass_mark,
+            pass_mark=quiz.pass_mark if count is None else max(1, round(quiz.pass_mark * len(planned) / quiz.draw)),
         )
     return Plan(
         quiz_id=quiz.id,

@@ -7,6 +7,8 @@ Two kinds of quiz share one file format:
   link to knowledge-base entries.
 * ``kind: knowledge`` — a knowledge check. Every question has exactly one correct choice and an
   explanation; a session draws ``draw`` questions and passes at ``pass_mark`` correct answers.
+  ``groups`` name questions a draw may hold only ``at_most`` of (default one): questions whose
+  explanations give each other's answers away, or too many about one subject.
 
 Ids are short lowercase slugs (no colons) because they travel inside button custom_ids, whose
 length Discord caps at 100 characters.
@@ -124,6 +126,22 @@ class KnowledgeQuestion(_Strict):
         return self
 
 
+class QuestionGroup(_Strict):
+    """Questions a single draw holds at most `at_most` of, and why."""
+
+    id: QuestionId
+    questions: list[QuestionId] = Field(min_length=2)
+    at_most: int = Field(default=1, ge=1)
+    why: Reason | None = None
+
+    @model_validator(mode="after")
+    def _sensible(self) -> QuestionGroup:
+        _check_unique(self.questions, "question id in the group")
+        if self.at_most >= len(self.questions):
+            raise ValueError(f"at_most {self.at_most} does not limit a group of {len(self.questions)} questions")
+        return self
+
+
 class _QuizBase(_Strict):
     id: QuizId
     title: Title
@@ -160,15 +178,32 @@ class KnowledgeQuiz(_QuizBase):
     questions: list[KnowledgeQuestion] = Field(min_length=1, max_length=100)
     draw: int = Field(ge=1, le=25)
     pass_mark: int = Field(ge=1)
+    groups: list[QuestionGroup] = []
 
     @model_validator(mode="after")
     def _counts(self) -> KnowledgeQuiz:
         _check_unique([q.id for q in self.questions], "question id")
+        _check_unique([g.id for g in self.groups], "group id")
         if self.draw > len(self.questions):
             raise ValueError(f"draw is {self.draw} but the quiz has only {len(self.questions)} questions")
         if self.pass_mark > self.draw:
             raise ValueError(f"pass_mark {self.pass_mark} is more than the {self.draw} questions drawn")
+        known = {q.id for q in self.questions}
+        for group in self.groups:
+            unknown = [q for q in group.questions if q not in known]
+            if unknown:
+                raise ValueError(f"group '{group.id}' names questions that do not exist: {', '.join(unknown)}")
+        if self.draw > self.always_drawable():
+            raise ValueError(
+                f"draw is {self.draw} but the groups can leave only {self.always_drawable()} questions "
+                "to draw from; loosen a group or add questions"
+            )
         return self
+
+    def always_drawable(self) -> int:
+        """How many questions any draw order can fill: each group turns away at most its size minus
+        `at_most`, so at least this many questions are always accepted."""
+        return len(self.questions) - sum(len(g.questions) - g.at_most for g in self.groups)
 
 
 Quiz = Annotated[PathQuiz | KnowledgeQuiz, Field(discriminator="kind")]
