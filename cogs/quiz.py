@@ -128,7 +128,7 @@ class Quiz(commands.Cog, name=ui.QUIZ_COG):
         attempt = Attempt.replay(plan, [(a.question_id, a.choice_id) for a in stored])
         earlier = attempt.answers.get(question_id)
         if earlier is not None:
-            await _say(interaction, _already(plan, question_id, earlier.choice_id))
+            await _say(interaction, _already(plan, question_id, earlier.choice_id, running=session.active))
             return
         if session.status != "in_progress":
             await self._say_closed(interaction, session)
@@ -150,7 +150,8 @@ class Quiz(commands.Cog, name=ui.QUIZ_COG):
             finish=_finish(result) if result is not None else None,
         )
         if recorded.status == "duplicate":
-            await _say(interaction, _already(plan, question_id, recorded.choice_id or choice_id))
+            running = recorded.session.active
+            await _say(interaction, _already(plan, question_id, recorded.choice_id or choice_id, running=running))
             return
         if recorded.status == "closed":
             await self._say_closed(interaction, recorded.session)
@@ -374,7 +375,9 @@ class Quiz(commands.Cog, name=ui.QUIZ_COG):
                 exc_info=True,
             )
             return f"I could not give you the role for this result in {server} just now; your result is saved."
-        return f"You now have the <@&{role_id}> role in {server}."
+        # By name: a role mention renders as "@deleted-role" in a DM.
+        role = guild.get_role(role_id) if guild is not None else None
+        return f"You now have the **{role.name}** role in {server}." if role else f"You now have your role in {server}."
 
     async def _offer_resume(self, interaction: Interaction, session: QuizSession) -> None:
         title = self._quiz_titles().get(session.quiz_id, session.quiz_id)
@@ -414,13 +417,15 @@ def _finish(result: QuizResult) -> Finish:
     return Finish(result.summary_json(), path_result=result.leaning)
 
 
-def _already(plan: Plan, question_id: str, choice_id: str) -> str:
+def _already(plan: Plan, question_id: str, choice_id: str, *, running: bool) -> str:
     index = plan.index_of(question_id)
     label = choice_id
     if index is not None:
         choice = plan.questions[index].choice(choice_id)
         label = choice.label if choice is not None else choice_id
-    return ui.ALREADY_ANSWERED.format(label=label)
+    text = ui.ALREADY_ANSWERED.format(label=label)
+    # A click on an answered question of a running quiz means its follow-up may never have arrived.
+    return f"{text} {ui.CONTINUE_WITH_RESUME}" if running else text
 
 
 async def _say(interaction: Interaction, text: str, *, view: discord.ui.View | None = None) -> None:

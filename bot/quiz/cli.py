@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.quiz.engine import Attempt, KnowledgeResult, PathResult, Plan, new_seed
-from bot.quiz.text import leaning_line, plain, score_line
+from bot.quiz.text import counterpoint_line, leaning_line, plain, score_line
 
 WIDTH = 88
 
@@ -94,18 +94,23 @@ def _result_text(plan: Plan, attempt: Attempt) -> str:
     if isinstance(result, PathResult):
         lines.append(f"Result: {result.title}")
         lines.append(plain(leaning_line(result)))
+        counterpoint = counterpoint_line(result)
+        if counterpoint:
+            lines.append(_wrap(counterpoint))
         lines.append(_wrap(result.summary))
         if result.reasons:
             lines.append("Why:")
             lines.extend(f"  - {reason}" for reason in result.reasons)
         lines.append("Next steps (knowledge-base entries):")
         lines.extend(f"  - {step.label} [{step.entry}]" for step in result.next_steps)
+        lines.append("  - Both roles side by side: /compare")
+        lines.append("  - Test what you know: python -m bot quiz knowledge")
     elif isinstance(result, KnowledgeResult):
         lines.append(f"Result: {plan.title}")
         lines.append(plain(score_line(result)))
         for item in result.missed:
             lines.append(f"  - {item.prompt}")
-            lines.append(f"    You chose: {item.chosen}. Right answer: {item.correct_label}.")
+            lines.append(f"    You chose “{item.chosen}”. The answer is: {item.correct_label}.")
             if item.review:
                 lines.append(f"    Read more: knowledge-base entry [{item.review}]")
     return "\n".join(lines)

@@ -83,7 +83,10 @@ class Plan(_Frozen):
     questions: tuple[PlannedQuestion, ...]
     results: PathResults | None = None
     balanced_below: float | None = None
+    min_margin: int = 0
+    max_neutral: float = 1.0
     pass_mark: int | None = None
+    review_of: int | None = None  # the session whose missed questions this plan retries
 
     @property
     def total(self) -> int:
@@ -191,6 +194,8 @@ def make_plan(quiz: PathQuiz | KnowledgeQuiz, seed: int, *, count: int | None = 
         questions=tuple(planned),
         results=quiz.results,
         balanced_below=quiz.balanced_below,
+        min_margin=quiz.min_margin,
+        max_neutral=quiz.max_neutral,
     )
 
 
@@ -232,9 +237,18 @@ class AnswerOutcome:
 
 
 @dataclass(frozen=True)
+class Counterpoint:
+    """The strongest answer that pointed away from the result: what was asked and what was said."""
+
+    prompt: str
+    label: str
+    lean: Literal["ai", "ml"]
+
+
+@dataclass(frozen=True)
 class PathResult:
     leaning: Leaning
-    strength: int
+    strength: int  # the winning side's share of the points, out of `scale`
     scale: int
     ai_points: int
     ml_points: int
@@ -243,11 +257,19 @@ class PathResult:
     summary: str
     reasons: tuple[str, ...]
     next_steps: tuple[NextStep, ...]
+    ai_answers: int = 0
+    ml_answers: int = 0
+    neutral_answers: int = 0
+    counterpoint: Counterpoint | None = None
     kind: Literal["path"] = "path"
 
     @property
     def strength_text(self) -> str:
         return f"{self.strength} of {self.scale}"
+
+    @property
+    def answers(self) -> int:
+        return self.ai_answers + self.ml_answers + self.neutral_answers
 
     def summary_json(self) -> dict[str, Any]:
         return {
@@ -257,6 +279,9 @@ class PathResult:
             "scale": self.scale,
             "ai_points": self.ai_points,
             "ml_points": self.ml_points,
+            "ai_answers": self.ai_answers,
+            "ml_answers": self.ml_answers,
+            "neutral_answers": self.neutral_answers,
         }
 
 
@@ -388,8 +413,19 @@ class Attempt:
         chosen = self._chosen()
         ai = sum(c.weight for _, c in chosen if c.lean == "ai")
         ml = sum(c.weight for _, c in chosen if c.lean == "ml")
-        leaning, strength, tilt = lean_of(ai, ml, self.plan.balanced_below)
+        neutral = sum(1 for _, c in chosen if c.lean not in ("ai", "ml"))
+        leaning, strength, tilt = lean_of(ai, ml, self.plan.balanced_below, min_margin=self.plan.min_margin)
+        if chosen and neutral / len(chosen) > self.plan.max_neutral:
+            leaning = "balanced"
         outcome = getattr(results, leaning)
+        counterpoint = None
+        if leaning in ("ai", "ml"):
+            other: Literal["ai", "ml"] = "ml" if leaning == "ai" else "ai"
+            against = [(q, c) for q, c in chosen if c.lean == other]
+            if against:
+                # The heaviest answer the other way; the earliest one among equals.
+                question, choice = max(against, key=lambda pair: pair[1].weight)
+                counterpoint = Counterpoint(prompt=question.prompt, label=choice.label, lean=other)
         sides = ("ai", "ml") if leaning == "balanced" else (leaning,)
         ranked = sorted(
             ((-c.weight, order, c.because) for order, (_, c) in enumerate(chosen) if c.lean in sides and c.because),
@@ -406,6 +442,10 @@ class Attempt:
             summary=outcome.summary,
             reasons=reasons,
             next_steps=tuple(outcome.next_steps),
+            ai_answers=sum(1 for _, c in chosen if c.lean == "ai"),
+            ml_answers=sum(1 for _, c in chosen if c.lean == "ml"),
+            neutral_answers=neutral,
+            counterpoint=counterpoint,
         )
 
     def _knowledge_result(self) -> KnowledgeResult:
@@ -430,9 +470,12 @@ class Attempt:
         )
 
 
-def lean_of(ai: int, ml: int, balanced_below: float) -> tuple[Leaning, int, Literal["ai", "ml"] | None]:
+def lean_of(
+    ai: int, ml: int, balanced_below: float, *, min_margin: int = 0
+) -> tuple[Leaning, int, Literal["ai", "ml"] | None]:
     """(leaning, strength out of 10, tilt): the side with at least `balanced_below` of the weight
-    wins; otherwise the result is balanced, with `tilt` naming the larger side if there is one."""
+    and `min_margin` more points than the other wins; otherwise the result is balanced, with `tilt`
+    naming the larger side if there is one."""
     total = ai + ml
     if total == 0:
         return "balanced", STRENGTH_SCALE // 2, None
@@ -440,6 +483,6 @@ def lean_of(ai: int, ml: int, balanced_below: float) -> tuple[Leaning, int, Lite
     share = top / total
     strength = int(STRENGTH_SCALE * share + 0.5)
     tilt: Literal["ai", "ml"] | None = None if ai == ml else ("ai" if ai > ml else "ml")
-    if share < balanced_below or tilt is None:
+    if share < balanced_below or tilt is None or abs(ai - ml) < min_margin:
         return "balanced", strength, tilt
     return tilt, strength, tilt

@@ -95,7 +95,12 @@ class PathOutcome(_Strict):
 
     title: Title
     summary: Summary
-    next_steps: list[NextStep] = Field(min_length=1, max_length=5)
+    next_steps: list[NextStep] = Field(min_length=1, max_length=4)  # a row of buttons, beside Share
+
+    @model_validator(mode="after")
+    def _distinct_steps(self) -> PathOutcome:
+        _check_unique([step.entry for step in self.next_steps], "next step entry")
+        return self
 
 
 class PathResults(_Strict):
@@ -164,6 +169,12 @@ class PathQuiz(_QuizBase):
         gt=0.5,
         le=1.0,
         description="the winning side needs at least this share of the weight, else the result is balanced",
+    )
+    min_margin: int = Field(
+        default=4, ge=0, description="the winning side needs this many more points than the other, else balanced"
+    )
+    max_neutral: float = Field(
+        default=0.5, ge=0.0, le=1.0, description="above this share of neutral answers the result is balanced"
     )
     draw: None = None
 

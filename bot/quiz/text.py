@@ -9,23 +9,40 @@ ROLE_NAMES = {"ai": "AI Engineer", "ml": "ML Engineer", "balanced": "Both paths"
 
 
 def leaning_line(result: PathResult) -> str:
-    """How strongly the answers leaned, honestly, including when they did not lean at all."""
-    ai, ml = result.ai_points, result.ml_points
+    """How the answers leaned, counted in answers, including when they did not lean at all."""
+    total = result.answers
+    if total == 0:
+        return _points_line(result)
+    counts = {"ai": result.ai_answers, "ml": result.ml_answers}
+    neither = result.neutral_answers
     if result.leaning != "balanced":
-        other = ml if result.leaning == "ai" else ai
-        mine = ai if result.leaning == "ai" else ml
+        other = "ml" if result.leaning == "ai" else "ai"
         return (
-            f"Your answers leaned **{result.strength_text}** toward {PATH_NAMES[result.leaning]} "
-            f"({mine} points against {other})."
+            f"**{counts[result.leaning]} of your {total} answers** leaned toward {PATH_NAMES[result.leaning]}; "
+            f"{counts[other]} leaned toward {PATH_NAMES[other]} and {neither} toward neither."
         )
+    if neither == total:
+        return "None of your answers leaned toward either path, so there is no clear pull either way."
+    split = f"{counts['ai']} toward AI Engineering, {counts['ml']} toward ML Engineering and {neither} toward neither"
+    if neither * 2 > total:
+        return f"**{neither} of your {total} answers** leaned toward neither path ({split}): no clear pull either way."
+    return f"Your {total} answers were close ({split}), too close to call a winner."
+
+
+def _points_line(result: PathResult) -> str:
+    """For results stored before answers were counted: the points, stated as points."""
+    ai, ml = result.ai_points, result.ml_points
     if ai == 0 and ml == 0:
         return "None of your answers leaned toward either path, so there is no clear pull either way."
-    if result.tilt is None:
-        return f"Your answers split exactly evenly: {ai} points toward each path."
-    return (
-        f"Your answers were close to even ({ai} points toward AI Engineering, {ml} toward ML Engineering), "
-        f"too close to call a winner."
-    )
+    return f"Your answers gave {ai} points toward AI Engineering and {ml} toward ML Engineering."
+
+
+def counterpoint_line(result: PathResult) -> str | None:
+    """The strongest answer that pointed the other way, so a verdict is never the whole story."""
+    point = result.counterpoint
+    if point is None:
+        return None
+    return f"But note: to “{point.prompt}” you answered “{point.label}”, which points toward {PATH_NAMES[point.lean]}."
 
 
 def score_line(result: KnowledgeResult) -> str:

@@ -15,7 +15,7 @@ from typing import Any, Literal, Protocol
 import discord
 
 from bot.quiz import Answer, KnowledgeResult, PathResult, Plan, PlannedQuestion
-from bot.quiz.text import PATH_NAMES, ROLE_NAMES, leaning_line, score_line
+from bot.quiz.text import PATH_NAMES, ROLE_NAMES, counterpoint_line, leaning_line, score_line
 from bot.storage.quiz import LeaderboardRow, MemberProgress, QuizSession
 from bot.ui import limits
 from bot.ui.errors import guarded
@@ -43,6 +43,7 @@ GOLD = discord.Colour.gold()
 
 # Short sentences for clicks that change nothing.
 ALREADY_ANSWERED = "You already answered this question (you chose **{label}**); your first answer counts."
+CONTINUE_WITH_RESUME = "If the next question never arrived, use `/quiz resume` to see the question you are on."
 NOT_YOURS = "This quiz belongs to someone else. Start your own with `/quiz start`."
 NOT_CURRENT = "That question is not the one you are on. Use `/quiz resume` to see your current question."
 UNKNOWN_CHOICE = "That button is not one of this question's choices. Use `/quiz resume` to see your current question."
@@ -202,10 +203,12 @@ def answered_embed(plan: Plan, index: int, question: PlannedQuestion, answer: An
     chosen = question.choice(answer.choice_id)
     chosen_label = chosen.label if chosen else answer.choice_id
     description = f"{question.prompt}\n\nYour answer: **{chosen_label}**\n\n{progress_bar(index + 1, plan.total)}"
-    colour = GREY
-    embed = discord.Embed(title=_question_title(plan, index), colour=colour)
+    embed = discord.Embed(title=_question_title(plan, index), colour=GREY)
+    embed.description = clip(description, limits.EMBED_DESCRIPTION)
     if plan.kind == "knowledge":
+        # The verdict first, then the right answer, then why.
         right = question.correct_choice()
+        parts = []
         if answer.correct:
             verdict = "✅ Right"
             embed.colour = GREEN
@@ -213,12 +216,10 @@ def answered_embed(plan: Plan, index: int, question: PlannedQuestion, answer: An
             verdict = "❌ Not quite"
             embed.colour = RED
             if right is not None:
-                description += f"\nThe answer is **{right.label}**."
+                parts.append(f"The answer is **{right.label}**.")
         if question.explanation:
-            embed.add_field(name=verdict, value=clip(question.explanation, limits.EMBED_FIELD_VALUE), inline=False)
-        else:
-            description += f"\n{verdict}"
-    embed.description = clip(description, limits.EMBED_DESCRIPTION)
+            parts.append(question.explanation)
+        embed.add_field(name=verdict, value=clip("\n".join(parts) or verdict, limits.EMBED_FIELD_VALUE), inline=False)
     return embed
 
 
@@ -252,6 +253,10 @@ def _bullets(lines: Sequence[str], limit: int) -> str:
     return text
 
 
+COMPARE_STEP = "Both roles side by side: `/compare`"
+KNOWLEDGE_STEP = "Test what you know: `/quiz start quiz:knowledge`"
+
+
 def next_step_lines(result: PathResult, titles: Mapping[str, str]) -> list[str]:
     lines = []
     for step in result.next_steps:
@@ -260,7 +265,7 @@ def next_step_lines(result: PathResult, titles: Mapping[str, str]) -> list[str]:
             lines.append(f"{step.label}: `/faq topic:{title}`")
         else:
             lines.append(step.label)
-    return lines
+    return [*lines, COMPARE_STEP, KNOWLEDGE_STEP]
 
 
 def path_result_embed(result: PathResult, *, titles: Mapping[str, str], role_note: str | None = None) -> discord.Embed:
@@ -268,7 +273,10 @@ def path_result_embed(result: PathResult, *, titles: Mapping[str, str], role_not
     heading = f"Your path: {result.title}" if result.leaning != "balanced" else result.title
     embed = discord.Embed(
         title=clip(heading, limits.EMBED_TITLE),
-        description=clip(f"{leaning_line(result)}\n\n{result.summary}", limits.EMBED_DESCRIPTION),
+        description=clip(
+            "\n".join(filter(None, (leaning_line(result), counterpoint_line(result)))) + f"\n\n{result.summary}",
+            limits.EMBED_DESCRIPTION,
+        ),
         colour=GOLD,
     )
     if result.reasons:
@@ -327,7 +335,7 @@ def knowledge_result_embed(
     name_limit = min(limits.EMBED_FIELD_NAME, per_field // 3)
     value_limit = min(limits.EMBED_FIELD_VALUE, per_field - name_limit)
     for item in shown:
-        value = f"You chose {item.chosen}. Answer: **{item.correct_label}**. {item.explanation}"
+        value = f"You chose “{item.chosen}”. The answer is **{item.correct_label}**. {item.explanation}"
         entry_title = (titles or {}).get(item.review or "")
         if entry_title:
             value = f"{value}\nRead more: `/faq topic:{entry_title}`"

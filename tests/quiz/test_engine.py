@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import pytest
+from pydantic import ValidationError
 
-from bot.quiz import AnswerRejected, Attempt, KnowledgeResult, PathResult, Plan, lean_of, make_plan
-from tests.quiz.factories import knowledge_quiz, path_quiz
+from bot.quiz import AnswerRejected, Attempt, KnowledgeResult, PathQuiz, PathResult, Plan, lean_of, make_plan
+from bot.quiz.text import counterpoint_line, leaning_line
+from tests.quiz.factories import knowledge_quiz, path_data, path_quiz
 
 
 def answer_all(plan: Plan, picks: list[str]) -> Attempt:
@@ -170,3 +172,58 @@ def test_replay_restores_position_from_stored_answers() -> None:
     assert attempt.answers[first].correct is False
     current = attempt.current()
     assert current is not None and current.id == plan.question_ids()[2]
+
+
+def test_the_result_counts_answers_per_side() -> None:
+    plan = make_plan(path_quiz(questions=5), seed=1)
+    result = answer_all(plan, ["ai", "ai", "ai", "none", "ml"]).result()
+    assert isinstance(result, PathResult)
+    assert (result.ai_answers, result.ml_answers, result.neutral_answers, result.answers) == (3, 1, 1, 5)
+    assert leaning_line(result).startswith("**3 of your 5 answers** leaned toward AI Engineering")
+    assert result.summary_json()["ai_answers"] == 3
+
+
+def test_a_thin_margin_is_balanced_not_a_verdict() -> None:
+    # 6 points to 4 is 60% of the weight, but only 2 points apart: below the quiz's margin of 4.
+    plan = make_plan(path_quiz(questions=5), seed=1)
+    result = answer_all(plan, ["ai", "ai", "ai", "ml", "ml"]).result()
+    assert isinstance(result, PathResult)
+    assert result.leaning == "balanced" and result.tilt == "ai"
+    assert "too close to call" in leaning_line(result)
+    assert result.counterpoint is None
+
+
+def test_mostly_neutral_answers_are_balanced() -> None:
+    plan = make_plan(path_quiz(questions=5), seed=1)
+    result = answer_all(plan, ["ai", "ai", "none", "none", "none"]).result()
+    assert isinstance(result, PathResult)
+    assert result.leaning == "balanced"
+    assert leaning_line(result).startswith("**3 of your 5 answers** leaned toward neither path")
+
+
+def test_the_result_names_the_strongest_answer_the_other_way() -> None:
+    data = path_data(questions=5)
+    data["questions"][1]["choices"][1]["weight"] = 1
+    data["questions"][3]["choices"][1]["weight"] = 3
+    for index in (0, 2, 4):
+        data["questions"][index]["choices"][0]["weight"] = 4
+    plan = make_plan(PathQuiz.model_validate(data), seed=1)
+    result = answer_all(plan, ["ai", "ml", "ai", "ml", "ai"]).result()
+    assert isinstance(result, PathResult) and result.leaning == "ai"
+    assert result.counterpoint is not None
+    assert (result.counterpoint.prompt, result.counterpoint.label) == ("Question 4?", "Research")
+    line = counterpoint_line(result)
+    assert line == "But note: to “Question 4?” you answered “Research”, which points toward ML Engineering."
+
+
+def test_a_one_sided_result_has_nothing_to_note() -> None:
+    plan = make_plan(path_quiz(questions=4), seed=1)
+    result = answer_all(plan, ["ml", "ml", "none", "ml"]).result()
+    assert isinstance(result, PathResult) and result.counterpoint is None and counterpoint_line(result) is None
+
+
+def test_next_steps_must_name_distinct_entries() -> None:
+    data = path_data()
+    data["results"]["ai"]["next_steps"] = [{"entry": "x", "label": "One"}, {"entry": "x", "label": "Two"}]
+    with pytest.raises(ValidationError, match="duplicate next step entry"):
+        PathQuiz.model_validate(data)

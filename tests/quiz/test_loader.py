@@ -170,3 +170,18 @@ def test_shipped_quiz_links_name_real_knowledge_base_entries() -> None:
     knowledge = content.quizzes.get("knowledge")
     assert isinstance(knowledge, KnowledgeQuiz)
     assert all(q.review in content.knowledge for q in knowledge.questions)
+
+
+def test_shipped_path_results_send_members_to_distinct_topics() -> None:
+    from bot.knowledge import load_knowledge
+    from bot.quiz import PathQuiz, load_quiz_file
+
+    root = Path(__file__).resolve().parents[2] / "data"
+    knowledge, _ = load_knowledge(root / "knowledge")
+    quiz, problems = load_quiz_file(root / "quizzes" / "path.yaml")
+    assert knowledge is not None and isinstance(quiz, PathQuiz), problems
+    for outcome in (quiz.results.ai, quiz.results.ml, quiz.results.balanced):
+        entries = [knowledge.get(step.entry) for step in outcome.next_steps]
+        assert all(entries) and len({e.id for e in entries if e}) == len(entries)
+        about_daily_work = [e.id for e in entries if e and "daily work" in e.tags]
+        assert len(about_daily_work) <= 1, about_daily_work

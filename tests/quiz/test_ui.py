@@ -66,9 +66,11 @@ def test_answered_knowledge_question_shows_verdict_and_disables_buttons() -> Non
     embed = ui.answered_embed(plan, 0, question, outcome.answer)
     text = embed.description or ""
     assert f"Your answer: **{wrong.label}**" in text
-    assert "The answer is **Right" in text
+    # The verdict first, then the right answer, then why.
     assert embed.fields[0].name == "❌ Not quite"
-    assert embed.fields[0].value == question.explanation
+    right = question.correct_choice()
+    assert right is not None
+    assert embed.fields[0].value == f"The answer is **{right.label}**.\n{question.explanation}"
     view = ui.answered_view(7, question, outcome.answer, plan.kind)
     buttons = [item for item in view.children if isinstance(item, ui.ChoiceButton)]
     assert all(b.item.disabled for b in buttons)
@@ -86,10 +88,16 @@ def test_path_result_embed_names_path_strength_reasons_steps_and_role() -> None:
     assert isinstance(result, PathResult)
     embed = ui.path_result_embed(result, titles={"ai-entry": "AI Engineer role"}, role_note="You now have it.")
     assert embed.title == "Your path: ai title"
-    assert "**8 of 10** toward AI Engineering" in (embed.description or "")
+    description = embed.description or ""
+    assert description.startswith("**4 of your 5 answers** leaned toward AI Engineering; 1 leaned toward ML")
+    assert "But note: to “Question 4?” you answered “Research”, which points toward ML Engineering." in description
     fields = {f.name: f.value for f in embed.fields}
     assert fields["Why"] is not None and fields["Why"].startswith("• AI reason 1")
-    assert fields["Next steps"] == "• Read about ai: `/faq topic:AI Engineer role`"
+    assert fields["Next steps"] == (
+        "• Read about ai: `/faq topic:AI Engineer role`\n"
+        "• Both roles side by side: `/compare`\n"
+        "• Test what you know: `/quiz start quiz:knowledge`"
+    )
     assert fields["Server role"] == "You now have it."
 
 
