@@ -11,7 +11,8 @@ import pytest
 
 from bot.sandbox.harness import BotProcess, InProcessBot
 from bot.sandbox.member import Member, Message
-from bot.sandbox.server import StandIn
+from bot.sandbox.server import InteractionFailed, StandIn
+from bot.sandbox.state import InteractionType
 from bot.storage import quiz as store_quiz
 from bot.storage.guilds import update_config
 from tests.e2e.quiz_helpers import (
@@ -462,3 +463,31 @@ async def test_a_click_on_a_locked_database_says_so_and_changes_nothing(
     after = await member.click(question, custom_id=knowledge_button(question, correct=True))
     assert all(b.disabled for b in after.buttons)
     assert len(await store_quiz.answers(bot.client.store, session_id)) == 1
+
+
+@pytest.mark.expect_failures("unacknowledged")
+async def test_clicking_an_answered_question_whose_follow_up_never_came_points_to_resume(
+    bot: InProcessBot, standin: StandIn, member: Member
+) -> None:
+    await member.slash("quiz start", quiz="knowledge")
+    question = await next_question(member)
+    # The answer is saved, then Discord refuses the edit, so nothing more reaches the member.
+    refused = standin.inject(404, method="POST", path=r"/callback$")
+    first = knowledge_button(question, correct=True)
+    lost = standin.start_interaction(
+        type=InteractionType.MESSAGE_COMPONENT,
+        user=member.user,
+        channel=standin.channels[question.channel_id],
+        data={"component_type": 2, "custom_id": first},
+        message=question.stored,
+    )
+    assert lost.settled is not None
+    with pytest.raises(InteractionFailed):
+        await lost.settled
+    assert refused.hits == 1
+    assert len(db_rows(bot.settings.database_path, "SELECT * FROM quiz_answers")) == 1
+    again = await member.click(question, custom_id=first)
+    assert again.ephemeral and "already answered" in again.text and "/quiz resume" in again.text
+    await member.slash("quiz resume")
+    current = await next_question(member)
+    assert "question 2 of 10" in (current.embeds[0].title or "")
