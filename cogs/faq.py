@@ -21,7 +21,7 @@ from bot.storage import StoreError
 from bot.storage.asks import AskCommand, record_ask
 from bot.storage.guilds import get_config
 from bot.ui import faq as ui
-from bot.ui import limits
+from bot.ui import limits, topics
 from bot.ui.limits import clip
 
 if TYPE_CHECKING:
@@ -53,10 +53,10 @@ class FAQ(commands.Cog, name=ui.FAQ_COG):
         self._pending_logs: set[asyncio.Task[None]] = set()
 
     async def cog_load(self) -> None:
-        self.bot.add_dynamic_items(*ui.DYNAMIC_ITEMS)
+        self.bot.add_dynamic_items(*ui.DYNAMIC_ITEMS, *topics.DYNAMIC_ITEMS)
 
     async def cog_unload(self) -> None:
-        self.bot.remove_dynamic_items(*ui.DYNAMIC_ITEMS)
+        self.bot.remove_dynamic_items(*ui.DYNAMIC_ITEMS, *topics.DYNAMIC_ITEMS)
         if self._pending_logs:
             await asyncio.wait(set(self._pending_logs), timeout=LOG_WAIT_SECONDS)
 
@@ -79,16 +79,23 @@ class FAQ(commands.Cog, name=ui.FAQ_COG):
         await self._record(interaction, "ask", question, result)
         await self._reply_with_match(interaction, question, result, ephemeral)
 
-    @app_commands.command(name="faq", description="Read one topic from the knowledge base")
-    @app_commands.describe(topic="Start typing to see the topics", private=PRIVATE_HELP)
+    @app_commands.command(name="faq", description="Read one topic, or leave the topic out to see them all")
+    @app_commands.describe(topic="Start typing to see the topics; leave out for the index", private=PRIVATE_HELP)
     async def faq(
         self,
         interaction: Interaction,
-        topic: app_commands.Range[str, 1, QUESTION_MAX],
+        topic: app_commands.Range[str, 1, QUESTION_MAX] | None = None,
         private: bool | None = None,
     ) -> None:
         knowledge = self.knowledge
         ephemeral = await self._private(interaction, private)
+        if topic is None or topics.wants_index(topic):
+            view = topics.index_view(knowledge)
+            extra: dict[str, Any] = {"view": view} if view is not None else {}
+            await interaction.response.send_message(
+                embed=topics.index_embed(knowledge), ephemeral=ephemeral, allowed_mentions=NO_MENTIONS, **extra
+            )
+            return
         entry = _find_topic(knowledge, topic)
         if entry is not None:
             await self._record_entry(interaction, "faq", topic, entry)
@@ -100,11 +107,11 @@ class FAQ(commands.Cog, name=ui.FAQ_COG):
 
     @faq.autocomplete("topic")
     async def faq_topic(self, interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
-        hits = self.knowledge.autocomplete(current[:QUESTION_MAX], limits.AUTOCOMPLETE_CHOICES)
+        choices = topics.topic_choices(self.knowledge, current[:QUESTION_MAX])
         return [
-            app_commands.Choice(name=clip(hit.title, limits.CHOICE_NAME), value=hit.entry_id)
-            for hit in hits
-            if len(hit.entry_id) <= limits.CHOICE_VALUE
+            app_commands.Choice(name=clip(name, limits.CHOICE_NAME), value=value)
+            for name, value in choices
+            if len(value) <= limits.CHOICE_VALUE
         ]
 
     @app_commands.command(name="role", description="The profile card of one career path")
@@ -151,7 +158,7 @@ class FAQ(commands.Cog, name=ui.FAQ_COG):
         if source == "suggestion" and own_reply:
             await interaction.response.edit_message(
                 embeds=ui.answer_embeds(entry, question=asked),
-                view=ui.related_view(self.knowledge.related(entry)),
+                view=topics.entry_view(entry, self.knowledge.related(entry)),
                 allowed_mentions=NO_MENTIONS,
             )
             return
@@ -187,7 +194,7 @@ class FAQ(commands.Cog, name=ui.FAQ_COG):
         self, interaction: discord.Interaction[Any], entry: Entry, question: str | None, ephemeral: bool
     ) -> None:
         embeds = ui.answer_embeds(entry, question=question)
-        view = ui.related_view(self.knowledge.related(entry))
+        view = topics.entry_view(entry, self.knowledge.related(entry))
         if view is None:
             await interaction.response.send_message(embeds=embeds, ephemeral=ephemeral, allowed_mentions=NO_MENTIONS)
         else:

@@ -234,18 +234,18 @@ def _compare_value(profile: RoleProfile, attribute: str) -> str:
     if attribute == "summary":
         return profile.summary
     if attribute == "salary":
-        return salary_text(profile)
+        return profile.salary.label()
     items: list[str] = getattr(profile, attribute)
     return bullets(items)
 
 
 def compare_embed(ai: RoleProfile, ml: RoleProfile) -> discord.Embed:
     """The two roles side by side: one row per aspect, AI Engineer on the left."""
-    embed = discord.Embed(
-        title="AI Engineer vs ML Engineer",
-        description="AI Engineers put existing models to work; ML Engineers create and train the models.",
-        colour=BLURPLE,
-    )
+    description = "AI Engineers put existing models to work; ML Engineers create and train the models."
+    scope = ai.salary.scope or ml.salary.scope
+    if scope:
+        description += f"\n-# Salaries: {scope}"
+    embed = discord.Embed(title="AI Engineer vs ML Engineer", description=description, colour=BLURPLE)
     for attribute, heading in COMPARE_ROWS:
         embed.add_field(
             name=clip(f"{heading} · {ai.name}", limits.EMBED_FIELD_NAME),

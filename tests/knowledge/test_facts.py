@@ -408,5 +408,6 @@ def test_salary_answers_say_what_the_figures_are_and_are_not(answers: list[str])
     for pattern in (r"US dollars", r"research-focused companies", r"starting \(entry-level\)", r"other countries"):
         assert re.search(pattern, salary.answer), pattern
     for profile in knowledge.profiles():
-        assert profile.salary.scope and "starting salary" in profile.salary.scope
+        assert profile.salary.scope and "starting salaries" in profile.salary.scope
+        assert "research-focused companies" in profile.salary.scope
         assert "other countries" in profile.salary.scope
