@@ -16,7 +16,17 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.knowledge import KnowledgeBase
-from bot.quiz import AnswerRejected, Attempt, KnowledgeResult, PathResult, Plan, QuizResult, new_seed
+from bot.quiz import (
+    AnswerRejected,
+    Attempt,
+    KnowledgeQuiz,
+    KnowledgeResult,
+    PathResult,
+    Plan,
+    QuizResult,
+    new_seed,
+    review_plan,
+)
 from bot.storage import quiz as store_quiz
 from bot.storage.guilds import get_config
 from bot.storage.quiz import ActiveSessionExists, Delivery, Finish, QuizSession
@@ -29,6 +39,8 @@ log = logging.getLogger(__name__)
 
 NO_MENTIONS = discord.AllowedMentions.none()
 DMS_CLOSED = 50007
+REVIEWED_QUIZ = "knowledge"
+REVISIT_TOPICS = 5  # one row of buttons
 QUIZ_CHOICES = [
     app_commands.Choice(name="Path finder: AI Engineer or ML Engineer?", value="path"),
     app_commands.Choice(name="Knowledge check: 10 questions on the two careers", value="knowledge"),
@@ -96,11 +108,26 @@ class Quiz(commands.Cog, name=ui.QUIZ_COG):
             "Its buttons no longer do anything; start again any time with `/quiz start`.",
         )
 
+    @quiz.command(name="review", description="Retry the questions you missed in your latest knowledge check")
+    async def review(self, interaction: Interaction) -> None:
+        latest = await store_quiz.latest_completed(self.bot.store, interaction.user.id, REVIEWED_QUIZ)
+        if latest is None:
+            await _say(
+                interaction,
+                "You have not finished a knowledge check yet, so there is nothing to review. "
+                "Take one with `/quiz start quiz:knowledge`.",
+            )
+            return
+        await self._start_review(interaction, latest)
+
     @quiz.command(name="progress", description="Your quizzes: in progress, results and history")
     async def progress(self, interaction: Interaction) -> None:
         progress = await store_quiz.member_progress(self.bot.store, interaction.user.id)
-        embed = ui.progress_embed(progress, self._quiz_titles())
-        await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        revisit = await self._topics_to_revisit(interaction.user.id)
+        embed = ui.progress_embed(progress, self._quiz_titles(), revisit)
+        view = ui.progress_view(revisit)
+        extra: dict[str, Any] = {"view": view} if view is not None else {}
+        await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS, **extra)
 
     @quiz.command(name="leaderboard", description="Best knowledge check scores in this server")
     async def leaderboard(self, interaction: Interaction) -> None:
@@ -202,7 +229,14 @@ class Quiz(commands.Cog, name=ui.QUIZ_COG):
         if quiz_id not in self.bot.content.quizzes:
             await _say(interaction, ui.NO_SUCH_QUIZ)
             return
-        if action == "resume":
+        if action == "review":
+            if session is None:
+                await _say(interaction, ui.GONE)
+            elif session.status != "completed":
+                await _say(interaction, "Only a finished knowledge check can be reviewed.")
+            else:
+                await self._start_review(interaction, session)
+        elif action == "resume":
             if session is None:
                 await _say(interaction, ui.GONE)
             elif session.status != "in_progress":
@@ -212,7 +246,10 @@ class Quiz(commands.Cog, name=ui.QUIZ_COG):
                 await self._show_current(interaction, session, fresh=False)
         elif action == "restart":
             guild_id = interaction.guild_id or (session.guild_id if session else None)
-            await self._begin(interaction, quiz_id, guild_id=guild_id, delivery="dm", replace=True)
+            origin = Plan.from_json(session.plan).channel_id if session is not None else None
+            await self._begin(
+                interaction, quiz_id, guild_id=guild_id, delivery="dm", replace=True, origin_channel=origin
+            )
         elif action == "here":
             if session is not None and session.status == "in_progress":
                 await store_quiz.set_delivery(store, session.id, "ephemeral")
@@ -227,15 +264,61 @@ class Quiz(commands.Cog, name=ui.QUIZ_COG):
         else:  # fresh
             guild_id = interaction.guild_id or (session.guild_id if session else None)
             delivery: Delivery = "dm" if interaction.guild_id is None or session is None else session.delivery
-            await self._begin(interaction, quiz_id, guild_id=guild_id, delivery=delivery, replace=False)
+            origin = Plan.from_json(session.plan).channel_id if session is not None else None
+            await self._begin(
+                interaction, quiz_id, guild_id=guild_id, delivery=delivery, replace=False, origin_channel=origin
+            )
+
+    async def handle_share(self, interaction: Interaction, session_id: int) -> None:
+        """Post a public card of a finished result in the channel where the quiz was started."""
+        session = await store_quiz.get_session(self.bot.store, session_id)
+        if session is None:
+            await _say(interaction, ui.GONE)
+            return
+        if session.user_id != interaction.user.id:
+            await _say(interaction, ui.SHARE_NOT_YOURS)
+            return
+        if session.status != "completed" or session.result is None:
+            await _say(interaction, ui.SHARE_NOT_FINISHED)
+            return
+        channel_id = Plan.from_json(session.plan).channel_id
+        if channel_id is None:
+            await _say(interaction, ui.SHARE_NO_CHANNEL)
+            return
+        title = self._quiz_titles().get(session.quiz_id, session.quiz_id)
+        card = ui.share_card(session.result, member=interaction.user.display_name, title=title)
+        try:
+            await self.bot.get_partial_messageable(channel_id).send(embed=card, allowed_mentions=NO_MENTIONS)
+        except discord.Forbidden:
+            await _say(interaction, ui.SHARE_FORBIDDEN.format(channel=channel_id))
+            return
+        except discord.NotFound:
+            await _say(interaction, ui.SHARE_GONE)
+            return
+        except discord.HTTPException:
+            log.warning("Could not share session %s in channel %s", session_id, channel_id, exc_info=True)
+            await _say(interaction, ui.SHARE_FAILED.format(channel=channel_id))
+            return
+        await _say(interaction, ui.SHARED.format(channel=channel_id))
 
     # --- the steps -----------------------------------------------------------------------------
 
     async def _begin(
-        self, interaction: Interaction, quiz_id: str, *, guild_id: int | None, delivery: Delivery, replace: bool
+        self,
+        interaction: Interaction,
+        quiz_id: str,
+        *,
+        guild_id: int | None,
+        delivery: Delivery,
+        replace: bool,
+        origin_channel: int | None = None,
     ) -> None:
         """Create a session and show its first question (or offer Resume when one is running)."""
         plan = self.bot.content.quizzes.start(quiz_id, new_seed())
+        # Where a result may be shared: this channel, or (from a DM button) where the old attempt began.
+        channel_id = interaction.channel_id if interaction.guild_id is not None else origin_channel
+        if channel_id is not None:
+            plan = plan.model_copy(update={"channel_id": channel_id})
         replacing = await store_quiz.active_session(self.bot.store, interaction.user.id, quiz_id) if replace else None
         try:
             session = await store_quiz.create_session(
@@ -265,8 +348,11 @@ class Quiz(commands.Cog, name=ui.QUIZ_COG):
         fresh: bool,
         plan: Plan | None = None,
         replacing: int | None = None,
+        note: str | None = None,
+        keep_prompt: bool = False,
     ) -> None:
-        """Show the session's current question where the session lives: in the DM, or right here."""
+        """Show the session's current question where the session lives: in the DM, or right here.
+        With `keep_prompt` the message whose button led here stays as it is (a result, say)."""
         plan = plan or Plan.from_json(session.plan)
         stored = await store_quiz.answers(self.bot.store, session.id)
         attempt = Attempt.replay(plan, [(a.question_id, a.choice_id) for a in stored])
@@ -274,8 +360,7 @@ class Quiz(commands.Cog, name=ui.QUIZ_COG):
         if question is None:
             await _say(interaction, ui.FINISHED)
             return
-        note = None
-        if fresh:
+        if fresh and note is None:
             quiz = (
                 self.bot.content.quizzes.get(session.quiz_id) if session.quiz_id in self.bot.content.quizzes else None
             )
@@ -285,14 +370,16 @@ class Quiz(commands.Cog, name=ui.QUIZ_COG):
         component = interaction.type == discord.InteractionType.component
         if interaction.guild_id is None:
             # In the DM itself: the question is a normal message; a prompt that led here loses its buttons.
-            if component:
+            if component and keep_prompt:
+                await interaction.response.send_message(embed=embed, view=view)
+            elif component:
                 await interaction.response.edit_message(content=ui.CONTINUES_BELOW, embed=None, view=None)
                 await interaction.followup.send(embed=embed, view=view)
             else:
                 await interaction.response.send_message(embed=embed, view=view)
             return
         if session.delivery == "ephemeral":
-            if component:
+            if component and not keep_prompt:
                 await interaction.response.edit_message(content=None, embed=embed, view=view)
             else:
                 await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
@@ -327,13 +414,14 @@ class Quiz(commands.Cog, name=ui.QUIZ_COG):
         self, interaction: Interaction, session: QuizSession, plan: Plan, result: QuizResult, *, private: bool
     ) -> None:
         titles = self._entry_titles()
+        shareable = plan.channel_id is not None and not plan.is_review
         if isinstance(result, PathResult):
             role_note = await self._grant_role(session, result)
             embed = ui.path_result_embed(result, titles=titles, role_note=role_note)
-            view = ui.path_reading(result, titles)
+            view = ui.path_reading(result, titles, share_session=session.id if shareable else None)
         else:
             embed = ui.knowledge_result_embed(result, title=plan.title, titles=titles)
-            view = ui.knowledge_reading(result, titles)
+            view = ui.knowledge_reading(result, titles, session_id=session.id, shareable=shareable)
         extra: dict[str, Any] = {"view": view} if view is not None else {}
         await interaction.followup.send(embed=embed, ephemeral=private, allowed_mentions=NO_MENTIONS, **extra)
 
@@ -379,6 +467,59 @@ class Quiz(commands.Cog, name=ui.QUIZ_COG):
         role = guild.get_role(role_id) if guild is not None else None
         return f"You now have the **{role.name}** role in {server}." if role else f"You now have your role in {server}."
 
+    async def _start_review(self, interaction: Interaction, source: QuizSession) -> None:
+        """A short attempt on exactly the questions missed in `source`, recorded as a review."""
+        stored = await store_quiz.answers(self.bot.store, source.id)
+        missed = [answer.question_id for answer in stored if answer.correct is False]
+        if not missed:
+            await _say(
+                interaction,
+                "You got every question right in that knowledge check, so there is nothing to retry. "
+                "Take a new one with `/quiz start quiz:knowledge`.",
+            )
+            return
+        plan = review_plan(Plan.from_json(source.plan), missed, session_id=source.id, seed=new_seed())
+        plan = plan.model_copy(update={"channel_id": None})
+        component = interaction.type == discord.InteractionType.component
+        # A retry pressed under a result shown privately in the server stays private there.
+        delivery: Delivery = "ephemeral" if component and interaction.guild_id is not None else "dm"
+        try:
+            session = await store_quiz.create_session(
+                self.bot.store,
+                guild_id=interaction.guild_id or source.guild_id,
+                user_id=interaction.user.id,
+                quiz_id=source.quiz_id,
+                quiz_version=plan.version,
+                seed=plan.seed,
+                plan=plan.to_json(),
+                total=plan.total,
+                delivery=delivery,
+            )
+        except ActiveSessionExists as exc:
+            await self._offer_resume(interaction, exc.session)
+            return
+        count = "the question" if plan.total == 1 else f"the {plan.total} questions"
+        note = (
+            f"**Review:** {count} you missed, with the choices reshuffled. "
+            "This attempt does not change the leaderboard."
+        )
+        await self._show_current(interaction, session, fresh=True, plan=plan, note=note, keep_prompt=True)
+
+    async def _topics_to_revisit(self, user_id: int) -> list[ui.TopicToRevisit]:
+        """Knowledge-base entries behind the questions a member missed and has not since got right."""
+        quiz = self.bot.content.quizzes.get(REVIEWED_QUIZ) if REVIEWED_QUIZ in self.bot.content.quizzes else None
+        if not isinstance(quiz, KnowledgeQuiz):
+            return []
+        entry_of = {question.id: question.review for question in quiz.questions if question.review}
+        titles = self._entry_titles()
+        misses: dict[str, int] = {}
+        for missed in await store_quiz.missed_questions(self.bot.store, user_id, REVIEWED_QUIZ):
+            entry = entry_of.get(missed.question_id)
+            if entry is not None and entry in titles and not missed.last_correct:
+                misses[entry] = misses.get(entry, 0) + missed.misses
+        ranked = sorted(misses.items(), key=lambda item: -item[1])[:REVISIT_TOPICS]
+        return [ui.TopicToRevisit(entry, titles[entry], count) for entry, count in ranked]
+
     async def _offer_resume(self, interaction: Interaction, session: QuizSession) -> None:
         title = self._quiz_titles().get(session.quiz_id, session.quiz_id)
         text, view = ui.resume_or_restart(session, title)
@@ -412,6 +553,9 @@ def entry_titles(knowledge: KnowledgeBase) -> dict[str, str]:
 
 
 def _finish(result: QuizResult) -> Finish:
+    if isinstance(result, KnowledgeResult) and result.review_of is not None:
+        # No score column: a review never reaches the leaderboard or the best score.
+        return Finish(result.summary_json(), total=result.total)
     if isinstance(result, KnowledgeResult):
         return Finish(result.summary_json(), score=result.score, total=result.total)
     return Finish(result.summary_json(), path_result=result.leaning)

@@ -29,6 +29,7 @@ from bot.quiz.engine import (
     lean_of,
     make_plan,
     new_seed,
+    review_plan,
 )
 from bot.quiz.loader import load_quiz_file, load_quizzes
 from bot.quiz.models import KnowledgeQuiz, NextStep, PathQuiz
@@ -55,4 +56,5 @@ __all__ = [
     "load_quizzes",
     "make_plan",
     "new_seed",
+    "review_plan",
 ]

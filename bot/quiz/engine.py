@@ -87,6 +87,11 @@ class Plan(_Frozen):
     max_neutral: float = 1.0
     pass_mark: int | None = None
     review_of: int | None = None  # the session whose missed questions this plan retries
+    channel_id: int | None = None  # the server channel the quiz was started from, for sharing
+
+    @property
+    def is_review(self) -> bool:
+        return self.review_of is not None
 
     @property
     def total(self) -> int:
@@ -199,6 +204,29 @@ def make_plan(quiz: PathQuiz | KnowledgeQuiz, seed: int, *, count: int | None = 
     )
 
 
+def review_plan(original: Plan, question_ids: Iterable[str], *, session_id: int, seed: int) -> Plan:
+    """A short knowledge attempt on some questions of `original` (the ones a member missed), in
+    their original order with the choices reshuffled; every one must be right to pass."""
+    wanted = set(question_ids)
+    rng = random.Random(seed)
+    questions = []
+    for question in original.questions:
+        if question.id in wanted:
+            choices = list(question.choices)
+            rng.shuffle(choices)
+            questions.append(question.model_copy(update={"choices": tuple(choices)}))
+    if original.kind != "knowledge" or not questions:
+        raise ValueError("a review needs missed questions of a knowledge check")
+    return original.model_copy(
+        update={
+            "seed": seed,
+            "questions": tuple(questions),
+            "pass_mark": len(questions),
+            "review_of": session_id,
+        }
+    )
+
+
 AnswerProblem = Literal["unknown_question", "not_current", "unknown_choice", "finished"]
 
 
@@ -303,6 +331,7 @@ class KnowledgeResult:
     pass_mark: int
     passed: bool
     items: tuple[ReviewItem, ...]
+    review_of: int | None = None
     kind: Literal["knowledge"] = "knowledge"
 
     @property
@@ -310,13 +339,16 @@ class KnowledgeResult:
         return tuple(item for item in self.items if not item.correct)
 
     def summary_json(self) -> dict[str, Any]:
-        return {
+        summary: dict[str, Any] = {
             "kind": "knowledge",
             "score": self.score,
             "total": self.total,
             "pass_mark": self.pass_mark,
             "passed": self.passed,
         }
+        if self.review_of is not None:
+            summary["review_of"] = self.review_of
+        return summary
 
 
 QuizResult = PathResult | KnowledgeResult
@@ -466,7 +498,12 @@ class Attempt:
         score = sum(1 for item in items if item.correct)
         pass_mark = self.plan.pass_mark or len(items)
         return KnowledgeResult(
-            score=score, total=len(items), pass_mark=pass_mark, passed=score >= pass_mark, items=tuple(items)
+            score=score,
+            total=len(items),
+            pass_mark=pass_mark,
+            passed=score >= pass_mark,
+            items=tuple(items),
+            review_of=self.plan.review_of,
         )
 
 

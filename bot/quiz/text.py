@@ -46,6 +46,13 @@ def counterpoint_line(result: PathResult) -> str | None:
 
 
 def score_line(result: KnowledgeResult) -> str:
+    if result.review_of is not None:
+        if result.passed:
+            return f"You got **all {result.total}** right this time. Review attempts do not change the leaderboard."
+        return (
+            f"You got **{result.score} of {result.total}** right this time. "
+            "Review attempts do not change the leaderboard."
+        )
     if result.passed:
         return f"You scored **{result.score} of {result.total}**: a pass (the pass mark is {result.pass_mark})."
     return (

@@ -8,6 +8,8 @@ Rules kept here:
   transaction, which has committed by the time it returns.
 * A session idle for longer than its server's ``quiz_expiry_hours`` (24 by default and for DMs)
   expires; every read of a session applies that rule first, so nobody acts on a stale one.
+* A review attempt (its plan names the session it reviews in ``review_of``) stores no ``score``,
+  so it never reaches the leaderboard or the best score, and is not counted as an attempt.
 
 Plans and results are opaque JSON text to this module (the quiz engine writes and reads them).
 """
@@ -442,7 +444,9 @@ async def member_progress(
         (user_id, HISTORY_LIMIT),
     )
     count_rows = await store.fetchall(
-        "SELECT quiz_id, COUNT(*) AS n FROM quiz_sessions WHERE user_id = ? GROUP BY quiz_id", (user_id,)
+        "SELECT quiz_id, COUNT(*) AS n FROM quiz_sessions WHERE user_id = ?"
+        " AND json_extract(plan, '$.review_of') IS NULL GROUP BY quiz_id",
+        (user_id,),
     )
     return MemberProgress(
         in_progress=in_progress,
@@ -451,6 +455,53 @@ async def member_progress(
         history=[_session(row) for row in history_rows],
         attempts={row["quiz_id"]: int(row["n"]) for row in count_rows},
     )
+
+
+async def latest_completed(store: Store, user_id: int, quiz_id: str) -> QuizSession | None:
+    """The member's most recently finished session of this quiz (a review counts)."""
+    row = await store.fetchone(
+        "SELECT * FROM quiz_sessions WHERE user_id = ? AND quiz_id = ? AND status = 'completed'"
+        " ORDER BY finished_at DESC, id DESC LIMIT 1",
+        (user_id, quiz_id),
+    )
+    return _session(row) if row is not None else None
+
+
+@dataclass(frozen=True)
+class MissedQuestion:
+    question_id: str
+    misses: int
+    answered: int
+    last_correct: bool
+
+
+async def missed_questions(store: Store, user_id: int, quiz_id: str) -> list[MissedQuestion]:
+    """Every question this member has answered wrongly at least once, most often missed first,
+    with whether their latest answer to it was right."""
+
+    def work(conn: sqlite3.Connection) -> list[MissedQuestion]:
+        rows = conn.execute(
+            """
+            SELECT a.question_id, a.correct, a.answered_at
+            FROM quiz_answers a JOIN quiz_sessions s ON s.id = a.session_id
+            WHERE s.user_id = ? AND s.quiz_id = ? AND a.correct IS NOT NULL
+            ORDER BY a.answered_at, a.rowid
+            """,
+            (user_id, quiz_id),
+        ).fetchall()
+        misses: dict[str, int] = {}
+        answered: dict[str, int] = {}
+        last: dict[str, bool] = {}
+        for row in rows:
+            question = row["question_id"]
+            answered[question] = answered.get(question, 0) + 1
+            if not row["correct"]:
+                misses[question] = misses.get(question, 0) + 1
+            last[question] = bool(row["correct"])
+        found = [MissedQuestion(q, n, answered[q], last[q]) for q, n in misses.items()]
+        return sorted(found, key=lambda m: (-m.misses, m.question_id))
+
+    return await store.read(work)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
 import discord
@@ -30,10 +31,14 @@ CONTROL_PREFIX = "quizctl"
 CHOICE_TEMPLATE = re.compile(
     r"^quiz:(?P<session>[0-9]{1,19}):(?P<question>[a-z0-9][a-z0-9_-]{0,39}):(?P<choice>[a-z0-9][a-z0-9_-]{0,19})$"
 )
-ControlAction = Literal["resume", "restart", "here", "fresh"]
+ControlAction = Literal["resume", "restart", "here", "fresh", "review"]
 CONTROL_TEMPLATE = re.compile(
-    r"^quizctl:(?P<action>resume|restart|here|fresh):(?P<quiz>[a-z0-9][a-z0-9_-]{0,19}):(?P<session>[0-9]{1,19})$"
+    r"^quizctl:(?P<action>resume|restart|here|fresh|review):(?P<quiz>[a-z0-9][a-z0-9_-]{0,19}):(?P<session>[0-9]{1,19})$"
 )
+SHARE_PREFIX = "quizshare"
+SHARE_TEMPLATE = re.compile(r"^quizshare:(?P<session>[0-9]{1,19})$")
+RETRY_LABEL = "Retry the ones I missed"
+SHARE_LABEL = "Share in the server"
 
 BLURPLE = discord.Colour.blurple()
 GREEN = discord.Colour.green()
@@ -76,6 +81,8 @@ class QuizHandler(Protocol):
     async def handle_control(
         self, interaction: discord.Interaction[Any], action: ControlAction, quiz_id: str, session_id: int
     ) -> None: ...
+
+    async def handle_share(self, interaction: discord.Interaction[Any], session_id: int) -> None: ...
 
 
 async def _handler(interaction: discord.Interaction[Any]) -> QuizHandler | None:
@@ -139,9 +146,11 @@ class ControlButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=CON
         *,
         label: str = "…",
         style: discord.ButtonStyle = discord.ButtonStyle.primary,
+        row: int | None = None,
     ) -> None:
         super().__init__(
-            discord.ui.Button(label=label, style=style, custom_id=control_custom_id(action, quiz_id, session_id))
+            discord.ui.Button(label=label, style=style, custom_id=control_custom_id(action, quiz_id, session_id)),
+            row=row,
         )
         self.action: ControlAction = action
         self.quiz_id = quiz_id
@@ -151,7 +160,13 @@ class ControlButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=CON
     async def from_custom_id(
         cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> ControlButton:
-        actions: dict[str, ControlAction] = {"resume": "resume", "restart": "restart", "here": "here", "fresh": "fresh"}
+        actions: dict[str, ControlAction] = {
+            "resume": "resume",
+            "restart": "restart",
+            "here": "here",
+            "fresh": "fresh",
+            "review": "review",
+        }
         return cls(actions[match["action"]], match["quiz"], int(match["session"]))
 
     @guarded
@@ -161,7 +176,32 @@ class ControlButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=CON
             await handler.handle_control(interaction, self.action, self.quiz_id, self.session_id)
 
 
-DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (ChoiceButton, ControlButton)
+class ShareButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=SHARE_TEMPLATE):
+    """ "Share in the server" under a result: ``quizshare:<session>``."""
+
+    def __init__(self, session_id: int, *, row: int | None = None) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=SHARE_LABEL, style=discord.ButtonStyle.primary, custom_id=f"{SHARE_PREFIX}:{session_id}"
+            ),
+            row=row,
+        )
+        self.session_id = session_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> ShareButton:
+        return cls(int(match["session"]))
+
+    @guarded
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        handler = await _handler(interaction)
+        if handler is not None:
+            await handler.handle_share(interaction, self.session_id)
+
+
+DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (ChoiceButton, ControlButton, ShareButton)
 
 
 # --- questions and answers -------------------------------------------------------------------
@@ -293,41 +333,66 @@ def path_result_embed(result: PathResult, *, titles: Mapping[str, str], role_not
     return embed
 
 
-def reading_view(links: Sequence[tuple[str, str]], titles: Mapping[str, str]) -> discord.ui.View | None:
-    """Buttons that open knowledge-base entries (entry id, label), for entries that exist now."""
-    view = discord.ui.View(timeout=None)
+def reading_view(
+    links: Sequence[tuple[str, str]], titles: Mapping[str, str], view: discord.ui.View | None = None
+) -> discord.ui.View | None:
+    """Buttons on the first row that open knowledge-base entries (entry id, label), for entries
+    that exist now; added to `view` when given."""
+    view = view or discord.ui.View(timeout=None)
     seen: set[str] = set()
     for entry_id, label in links:
         if entry_id in seen or entry_id not in titles or len(seen) >= limits.BUTTONS_PER_ROW:
             continue
         seen.add(entry_id)
-        view.add_item(TopicButton(entry_id, "related", label=label))
-    return view if seen else None
+        view.add_item(TopicButton(entry_id, "related", label=label or titles[entry_id], row=0))
+    return view if view.children else None
 
 
-def path_reading(result: PathResult, titles: Mapping[str, str]) -> discord.ui.View | None:
-    return reading_view([(step.entry, step.label) for step in result.next_steps], titles)
+def path_reading(
+    result: PathResult, titles: Mapping[str, str], *, share_session: int | None = None
+) -> discord.ui.View | None:
+    """The next-step entries, and "Share in the server" when the quiz was started in a server."""
+    view = discord.ui.View(timeout=None)
+    if share_session is not None:
+        view.add_item(ShareButton(share_session, row=1))
+    return reading_view([(step.entry, step.label) for step in result.next_steps], titles, view)
 
 
-def knowledge_reading(result: KnowledgeResult, titles: Mapping[str, str]) -> discord.ui.View | None:
+def knowledge_reading(
+    result: KnowledgeResult, titles: Mapping[str, str], *, session_id: int | None = None, shareable: bool = False
+) -> discord.ui.View | None:
+    """Entries behind the missed questions, "Retry the ones I missed", and "Share in the server"."""
+    view = discord.ui.View(timeout=None)
+    if session_id is not None and result.missed:
+        view.add_item(ControlButton("review", "knowledge", session_id, label=RETRY_LABEL, row=1))
+    if session_id is not None and shareable:
+        view.add_item(ShareButton(session_id, row=1))
     links = [(item.review, titles.get(item.review, "")) for item in result.missed if item.review]
-    return reading_view(links, titles)
+    return reading_view(links, titles, view)
 
 
 def knowledge_result_embed(
     result: KnowledgeResult, *, title: str, titles: Mapping[str, str] | None = None
 ) -> discord.Embed:
+    review = result.review_of is not None
+    heading = f"{'Review of missed questions' if review else title}: {result.score} of {result.total}"
     embed = discord.Embed(
-        title=clip(f"{title}: {result.score} of {result.total}", limits.EMBED_TITLE),
+        title=clip(heading, limits.EMBED_TITLE),
         description=score_line(result),
         colour=GREEN if result.passed else RED,
     )
-    footer = "See how you rank with /quiz leaderboard, or try again with /quiz start."
+    footer = (
+        "Practice only: the leaderboard keeps your scored attempts."
+        if review
+        else "See how you rank with /quiz leaderboard, or try again with /quiz start."
+    )
     embed.set_footer(text=footer)
     missed = result.missed
     if not missed:
         embed.description = f"{score_line(result)}\n\nEvery answer was right. Well done!"
         return embed
+    if result.review_of is None:
+        embed.description = f"{score_line(result)}\n\nPress **{RETRY_LABEL}** to try just those again."
     used = len(embed.title or "") + len(embed.description or "") + len(footer) + len("Questions to review")
     budget = limits.EMBED_TOTAL - used - 100
     shown = missed[: limits.EMBED_FIELDS]
@@ -393,14 +458,25 @@ def _when(epoch: float | None, style: str = "R") -> str:
 
 
 def path_summary(result: Mapping[str, Any], *, bold: bool = False) -> str:
-    """A stored path result in a few words: "ML Engineer, leaning 8 of 10 toward ML Engineering"."""
+    """A stored path result in a few words: "ML Engineer: 7 of 10 answers leaned toward ML Engineering"."""
     leaning = str(result.get("leaning", ""))
     name = ROLE_NAMES.get(leaning, leaning)
     name = f"**{name}**" if bold else name
     where = PATH_NAMES.get(leaning)
-    if where:
-        return f"{name}, leaning {result.get('strength')} of {result.get('scale', 10)} toward {where}"
+    counts = {side: result.get(f"{side}_answers") for side in ("ai", "ml", "neutral")}
+    if all(isinstance(n, int) for n in counts.values()):
+        total = sum(n for n in counts.values() if isinstance(n, int))
+        if where:
+            return f"{name}: {counts[leaning]} of {total} answers leaned toward {where}"
+        split = f"{counts['ai']} answers toward AI Engineering, {counts['ml']} toward ML Engineering"
+        return f"{name}, no clear lean ({split})"
+    # Results stored before answers were counted hold only points: say so, as a share.
     ai, ml = result.get("ai_points"), result.get("ml_points")
+    if where and isinstance(ai, int) and isinstance(ml, int) and ai + ml:
+        share = round(100 * (ai if leaning == "ai" else ml) / (ai + ml))
+        return f"{name}: {share}% of the answer weight toward {where}"
+    if where:
+        return f"{name}, toward {where}"
     if ai is None or ml is None:
         return f"{name}, no clear lean"
     return f"{name}, no clear lean ({ai} points toward AI Engineering, {ml} toward ML Engineering)"
@@ -411,14 +487,28 @@ def _session_line(session: QuizSession, titles: Mapping[str, str]) -> str:
     started = _when(session.started_at, "d")
     result = session.result or {}
     if session.status == "completed":
-        detail = path_summary(result) if result.get("kind") == "path" else f"{session.score} of {session.total}"
+        if result.get("kind") == "path":
+            detail = path_summary(result)
+        elif result.get("review_of") is not None:
+            detail = f"review of missed questions, {result.get('score')} of {result.get('total')} right"
+        else:
+            detail = f"{session.score} of {session.total}"
         return f"{started} {title}: {detail}"
     if session.status == "in_progress":
         return f"{started} {title}: in progress, {session.position} of {session.total} answered"
     return f"{started} {title}: {session.status.replace('_', ' ')} after {session.position} of {session.total}"
 
 
-def progress_embed(progress: MemberProgress, titles: Mapping[str, str]) -> discord.Embed:
+@dataclass(frozen=True)
+class TopicToRevisit:
+    entry_id: str
+    title: str
+    misses: int
+
+
+def progress_embed(
+    progress: MemberProgress, titles: Mapping[str, str], revisit: Sequence[TopicToRevisit] = ()
+) -> discord.Embed:
     embed = discord.Embed(title="Your quiz progress", colour=BLURPLE)
     if not progress.history:
         embed.description = "You have not taken a quiz yet. Find your path with `/quiz start quiz:path`."
@@ -442,9 +532,59 @@ def progress_embed(progress: MemberProgress, titles: Mapping[str, str]) -> disco
             f"{attempts} attempt{'s' if attempts != 1 else ''} in all"
         )
         embed.add_field(name="Best knowledge score", value=text, inline=False)
+    if revisit:
+        lines = [f"• {topic.title}: missed {_times(topic.misses)}" for topic in revisit]
+        lines.append("Open one below, or retry your latest misses with `/quiz review`.")
+        value = clip("\n".join(lines), limits.EMBED_FIELD_VALUE)
+        embed.add_field(name="Topics you keep missing", value=value, inline=False)
     history = "\n".join(_session_line(s, titles) for s in progress.history)
     embed.add_field(name="Recent attempts", value=clip(history, limits.EMBED_FIELD_VALUE), inline=False)
     return embed
+
+
+def _times(count: int) -> str:
+    return "once" if count == 1 else "twice" if count == 2 else f"{count} times"
+
+
+def progress_view(revisit: Sequence[TopicToRevisit]) -> discord.ui.View | None:
+    """Buttons to the knowledge-base entries behind the topics a member keeps missing."""
+    return reading_view([(t.entry_id, t.title) for t in revisit], {t.entry_id: t.title for t in revisit})
+
+
+# --- sharing ---------------------------------------------------------------------------------
+
+
+def share_card(result: Mapping[str, Any], *, member: str, title: str) -> discord.Embed:
+    """The public card of a result: the member's name as text (never a mention) and the outcome."""
+    if result.get("kind") == "path":
+        text = path_summary(result, bold=True)
+        heading = f"{member}'s {title} result"
+        footer = "Find your own path with /quiz start quiz:path"
+    else:
+        passed = " (a pass)" if result.get("passed") else ""
+        text = f"**{result.get('score')} of {result.get('total')}**{passed}"
+        heading = f"{member}'s {title} score"
+        footer = "Test what you know with /quiz start quiz:knowledge"
+    embed = discord.Embed(
+        title=clip(heading, limits.EMBED_TITLE), description=clip(text, limits.EMBED_DESCRIPTION), colour=GOLD
+    )
+    embed.set_footer(text=footer)
+    return embed
+
+
+SHARED = "Shared in <#{channel}>."
+SHARE_NOT_YOURS = "Only the member who took this quiz can share its result."
+SHARE_NO_CHANNEL = (
+    "This quiz was started in a direct message, so there is no server channel to share it in. "
+    "Start the quiz from a server channel to share your next result there."
+)
+SHARE_NOT_FINISHED = "Only a finished quiz can be shared."
+SHARE_FORBIDDEN = (
+    "I can't post in <#{channel}>: I am not allowed to send messages there. "
+    "Ask a server admin to let me post in that channel, or share your result yourself."
+)
+SHARE_GONE = "The channel where you started this quiz no longer exists, so I can't share it there."
+SHARE_FAILED = "I could not post in <#{channel}> just now; nothing was shared. Please try again in a minute."
 
 
 def leaderboard_embed(

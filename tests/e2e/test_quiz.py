@@ -126,8 +126,9 @@ async def test_knowledge_check_to_a_score_and_the_leaderboard(
     assert result.embeds[0].title == "Knowledge check: 8 of 10"
     assert "a pass" in (result.embeds[0].description or "")
     assert len(result.embeds[0].fields) == 2
-    assert 1 <= len(result.buttons) <= 2
-    assert all(button.custom_id and button.custom_id.startswith("faq:") for button in result.buttons)
+    topics = [b for b in result.buttons if (b.custom_id or "").startswith("faq:")]
+    assert 1 <= len(topics) <= 2
+    assert [b.label for b in result.buttons if b not in topics] == ["Retry the ones I missed", "Share in the server"]
 
     await admin.slash("quiz start", quiz="knowledge")
     result = await play_knowledge(admin, right=10)
@@ -256,7 +257,7 @@ async def test_closed_dms_offer_the_quiz_right_here(bot: InProcessBot, closed_dm
         assert after.id == question.id and all(b.disabled for b in after.buttons)
         question = await closed_dms.wait_for_message(newer_than(after.id))
     assert (question.embeds[0].title or "").startswith(("Your path", "Both paths"))
-    assert all(button.custom_id and button.custom_id.startswith("faq:") for button in question.buttons)
+    assert [b.label for b in question.buttons if not (b.custom_id or "").startswith("faq:")] == ["Share in the server"]
     assert closed_dms.dms == []
     [session] = db_rows(bot.settings.database_path, "SELECT delivery, status FROM quiz_sessions")
     assert (session["delivery"], session["status"]) == ("ephemeral", "completed")
@@ -356,9 +357,14 @@ async def test_progress_shows_last_path_result_and_best_score(bot: InProcessBot,
     await play_knowledge(member, right=5)
     progress = await member.slash("quiz progress")
     fields = {field.name: field.value for field in progress.embeds[0].fields}
-    assert fields["Last path result"].startswith("**ML Engineer**, leaning 10 of 10 toward ML Engineering")
+    assert fields["Last path result"].startswith("**ML Engineer**: 10 of 10 answers leaned toward ML Engineering")
     assert fields["Best knowledge score"].startswith("**7 of 10**")
     assert "2 attempts in all" in fields["Best knowledge score"]
+    # The topics behind the questions still answered wrongly, with buttons to their entries.
+    assert "missed" in fields["Topics you keep missing"]
+    assert progress.buttons and all((b.custom_id or "").startswith("faq:") for b in progress.buttons)
+    entry = await member.click(progress, 0)
+    assert entry.ephemeral and entry.embeds[0].title == progress.buttons[0].label
 
 
 async def test_an_expired_session_offers_a_fresh_start(bot: InProcessBot, standin: StandIn, member: Member) -> None:
