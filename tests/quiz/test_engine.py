@@ -3,8 +3,18 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from bot.quiz import AnswerRejected, Attempt, KnowledgeResult, PathQuiz, PathResult, Plan, lean_of, make_plan
-from bot.quiz.text import counterpoint_line, leaning_line
+from bot.quiz import (
+    AnswerRejected,
+    Attempt,
+    KnowledgeResult,
+    PathQuiz,
+    PathResult,
+    Plan,
+    lean_of,
+    make_plan,
+    review_plan,
+)
+from bot.quiz.text import counterpoint_line, leaning_line, score_line
 from tests.quiz.factories import knowledge_quiz, path_data, path_quiz
 
 
@@ -227,3 +237,29 @@ def test_next_steps_must_name_distinct_entries() -> None:
     data["results"]["ai"]["next_steps"] = [{"entry": "x", "label": "One"}, {"entry": "x", "label": "Two"}]
     with pytest.raises(ValidationError, match="duplicate next step entry"):
         PathQuiz.model_validate(data)
+
+
+def test_a_review_plan_holds_exactly_the_missed_questions_with_reshuffled_choices() -> None:
+    original = make_plan(knowledge_quiz(questions=12, draw=8, pass_mark=6), seed=3)
+    missed = [original.questions[5].id, original.questions[1].id]
+    orders = set()
+    for seed in range(20):
+        review = review_plan(original, missed, session_id=9, seed=seed)
+        assert review.question_ids() == [original.questions[1].id, original.questions[5].id]
+        assert (review.review_of, review.pass_mark, review.is_review, review.quiz_id) == (9, 2, True, "knowledge")
+        for question in review.questions:
+            before = original.questions[original.index_of(question.id) or 0]
+            assert sorted(c.id for c in question.choices) == sorted(c.id for c in before.choices)
+            assert question.explanation == before.explanation
+        orders.add(tuple(c.id for c in review.questions[0].choices))
+    assert len(orders) > 1
+    result = answer_all(review, ["right", "wrong1"]).result()
+    assert isinstance(result, KnowledgeResult)
+    assert (result.score, result.passed, result.summary_json()["review_of"]) == (1, False, 9)
+    assert "do not change the leaderboard" in score_line(result)
+
+
+def test_a_review_needs_missed_questions() -> None:
+    original = make_plan(knowledge_quiz(), seed=3)
+    with pytest.raises(ValueError, match="missed questions"):
+        review_plan(original, [], session_id=1, seed=1)

@@ -259,3 +259,43 @@ async def test_member_progress(store: Store, clock: Clock) -> None:
     assert progress.best_knowledge is not None and progress.best_knowledge.score == 3
     assert [s.quiz_id for s in progress.history] == ["knowledge", "path", "knowledge", "knowledge", "knowledge"]
     assert progress.attempts == {"knowledge": 4, "path": 1}
+
+
+async def test_a_review_never_reaches_the_leaderboard_or_the_attempt_count(store: Store, clock: Clock) -> None:
+    await finish_knowledge(store, clock, user=1, score=1)
+    review = await qs.create_session(
+        store,
+        guild_id=GUILD,
+        user_id=1,
+        quiz_id="knowledge",
+        quiz_version="v1",
+        seed=7,
+        plan='{"review_of": 1}',
+        total=2,
+    )
+    clock.now += 1
+    await answer(store, review, "q1", position=0)
+    clock.now += 1
+    await answer(store, review, "q2", position=1, finish=qs.Finish({"kind": "knowledge", "review_of": 1}, total=2))
+    [row] = await qs.leaderboard(store, GUILD)
+    assert (row.score, row.total, row.attempts) == (1, 3, 1)
+    progress = await qs.member_progress(store, 1)
+    assert progress.best_knowledge is not None and progress.best_knowledge.score == 1
+    assert progress.attempts == {"knowledge": 1}
+    latest = await qs.latest_completed(store, 1, "knowledge")
+    assert latest is not None and latest.id == review.id and latest.score is None
+
+
+async def test_missed_questions_count_misses_and_remember_the_latest_answer(store: Store, clock: Clock) -> None:
+    first = await start(store)
+    for position, (question, correct) in enumerate([("q1", False), ("q2", False), ("q3", True)]):
+        clock.now += 1
+        await answer(store, first, question, position=position, correct=correct)
+    await qs.cancel_session(store, first.id)
+    second = await start(store)
+    for position, (question, correct) in enumerate([("q1", False), ("q2", True), ("q3", True)]):
+        clock.now += 1
+        await answer(store, second, question, position=position, correct=correct)
+    missed = await qs.missed_questions(store, 1, "knowledge")
+    assert missed == [qs.MissedQuestion("q1", 2, 2, False), qs.MissedQuestion("q2", 1, 2, True)]
+    assert await qs.missed_questions(store, 2, "knowledge") == []
