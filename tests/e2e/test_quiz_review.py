@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from bot.sandbox.harness import InProcessBot
@@ -126,3 +128,21 @@ async def test_share_says_why_when_it_cannot_post(
         role.permissions &= ~Perm.SEND_MESSAGES
     reply = await member.click(result, label="Share in the server")
     assert reply.ephemeral and "I can't post in" in reply.text and "not allowed to send messages" in reply.text
+
+
+async def test_a_review_from_a_result_shown_privately_in_the_server_stays_there(closed_dms: Member) -> None:
+    def newer_than(message_id: int) -> Callable[[Message], bool]:
+        return lambda m: m.ephemeral and m.id > message_id and bool(m.embeds)
+
+    reply = await closed_dms.slash("quiz start", quiz="knowledge")
+    question = await closed_dms.click(reply, label="Take it here")
+    for number in range(10):
+        after = await closed_dms.click(question, custom_id=knowledge_button(question, correct=number != 3))
+        question = await closed_dms.wait_for_message(newer_than(after.id))
+    assert question.embeds[0].title == "Knowledge check: 9 of 10"
+    first = await closed_dms.click(question, label="Retry the ones I missed")
+    assert first.ephemeral and "question 1 of 1" in (first.embeds[0].title or "")
+    after = await closed_dms.click(first, custom_id=knowledge_button(first, correct=True))
+    review = await closed_dms.wait_for_message(newer_than(after.id))
+    assert review.embeds[0].title == "Review of missed questions: 1 of 1"
+    assert closed_dms.dms == []
