@@ -17,10 +17,11 @@ def leaning_line(result: PathResult) -> str:
     neither = result.neutral_answers
     if result.leaning != "balanced":
         other = "ml" if result.leaning == "ai" else "ai"
-        return (
-            f"**{counts[result.leaning]} of your {total} answers** leaned toward {PATH_NAMES[result.leaning]}; "
-            f"{counts[other]} leaned toward {PATH_NAMES[other]} and {neither} toward neither."
-        )
+        rest = f"{counts[other]} leaned toward {PATH_NAMES[other]}"
+        if neither:
+            rest += f" and {neither} toward neither"
+        mine = counts[result.leaning]
+        return f"**{mine} of your {total} answers** leaned toward {PATH_NAMES[result.leaning]}; {rest}."
     if neither == total:
         return "None of your answers leaned toward either path, so there is no clear pull either way."
     split = f"{counts['ai']} toward AI Engineering, {counts['ml']} toward ML Engineering and {neither} toward neither"
