@@ -299,6 +299,10 @@ class Quiz(commands.Cog, name=ui.QUIZ_COG):
             log.warning("Could not share session %s in channel %s", session_id, channel_id, exc_info=True)
             await _say(interaction, ui.SHARE_FAILED.format(channel=channel_id))
             return
+        # The button turns into "Shared" so a second click cannot post the card twice.
+        shared = ui.without_share(interaction.message)
+        if shared is not None:
+            await interaction.response.edit_message(view=shared)
         await _say(interaction, ui.SHARED.format(channel=channel_id))
 
     # --- the steps -----------------------------------------------------------------------------

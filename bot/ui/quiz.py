@@ -572,6 +572,18 @@ def share_card(result: Mapping[str, Any], *, member: str, title: str) -> discord
     return embed
 
 
+def without_share(message: discord.Message | None) -> discord.ui.View | None:
+    """The message's buttons with "Share in the server" disabled and relabelled "Shared"."""
+    if message is None or not message.components:
+        return None
+    view = discord.ui.View.from_message(message, timeout=None)
+    for item in view.children:
+        if isinstance(item, discord.ui.Button) and (item.custom_id or "").startswith(f"{SHARE_PREFIX}:"):
+            item.disabled = True
+            item.label = "Shared"
+    return view
+
+
 SHARED = "Shared in <#{channel}>."
 SHARE_NOT_YOURS = "Only the member who took this quiz can share its result."
 SHARE_NO_CHANNEL = (

@@ -106,8 +106,12 @@ async def test_share_posts_a_card_in_the_channel_without_pinging(
     assert refused.ephemeral and "Only the member who took this quiz" in refused.text
     assert not [m for m in member.channel_messages if m.embeds]
 
-    reply = await member.click(result, label="Share in the server")
-    assert reply.ephemeral and reply.text.endswith("Shared in #general.")
+    edited = await member.click(result, label="Share in the server")
+    # The button turns into a disabled "Shared", so the card cannot be posted twice.
+    shared = next(b for b in edited.buttons if (b.custom_id or "").startswith("quizshare:"))
+    assert edited.id == result.id and shared.disabled and shared.label == "Shared"
+    reply = await member.wait_for_dm(lambda m: m.ephemeral and "Shared in" in m.text)
+    assert reply.text.endswith("Shared in #general.")
     [card] = [m for m in member.channel_messages if m.embeds]
     assert card.embeds[0].title == "Alice's Path finder result"
     assert card.embeds[0].description == "**ML Engineer**: 10 of 10 answers leaned toward ML Engineering"
