@@ -6,6 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.quiz import AnswerRejected, Attempt, KnowledgeResult, PathResult, make_plan
+from bot.quiz.text import leaning_line
 from tests.quiz.factories import knowledge_quiz, path_quiz
 
 PATH = path_quiz(questions=10)
@@ -75,3 +76,27 @@ def test_shuffles_are_deterministic_per_seed(seed: int) -> None:
 def test_plans_survive_json_round_trips(seed: int) -> None:
     plan = make_plan(PATH, seed)
     assert type(plan).from_json(plan.to_json()) == plan
+
+
+@given(seed=SEEDS, picks=st.lists(st.integers(min_value=0, max_value=4), min_size=10, max_size=10))
+def test_the_strength_line_counts_answers_and_a_verdict_is_never_thin(seed: int, picks: list[int]) -> None:
+    plan = make_plan(PATH, seed)
+    attempt = Attempt(plan)
+    for question, pick in zip(plan.questions, picks, strict=True):
+        attempt.answer(question.id, question.choices[pick % len(question.choices)].id)
+    result = attempt.result()
+    assert isinstance(result, PathResult)
+    assert result.ai_answers + result.ml_answers + result.neutral_answers == plan.total
+    line = leaning_line(result)
+    assert ("points" not in line and f"of your {plan.total} answers" in line) or "None of your answers" in line or (
+        f"Your {plan.total} answers were close" in line
+    )
+    if result.leaning != "balanced":
+        mine, theirs = (
+            (result.ai_points, result.ml_points) if result.leaning == "ai" else (result.ml_points, result.ai_points)
+        )
+        assert mine - theirs >= PATH.min_margin
+        assert result.neutral_answers <= PATH.max_neutral * plan.total
+        assert line.startswith(f"**{getattr(result, result.leaning + '_answers')} of your {plan.total} answers**")
+        if result.counterpoint is not None:
+            assert result.counterpoint.lean != result.leaning
