@@ -23,6 +23,7 @@ from bot.storage.guilds import get_config
 from bot.ui import faq as ui
 from bot.ui import limits
 from bot.ui.limits import clip
+from bot.ui.teach import with_links
 
 if TYPE_CHECKING:
     from bot.app import CrossroadsBot
@@ -64,6 +65,10 @@ class FAQ(commands.Cog, name=ui.FAQ_COG):
     def knowledge(self) -> KnowledgeBase:
         return self.bot.content.knowledge
 
+    async def knowledge_for(self, interaction: discord.Interaction[Any]) -> KnowledgeBase:
+        """The shipped knowledge base plus the entries of the server the interaction comes from."""
+        return await self.bot.knowledge_for(interaction.guild_id)
+
     # --- slash commands ----------------------------------------------------------------------
 
     @app_commands.command(name="ask", description="Ask anything about the AI Engineer and ML Engineer careers")
@@ -74,10 +79,11 @@ class FAQ(commands.Cog, name=ui.FAQ_COG):
         question: app_commands.Range[str, 1, QUESTION_MAX],
         private: bool | None = None,
     ) -> None:
-        result = self.knowledge.match(question)
+        knowledge = await self.knowledge_for(interaction)
+        result = knowledge.match(question)
         ephemeral = await self._private(interaction, private)
         await self._record(interaction, "ask", question, result)
-        await self._reply_with_match(interaction, question, result, ephemeral)
+        await self._reply_with_match(interaction, question, result, ephemeral, knowledge)
 
     @app_commands.command(name="faq", description="Read one topic from the knowledge base")
     @app_commands.describe(topic="Start typing to see the topics", private=PRIVATE_HELP)
@@ -87,20 +93,21 @@ class FAQ(commands.Cog, name=ui.FAQ_COG):
         topic: app_commands.Range[str, 1, QUESTION_MAX],
         private: bool | None = None,
     ) -> None:
-        knowledge = self.knowledge
+        knowledge = await self.knowledge_for(interaction)
         ephemeral = await self._private(interaction, private)
         entry = _find_topic(knowledge, topic)
         if entry is not None:
             await self._record_entry(interaction, "faq", topic, entry)
-            await self._send_entry(interaction, entry, None, ephemeral)
+            await self._send_entry(interaction, entry, None, ephemeral, knowledge)
             return
         result = knowledge.match(topic)
         await self._record(interaction, "faq", topic, result)
-        await self._reply_with_match(interaction, topic, result, ephemeral)
+        await self._reply_with_match(interaction, topic, result, ephemeral, knowledge)
 
     @faq.autocomplete("topic")
     async def faq_topic(self, interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
-        hits = self.knowledge.autocomplete(current[:QUESTION_MAX], limits.AUTOCOMPLETE_CHOICES)
+        knowledge = await self.knowledge_for(interaction)
+        hits = knowledge.autocomplete(current[:QUESTION_MAX], limits.AUTOCOMPLETE_CHOICES)
         return [
             app_commands.Choice(name=clip(hit.title, limits.CHOICE_NAME), value=hit.entry_id)
             for hit in hits
@@ -140,7 +147,8 @@ class FAQ(commands.Cog, name=ui.FAQ_COG):
 
         The member who asked sees their declined reply turn into the answer; anyone else clicking
         (and every related-entry click) gets the answer privately, so a channel is not flooded."""
-        entry = self.knowledge.get(entry_id)
+        knowledge = await self.knowledge_for(interaction)
+        entry = knowledge.get(entry_id)
         if entry is None:
             await interaction.response.send_message(ui.GONE, ephemeral=True, allowed_mentions=NO_MENTIONS)
             return
@@ -151,11 +159,11 @@ class FAQ(commands.Cog, name=ui.FAQ_COG):
         if source == "suggestion" and own_reply:
             await interaction.response.edit_message(
                 embeds=ui.answer_embeds(entry, question=asked),
-                view=ui.related_view(self.knowledge.related(entry)),
+                view=self._entry_view(interaction, knowledge, entry),
                 allowed_mentions=NO_MENTIONS,
             )
             return
-        await self._send_entry(interaction, entry, asked if source == "suggestion" else None, True)
+        await self._send_entry(interaction, entry, asked if source == "suggestion" else None, True, knowledge)
 
     # --- helpers -----------------------------------------------------------------------------
 
@@ -169,10 +177,12 @@ class FAQ(commands.Cog, name=ui.FAQ_COG):
             return False
         return config.ask_private
 
-    async def _reply_with_match(self, interaction: Interaction, question: str, result: Match, ephemeral: bool) -> None:
-        entry = self.knowledge.get(result.entry_id) if result.entry_id else None
+    async def _reply_with_match(
+        self, interaction: Interaction, question: str, result: Match, ephemeral: bool, knowledge: KnowledgeBase
+    ) -> None:
+        entry = knowledge.get(result.entry_id) if result.entry_id else None
         if entry is not None:
-            await self._send_entry(interaction, entry, question, ephemeral)
+            await self._send_entry(interaction, entry, question, ephemeral, knowledge)
             return
         embed = ui.declined_embed(question, result.suggestions)
         view = ui.suggestions_view(result.suggestions)
@@ -183,11 +193,23 @@ class FAQ(commands.Cog, name=ui.FAQ_COG):
                 embed=embed, view=view, ephemeral=ephemeral, allowed_mentions=NO_MENTIONS
             )
 
+    def _entry_view(
+        self, interaction: discord.Interaction[Any], knowledge: KnowledgeBase, entry: Entry
+    ) -> discord.ui.View | None:
+        """Related-entry buttons, and the link buttons a server gave its own entry."""
+        item = self.bot.guild_knowledge.layer(interaction.guild_id).get(entry.id)
+        return with_links(ui.related_view(knowledge.related(entry)), item.links if item is not None else ())
+
     async def _send_entry(
-        self, interaction: discord.Interaction[Any], entry: Entry, question: str | None, ephemeral: bool
+        self,
+        interaction: discord.Interaction[Any],
+        entry: Entry,
+        question: str | None,
+        ephemeral: bool,
+        knowledge: KnowledgeBase,
     ) -> None:
         embeds = ui.answer_embeds(entry, question=question)
-        view = ui.related_view(self.knowledge.related(entry))
+        view = self._entry_view(interaction, knowledge, entry)
         if view is None:
             await interaction.response.send_message(embeds=embeds, ephemeral=ephemeral, allowed_mentions=NO_MENTIONS)
         else:
