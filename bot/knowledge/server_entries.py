@@ -105,6 +105,7 @@ class GuildLayer:
                 entries.append(ServerEntry.from_body(body))
             except ValidationError:
                 log.warning("A stored server entry no longer validates and is left out: %s", body.get("id"))
+        changes = list(changes)
         hidden = frozenset(entry_id for entry_id, is_hidden, _ in changes if is_hidden)
         extra = {entry_id: tuple(questions) for entry_id, _, questions in changes if questions}
         return cls(tuple(entries), hidden, extra)
