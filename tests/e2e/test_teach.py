@@ -218,3 +218,20 @@ async def test_export_is_a_content_file_that_check_accepts(
     loaded, problems = check_content(content)
     assert problems == []
     assert loaded is not None and STUDY_TITLE in [e.title for e in loaded.knowledge.entries()]
+
+
+async def test_mydata_does_not_list_entries_and_delete_takes_the_name_off_history(
+    bot: InProcessBot, admin: Member, member: Member
+) -> None:
+    await write_study_answer(admin, member)
+    shown = await admin.slash("mydata show")
+    assert shown.content.startswith("Crossroads stores nothing about you")
+    prompt = await admin.slash("mydata delete")
+    assert "1 mention of you in the knowledge-base history" in (prompt.embed.description or "")
+    done = await admin.click(prompt, "Delete all my data")
+    assert "1 mention of you in the knowledge-base history" in done.content
+
+    history = await admin.slash("kb history", entry=STUDY_TITLE)
+    assert "**added** by a member who deleted their data" in history.embed.description
+    assert f"<@{admin.id}>" not in history.embed.description
+    assert (await member.slash("ask", question=STUDY_PARAPHRASE)).embed.title == STUDY_TITLE
