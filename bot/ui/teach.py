@@ -174,12 +174,14 @@ class EntryModal(_Modal):
         links = entry.links if entry is not None else ()
         self.entry_title: discord.ui.TextInput[Any] = discord.ui.TextInput(
             label="Title",
+            custom_id="title",
             max_length=TITLE_INPUT_MAX,
             default=current.title if current else None,
             placeholder="The question, as a short heading",
         )
         self.answer: discord.ui.TextInput[Any] = discord.ui.TextInput(
             label="Answer",
+            custom_id="answer",
             style=discord.TextStyle.paragraph,
             max_length=INPUT_MAX,
             default=clip(current.answer, INPUT_MAX) if current else None,
@@ -189,12 +191,14 @@ class EntryModal(_Modal):
             questions.insert(0, first_question)
         self.questions: discord.ui.TextInput[Any] = discord.ui.TextInput(
             label="How members ask it (one question a line)",
+            custom_id="questions",
             style=discord.TextStyle.paragraph,
             max_length=INPUT_MAX,
             default="\n".join(questions) or None,
         )
         self.aliases: discord.ui.TextInput[Any] = discord.ui.TextInput(
             label="Other names for it (one a line, optional)",
+            custom_id="aliases",
             style=discord.TextStyle.paragraph,
             required=False,
             max_length=1000,
@@ -203,6 +207,7 @@ class EntryModal(_Modal):
         extras = [*(current.related if current else []), *(f"{link.label} {link.url}" for link in links)]
         self.extras: discord.ui.TextInput[Any] = discord.ui.TextInput(
             label="Related entry ids, or links: Label https://…",
+            custom_id="extras",
             style=discord.TextStyle.paragraph,
             required=False,
             max_length=1000,
@@ -229,7 +234,7 @@ class PhrasingModal(_Modal):
         super().__init__(title=clip(f"Add a phrasing: {entry.title}", MODAL_TITLE), custom_id=custom_id, timeout=900)
         self._submit = on_submit
         self.phrasing: discord.ui.TextInput[Any] = discord.ui.TextInput(
-            label="A question members ask for this entry", max_length=limits.CHOICE_NAME
+            label="A question members ask for this entry", custom_id="phrasing", max_length=limits.CHOICE_NAME
         )
         self.add_item(self.phrasing)
 

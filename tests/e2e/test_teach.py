@@ -13,6 +13,8 @@ import pytest
 from bot.content import check_content
 from bot.sandbox.harness import InProcessBot
 from bot.sandbox.member import Member, Message
+from bot.sandbox.player import Player
+from bot.sandbox.script import parse_script
 from bot.sandbox.server import StandIn
 from bot.sandbox.state import Guild
 
@@ -38,7 +40,7 @@ async def write_study_answer(admin: Member, member: Member) -> Message:
     controls = await teach_from_unanswered(admin, STUDY_QUESTION)
     modal = await admin.click_modal(controls, "Write an answer")
     assert len(modal.title) <= 45 and len(modal.inputs) <= 5
-    return await admin.submit_modal(modal, **{modal.input_ids[0]: STUDY_TITLE, modal.input_ids[1]: STUDY_ANSWER})
+    return await admin.submit_modal(modal, title=STUDY_TITLE, answer=STUDY_ANSWER)
 
 
 async def test_an_unanswered_question_answered_in_a_modal_answers_the_next_paraphrase(
@@ -54,9 +56,10 @@ async def test_an_unanswered_question_answered_in_a_modal_answers_the_next_parap
     assert controls.selects[0].placeholder == "It is about …"
 
     modal = await admin.click_modal(controls, "Write an answer")
-    questions = next(i for i in modal.inputs if i["custom_id"] == modal.input_ids[2])
+    assert modal.input_ids == ["title", "answer", "questions", "aliases", "extras"]
+    questions = next(i for i in modal.inputs if i["custom_id"] == "questions")
     assert questions["value"] == STUDY_QUESTION  # prefilled as the first phrasing
-    saved = await admin.submit_modal(modal, **{modal.input_ids[0]: STUDY_TITLE, modal.input_ids[1]: STUDY_ANSWER})
+    saved = await admin.submit_modal(modal, title=STUDY_TITLE, answer=STUDY_ANSWER)
     assert saved.ephemeral and saved.content.startswith(f"Added “{STUDY_TITLE}”")
 
     answer = await member.slash("ask", question=STUDY_PARAPHRASE)
@@ -91,15 +94,12 @@ async def test_it_is_about_adds_the_question_as_a_phrasing_at_once(
 async def test_kb_add_edit_list_history_and_delete(bot: InProcessBot, admin: Member, member: Member) -> None:
     modal = await admin.open_modal("kb add")
     assert modal.title == "New knowledge-base entry"
-    ids = modal.input_ids
     added = await admin.submit_modal(
         modal,
-        **{
-            ids[0]: STUDY_TITLE,
-            ids[1]: STUDY_ANSWER,
-            ids[2]: "when is the study group\nstudy group schedule",
-            ids[4]: "Community calendar https://example.org/calendar",
-        },
+        title=STUDY_TITLE,
+        answer=STUDY_ANSWER,
+        questions="when is the study group\nstudy group schedule",
+        extras="Community calendar https://example.org/calendar",
     )
     assert "when-the-study-group-meets" in added.content
 
@@ -110,7 +110,7 @@ async def test_kb_add_edit_list_history_and_delete(bot: InProcessBot, admin: Mem
     edit = await admin.open_modal("kb edit", entry=STUDY_TITLE)
     assert edit.inputs[0]["value"] == STUDY_TITLE  # prefilled with the current entry
     new_answer = "The study group now meets every Friday at 17:00 UTC."
-    saved = await admin.submit_modal(edit, **{edit.input_ids[1]: new_answer})
+    saved = await admin.submit_modal(edit, answer=new_answer)
     assert saved.content.startswith(f"Saved “{STUDY_TITLE}”")
     assert new_answer in (await member.slash("ask", question="study group schedule")).embed.description
 
@@ -139,8 +139,7 @@ async def test_kb_add_edit_list_history_and_delete(bot: InProcessBot, admin: Mem
 async def test_a_title_clash_with_a_shipped_entry_is_refused(bot: InProcessBot, admin: Member) -> None:
     shipped = next(iter(bot.client.content.knowledge.entries()))
     modal = await admin.open_modal("kb add")
-    ids = modal.input_ids
-    reply = await admin.submit_modal(modal, **{ids[0]: shipped.title, ids[1]: "Mine.", ids[2]: "a question"})
+    reply = await admin.submit_modal(modal, title=shipped.title, answer="Mine.", questions="a question")
     assert reply.content.startswith(f"Nothing was saved: The shipped entry “{shipped.title}” already has that title.")
     assert "no entries of its own" in (await admin.slash("kb list")).embed.description
 
@@ -235,3 +234,21 @@ async def test_mydata_does_not_list_entries_and_delete_takes_the_name_off_histor
     assert "**added** by a member who deleted their data" in history.embed.description
     assert f"<@{admin.id}>" not in history.embed.description
     assert (await member.slash("ask", question=STUDY_PARAPHRASE)).embed.title == STUDY_TITLE
+
+
+async def test_a_sandbox_script_fills_the_modal(bot: InProcessBot, standin: StandIn) -> None:
+    lines: list[str] = []
+    player = Player(standin, standin.member("morgan"), lines.append)
+    script = f"""
+/kb add
+expect [modal] New knowledge-base entry
+submit title: {STUDY_TITLE} | answer: {STUDY_ANSWER} | 3: when is the study group\\nstudy group schedule
+expect Added “{STUDY_TITLE}”
+as alice
+/ask question: what is the study group schedule
+expect {STUDY_ANSWER}
+"""
+    for action in parse_script(script):
+        await player.play(action)
+    assert player.errors == 0, "\n".join(lines)
+    assert "  3. How members ask it (one question a line) (questions, required)" in "\n".join(lines)
