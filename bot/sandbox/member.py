@@ -623,10 +623,19 @@ class Member:
             return self.modal
         raise TypeError(f"the button answered with a message, not a modal: {reply.text[:200]!r}")
 
-    async def submit_modal(self, modal: Modal, timeout: float = DEFAULT_TIMEOUT, **values: str) -> Message:
+    async def submit_modal(
+        self,
+        modal: Modal,
+        fields: Mapping[str, str] | None = None,
+        /,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+        **values: str,
+    ) -> Message:
         """Fill a modal and submit it. Inputs not named keep what the bot prefilled; the client's
         own checks apply (a required input left empty, a value under min_length or over max_length
         cannot be submitted: ValueError)."""
+        values = {**(fields or {}), **values}
         unknown = set(values) - set(modal.input_ids)
         if unknown:
             raise LookupError(f"modal {modal.custom_id!r} has no inputs {sorted(unknown)}; it has {modal.input_ids}")

@@ -170,7 +170,7 @@ class Player:
             modal = self.member.modal
             if modal is None:
                 raise LookupError("no modal is open; a command or button opens one first")
-            await self.member.submit_modal(modal, **script.modal_values(argument, modal.inputs))
+            await self.member.submit_modal(modal, script.modal_values(argument, modal.inputs))
             await self.settle()
         elif kind == "as":
             self.member = self.standin.member(argument.strip())
