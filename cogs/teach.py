@@ -299,11 +299,13 @@ class Teach(commands.Cog, name=ui.TEACH_COG):
             if shipped is None:
                 await _say(interaction, "That shipped entry is no longer in the content files.")
                 return
+            # The rebuild can take most of a second for a server at its cap: acknowledge first.
+            await interaction.response.defer()
             await store_entries.set_hidden(self.bot.store, guild_id, shipped.id, action == "hide", interaction.user.id)
             await self.bot.guild_knowledge.refresh(guild_id)
             text, view = ui.shipped_reply(shipped, action == "hide")
             state = "hidden in this server" if action == "hide" else "shown again in this server"
-            await interaction.response.edit_message(
+            await interaction.edit_original_response(
                 content=f"“{discord.utils.escape_markdown(shipped.title)}” is now {state}.\n\n{text}",
                 view=view,
                 allowed_mentions=NO_MENTIONS,
@@ -350,12 +352,13 @@ class Teach(commands.Cog, name=ui.TEACH_COG):
         if not delete:
             await interaction.response.edit_message(content="Nothing was deleted.", view=None)
             return
+        await interaction.response.defer()
         item, _ = await self.find(guild_id, entry_id)
         deleted = await store_entries.delete_entry(self.bot.store, guild_id, entry_id, interaction.user.id)
         await self.bot.guild_knowledge.refresh(guild_id)
         title = discord.utils.escape_markdown(item.entry.title) if item is not None else entry_id
         text = f"Deleted “{title}”: members no longer get this answer." if deleted else "It was already deleted."
-        await interaction.response.edit_message(content=text, view=None, allowed_mentions=NO_MENTIONS)
+        await interaction.edit_original_response(content=text, view=None, allowed_mentions=NO_MENTIONS)
 
 
 # --- the commands, added to the Admin cog's /kb and /config groups ------------------------------------

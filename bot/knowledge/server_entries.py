@@ -25,8 +25,8 @@ from bot.knowledge.text import normalize
 
 log = logging.getLogger(__name__)
 
-# A server may hold this many entries of its own; the matcher for 500 more entries still builds
-# in a fraction of a second (benchmarks/bench_server_entries.py).
+# A server may hold this many entries of its own; with 500 of them its matcher builds in well
+# under a second, off the event loop (benchmarks/bench_server_entries.py).
 MAX_SERVER_ENTRIES = 500
 LINK_LABEL_MAX = 80  # a button label
 LINK_URL_MAX = 512
