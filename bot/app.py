@@ -157,7 +157,6 @@ class CrossroadsBot(commands.Bot):
             await super().close()
         finally:
             self._cancel_pending_ready()
-            await self.guild_knowledge.close()
             await self.store.close()
 
     def _cancel_pending_ready(self) -> None:

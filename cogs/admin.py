@@ -93,8 +93,8 @@ async def _refuse_bad_days(interaction: Interaction, days: int) -> bool:
     return True
 
 
-def _entry_title(bot: CrossroadsBot, entry_id: str) -> str:
-    entry = bot.content.knowledge.get(entry_id)
+def _entry_title(bot: CrossroadsBot, entry_id: str, guild_id: int | None = None) -> str:
+    entry = bot.guild_knowledge.peek(guild_id).get(entry_id)
     return entry.title if entry is not None else f"{entry_id} (no longer in the knowledge base)"
 
 
@@ -187,7 +187,7 @@ class Admin(commands.Cog):
             return
 
         def title_of(entry_id: str) -> str:
-            return _entry_title(self.bot, entry_id)
+            return _entry_title(self.bot, entry_id, interaction.guild_id)
 
         png = await asyncio.to_thread(render_stats_chart, figures, title_of)
         chart = discord.File(io.BytesIO(png), filename=ui.STATS_CHART)

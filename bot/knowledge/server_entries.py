@@ -286,7 +286,6 @@ class GuildKnowledge:
         self._load = load
         self._built: dict[int, _Built] = {}
         self._locks: dict[int, asyncio.Lock] = {}
-        self._pending: dict[int, asyncio.Task[None]] = {}
 
     def _lock(self, guild_id: int) -> asyncio.Lock:
         return self._locks.setdefault(guild_id, asyncio.Lock())
@@ -297,13 +296,15 @@ class GuildKnowledge:
         if guild_id is None:
             return base
         built = self._built.get(guild_id)
-        if built is not None:
-            if built.base is not base:
-                # Content was reloaded: answer from the previous build (consistent in itself)
-                # while the new one is built in the background.
-                self._rebuild_later(guild_id)
+        if built is None:
+            return await self.refresh(guild_id)
+        if built.base is base:
             return built.knowledge
-        return await self.refresh(guild_id)
+        # Content was reloaded: the server's layer is unchanged, only the shipped part is new.
+        if built.layer.empty:
+            self._built[guild_id] = _Built(base, built.layer, base)
+            return base
+        return await self._build(guild_id, built.layer)
 
     def peek(self, guild_id: int | None) -> KnowledgeBase:
         """What `get` would return without waiting: the last build, or the shipped content."""
@@ -317,28 +318,16 @@ class GuildKnowledge:
 
     async def refresh(self, guild_id: int) -> KnowledgeBase:
         """Re-read the server's layer and swap in a fresh build; call after every change."""
+        return await self._build(guild_id, None)
+
+    async def _build(self, guild_id: int, layer: GuildLayer | None) -> KnowledgeBase:
         async with self._lock(guild_id):
             base = self._shipped()
-            layer = await self._load(guild_id)
+            built = self._built.get(guild_id)
+            if layer is not None and built is not None and built.base is base:
+                return built.knowledge  # another caller rebuilt it while this one waited
+            if layer is None:
+                layer = await self._load(guild_id)
             knowledge = base if layer.empty else await asyncio.to_thread(layered, base, layer)
             self._built[guild_id] = _Built(base, layer, knowledge)
             return knowledge
-
-    def _rebuild_later(self, guild_id: int) -> None:
-        task = self._pending.get(guild_id)
-        if task is not None and not task.done():
-            return
-
-        async def rebuild() -> None:
-            try:
-                await self.refresh(guild_id)
-            except Exception:
-                log.exception("Could not rebuild the knowledge base of server %s", guild_id)
-
-        self._pending[guild_id] = asyncio.create_task(rebuild())
-
-    async def close(self) -> None:
-        pending = [task for task in self._pending.values() if not task.done()]
-        for task in pending:
-            task.cancel()
-        await asyncio.gather(*pending, return_exceptions=True)

@@ -194,7 +194,7 @@ class EntryModal(_Modal):
             custom_id="questions",
             style=discord.TextStyle.paragraph,
             max_length=INPUT_MAX,
-            default="\n".join(questions) or None,
+            default=clip("\n".join(questions), INPUT_MAX) or None,
         )
         self.aliases: discord.ui.TextInput[Any] = discord.ui.TextInput(
             label="Other names for it (one a line, optional)",
