@@ -4,6 +4,7 @@ added from /kb unanswered, /kb edit, delete, list, history and export, and who m
 from __future__ import annotations
 
 import asyncio
+import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import discord
 import pytest
 
 from bot.content import check_content
-from bot.sandbox.harness import InProcessBot
+from bot.sandbox.harness import InProcessBot, sandbox_settings
 from bot.sandbox.member import Member, Message
 from bot.sandbox.player import Player
 from bot.sandbox.script import parse_script
@@ -252,3 +253,33 @@ expect {STUDY_ANSWER}
         await player.play(action)
     assert player.errors == 0, "\n".join(lines)
     assert "  3. How members ask it (one question a line) (questions, required)" in "\n".join(lines)
+
+
+@pytest.fixture
+async def bot_on_copy(standin: StandIn, database_path: Path, tmp_path: Path) -> AsyncIterator[InProcessBot]:
+    content = tmp_path / "content"
+    shutil.copytree(DATA / "knowledge", content / "knowledge")
+    shutil.copytree(DATA / "quizzes", content / "quizzes")
+    running = InProcessBot(standin, sandbox_settings(standin, database_path, content_dir=content))
+    await running.start()
+    try:
+        yield running
+    finally:
+        await running.stop()
+
+
+async def test_after_kb_reload_the_server_sees_new_files_and_keeps_its_entries(
+    bot_on_copy: InProcessBot, standin: StandIn
+) -> None:
+    admin, member = standin.member("morgan"), standin.member("alice")
+    await write_study_answer(admin, member)
+    old_title = "Is AI Engineering easier to get into than ML Engineering?"
+    path = bot_on_copy.settings.content_dir / "knowledge" / "getting-in.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(old_title, "Which door is easier to open?"), "utf-8")
+
+    assert (await admin.slash("kb reload")).embed.title == "Content reloaded"
+
+    assert (await member.slash("ask", question="is AI engineering easier to get into?")).embed.title == (
+        "Which door is easier to open?"
+    )
+    assert (await member.slash("ask", question=STUDY_PARAPHRASE)).embed.title == STUDY_TITLE
