@@ -12,12 +12,14 @@ import discord
 import pytest
 
 from bot.content import check_content
+from bot.knowledge.server_entries import MAX_SERVER_ENTRIES
 from bot.sandbox.harness import InProcessBot, sandbox_settings
 from bot.sandbox.member import Member, Message
 from bot.sandbox.player import Player
 from bot.sandbox.script import parse_script
 from bot.sandbox.server import StandIn
 from bot.sandbox.state import Guild
+from bot.storage import entries as store_entries
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 STUDY_QUESTION = "when is the next study group call in this community"
@@ -283,3 +285,30 @@ async def test_after_kb_reload_the_server_sees_new_files_and_keeps_its_entries(
         "Which door is easier to open?"
     )
     assert (await member.slash("ask", question=STUDY_PARAPHRASE)).embed.title == STUDY_TITLE
+
+
+async def add_stored_entries(bot: InProcessBot, guild_id: int, count: int) -> None:
+    """Entries written straight to the store (as many /kb add would), then put into service."""
+    for number in range(count):
+        body = {"id": f"note-{number}", "title": f"Note {number}", "questions": [f"note {number}"], "answer": "A."}
+        await store_entries.add_entry(bot.client.store, guild_id, body["id"], body, editor_id=1, cap=10_000)
+    await bot.client.guild_knowledge.refresh(guild_id)
+
+
+async def test_kb_list_pages_through_the_servers_entries(bot: InProcessBot, standin: StandIn, admin: Member) -> None:
+    await add_stored_entries(bot, standin.guild.id, 12)
+    first = await admin.slash("kb list")
+    assert first.embed.title == "This server's entries (12 of 500)"
+    assert first.embed.footer.startswith("Page 1 of 2")
+    assert "Note 0" in first.embed.description and "Note 11" not in first.embed.description
+    second = await admin.click(first, "Next")
+    assert second.embed.footer.startswith("Page 2 of 2")
+    assert "Note 11" in second.embed.description
+    assert second.button("Next").disabled
+
+
+async def test_a_server_at_its_cap_is_told_so(bot: InProcessBot, standin: StandIn, admin: Member) -> None:
+    await add_stored_entries(bot, standin.guild.id, MAX_SERVER_ENTRIES)
+    modal = await admin.open_modal("kb add")
+    reply = await admin.submit_modal(modal, title=STUDY_TITLE, answer=STUDY_ANSWER, questions="when is it")
+    assert reply.content.startswith(f"Nothing was saved: this server already has {MAX_SERVER_ENTRIES} entries")
