@@ -454,6 +454,7 @@ async def kb_export(interaction: Interaction) -> None:
     if not await cog.may_teach(interaction):
         return
     assert interaction.guild_id is not None
+    await interaction.response.defer(ephemeral=True, thinking=True)
     await cog.bot.guild_knowledge.refresh(interaction.guild_id)
     layer = cog.bot.guild_knowledge.layer(interaction.guild_id)
     if not layer.entries:

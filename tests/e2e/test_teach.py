@@ -250,6 +250,16 @@ expect Added “{STUDY_TITLE}”
 as alice
 /ask question: what is the study group schedule
 expect {STUDY_ANSWER}
+/ask question: who runs the mentoring sessions
+as morgan
+/kb unanswered
+select who runs the mentoring sessions
+click Write an answer
+expect [modal] Write an answer
+submit title: Mentoring | answer: Two volunteers run them.
+as alice
+/ask question: who runs mentoring sessions
+expect Two volunteers run them.
 """
     for action in parse_script(script):
         await player.play(action)
