@@ -145,6 +145,8 @@ def _sentence(error: Any) -> str:
     if loc and loc[0] in ("questions", "aliases") and len(loc) > 1:
         what = f"{'Phrasing' if loc[0] == 'questions' else 'Alias'} {int(loc[1]) + 1}"
     kind = error.get("type", "")
+    if loc == ("questions",) and kind == "too_short":
+        return "Give at least one question phrasing, as members would ask it."
     if kind == "string_too_long":
         limit = (error.get("ctx") or {}).get("max_length")
         return f"{what} is {len(error.get('input', ''))} characters; the limit is {limit}."

@@ -256,11 +256,6 @@ async def entry_history(store: Store, guild_id: int, entry_id: str, limit: int =
     ]
 
 
-async def forget_editor(store: Store, user_id: int) -> int:
-    """Remove a member's id from the history records of their changes; returns how many."""
-    return await store.execute("UPDATE kb_history SET editor_id = NULL WHERE editor_id = ?", (user_id,))
-
-
 async def editor_role(store: Store, guild_id: int) -> int | None:
     row = await store.fetchone("SELECT role_id FROM kb_editors WHERE guild_id = ?", (guild_id,))
     return int(row["role_id"]) if row is not None and row["role_id"] is not None else None

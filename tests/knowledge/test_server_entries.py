@@ -61,7 +61,7 @@ def test_related_entries_may_be_named_by_title(shipped: KnowledgeBase) -> None:
     [
         (Draft(title="Which role pays more?", answer="A", questions="q"), "The shipped entry “Which role pays more?”"),
         (Draft(title="T", answer="", questions="q"), "The answer is empty"),
-        (Draft(title="T", answer="A", questions=""), "The question phrasings is empty"),
+        (Draft(title="T", answer="A", questions=""), "Give at least one question phrasing"),
         (Draft(title="T", answer="A", questions="q" * 101), "Phrasing 1 is 101 characters; the limit is 100."),
         (Draft(title="T", answer="A" * 5001, questions="q"), "The answer is 5001 characters; the limit is 5000."),
         (Draft(title="T", answer="A", questions="q", extras="no-such-entry"), "is neither an entry id or title"),

@@ -6,6 +6,7 @@ import pytest
 
 from bot.storage import Store
 from bot.storage import entries as se
+from bot.storage.privacy import HISTORY_NAMES, count_member_data, delete_member_data
 from bot.storage.stats import unanswered_questions
 from tests.storage.admin_data import DAY, Clock, log_ask
 
@@ -53,11 +54,19 @@ async def test_edit_delete_hide_and_phrasings_each_leave_a_record(store: Store, 
     ]
 
 
-async def test_forgetting_an_editor_keeps_the_records_without_their_id(store: Store) -> None:
+async def test_deleting_an_editors_data_keeps_the_records_without_their_id(store: Store) -> None:
     await se.add_entry(store, 1, "study", BODY, editor_id=7, cap=500)
     await se.update_entry(store, 1, "study", BODY, editor_id=8)
-    assert await se.forget_editor(store, 7) == 1
+    assert await count_member_data(store, 7) == {
+        "quiz_sessions": 0,
+        "quiz_answers": 0,
+        "asked_questions": 0,
+        HISTORY_NAMES: 1,
+    }
+    assert (await delete_member_data(store, 7))[HISTORY_NAMES] == 1
     assert [r.editor_id for r in await se.entry_history(store, 1, "study")] == [8, None]
+    assert len((await se.load_guild(store, 1)).entries) == 1  # the entry is the server's, not the member's
+    assert HISTORY_NAMES not in await count_member_data(store, 7)
 
 
 async def test_an_answered_question_leaves_the_unanswered_list_until_asked_again(store: Store, clock: Clock) -> None:
