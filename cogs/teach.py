@@ -24,8 +24,11 @@ from bot.knowledge.server_entries import (
     ServerEntry,
     TeachError,
     build_entry,
+    candidates,
     check_phrasing,
+    entry_choices,
     export_yaml,
+    find_entry,
 )
 from bot.storage import entries as store_entries
 from bot.storage.entries import EntryExists, EntryLimitReached
@@ -110,35 +113,15 @@ class Teach(commands.Cog, name=ui.TEACH_COG):
     async def find(self, guild_id: int, name: str) -> tuple[ServerEntry | None, Entry | None]:
         """The server entry, or else the shipped entry, that `name` (an id or a title) names."""
         await self.knowledge(guild_id)
-        layer = self.bot.guild_knowledge.layer(guild_id)
-        wanted = " ".join(name.split()).casefold()
-        for item in layer.entries:
-            if wanted in (item.entry.id, item.entry.title.casefold()):
-                return item, None
-        for entry in self.shipped().entries():
-            if wanted in (entry.id, entry.title.casefold()):
-                return None, entry
-        return None, None
+        return find_entry(self.shipped(), self.bot.guild_knowledge.layer(guild_id), name)
 
     async def choices(self, interaction: discord.Interaction[Any], current: str) -> list[app_commands.Choice[str]]:
         if interaction.guild_id is None:
             return []
         knowledge = await self.knowledge(interaction.guild_id)
         layer = self.bot.guild_knowledge.layer(interaction.guild_id)
-        own = [item.entry for item in layer.entries]
-        hidden = [entry for entry in self.shipped().entries() if entry.id in layer.hidden]
-        typed = current.casefold().strip()
-        pool = [*own, *hidden, *(e for e in knowledge.entries() if e.id not in {o.id for o in own})]
-        found = [e for e in pool if not typed or typed in e.title.casefold() or typed in e.id]
-        seen: set[str] = set()
-        out: list[app_commands.Choice[str]] = []
-        for entry in found:
-            if entry.id in seen:
-                continue
-            seen.add(entry.id)
-            label = entry.title + (" (hidden here)" if entry.id in layer.hidden else "")
-            out.append(app_commands.Choice(name=clip(label, limits.CHOICE_NAME), value=entry.id))
-        return out[: limits.AUTOCOMPLETE_CHOICES]
+        found = entry_choices(knowledge, self.shipped(), layer, current, limits.AUTOCOMPLETE_CHOICES)
+        return [app_commands.Choice(name=clip(label, limits.CHOICE_NAME), value=value) for label, value in found]
 
     # --- writing entries -----------------------------------------------------------------------
 
@@ -231,13 +214,11 @@ class Teach(commands.Cog, name=ui.TEACH_COG):
         user_id = interaction.user.id
         if item is not None:
             entry = item.entry
-            questions = [*entry.questions, *([phrasing] if phrasing not in entry.questions else [])]
-            body = ServerEntry(entry.model_copy(update={"questions": questions}), item.links).body()
             await store_entries.update_entry(
                 self.bot.store,
                 guild_id,
                 entry.id,
-                body,
+                item.with_phrasing(phrasing).body(),
                 user_id,
                 action="phrasing",
                 detail=phrasing,
@@ -335,10 +316,8 @@ class Teach(commands.Cog, name=ui.TEACH_COG):
             await _say(interaction, GONE)
             return
         knowledge = await self.knowledge(guild_id)
-        ranked = [knowledge.get(hit.entry_id) for hit in knowledge.matcher.rank(asked.question, limits.SELECT_OPTIONS)]
-        candidates = [entry for entry in ranked if entry is not None]
-        candidates += [entry for entry in knowledge.entries() if entry not in candidates]
-        text, view = ui.question_reply(asked.question, asked.ask_id, candidates)
+        about = candidates(knowledge, asked.question, limits.SELECT_OPTIONS)
+        text, view = ui.question_reply(asked.question, asked.ask_id, about)
         await _say(interaction, text, view=view)
 
     def list_page(self, guild_id: int, page: int) -> tuple[discord.Embed, discord.ui.View | None]:

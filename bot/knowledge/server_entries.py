@@ -64,6 +64,12 @@ class ServerEntry:
             data["links"] = [link.model_dump() for link in self.links]
         return data
 
+    def with_phrasing(self, phrasing: str) -> ServerEntry:
+        """This entry with one more question phrasing (unchanged when it already has it)."""
+        if phrasing in self.entry.questions:
+            return self
+        return ServerEntry(self.entry.model_copy(update={"questions": [*self.entry.questions, phrasing]}), self.links)
+
     @classmethod
     def from_body(cls, body: Mapping[str, Any]) -> ServerEntry:
         data = dict(body)
@@ -232,6 +238,47 @@ def check_phrasing(phrasing: str) -> str:
     if len(phrasing) > PHRASING_MAX:
         raise TeachError(f"The phrasing is {len(phrasing)} characters; the limit is {PHRASING_MAX}.")
     return phrasing
+
+
+def find_entry(shipped: KnowledgeBase, layer: GuildLayer, name: str) -> tuple[ServerEntry | None, Entry | None]:
+    """The server entry, or else the shipped entry (hidden or not), that `name` (id or title) names."""
+    wanted = " ".join(name.split()).casefold()
+    for item in layer.entries:
+        if wanted in (item.entry.id, item.entry.title.casefold()):
+            return item, None
+    for entry in shipped.entries():
+        if wanted in (entry.id, entry.title.casefold()):
+            return None, entry
+    return None, None
+
+
+def entry_choices(
+    knowledge: KnowledgeBase, shipped: KnowledgeBase, layer: GuildLayer, typed: str, limit: int
+) -> list[tuple[str, str]]:
+    """(label, id) of the entries whose title or id contains `typed`: the server's own first, then
+    the shipped ones it hid (labelled so), then the rest it sees."""
+    typed = typed.casefold().strip()
+    pool = [
+        *(item.entry for item in layer.entries),
+        *(entry for entry in shipped.entries() if entry.id in layer.hidden),
+        *knowledge.entries(),
+    ]
+    seen: set[str] = set()
+    found: list[tuple[str, str]] = []
+    for entry in pool:
+        if entry.id in seen or (typed and typed not in entry.title.casefold() and typed not in entry.id):
+            continue
+        seen.add(entry.id)
+        found.append((entry.title + (" (hidden here)" if entry.id in layer.hidden else ""), entry.id))
+    return found[:limit]
+
+
+def candidates(knowledge: KnowledgeBase, question: str, limit: int) -> list[Entry]:
+    """Entries a question may be about: the matcher's ranking first, then the rest in file order."""
+    ranked = [knowledge.get(hit.entry_id) for hit in knowledge.matcher.rank(question, limit)]
+    found = [entry for entry in ranked if entry is not None]
+    found += [entry for entry in knowledge.entries() if entry not in found]
+    return found[:limit]
 
 
 def layered(shipped: KnowledgeBase, layer: GuildLayer) -> KnowledgeBase:

@@ -16,8 +16,11 @@ from bot.knowledge.server_entries import (
     ServerEntry,
     TeachError,
     build_entry,
+    candidates,
     check_phrasing,
+    entry_choices,
     export_yaml,
+    find_entry,
     layered,
     slug_for,
 )
@@ -159,3 +162,25 @@ async def test_the_registry_builds_per_server_and_swaps_on_change_and_reload(shi
     assert len(fresh) == len(reloaded) + 1 and item.entry.id in fresh
     assert await registry.get(2) is reloaded
     assert loads == [2, 1, 1, 1]
+
+
+def test_finding_choosing_and_suggesting_entries(shipped: KnowledgeBase) -> None:
+    item = build_entry(STUDY, shipped=shipped, layer=GuildLayer())
+    layer = GuildLayer(entries=(item,), hidden=frozenset({"location-and-pay"}))
+    kb = layered(shipped, layer)
+    assert find_entry(shipped, layer, "  WHEN the study group MEETS ") == (item, None)
+    hidden = shipped.get("location-and-pay")
+    assert find_entry(shipped, layer, "location-and-pay") == (None, hidden)
+    assert find_entry(shipped, layer, "nothing") == (None, None)
+
+    choices = entry_choices(kb, shipped, layer, "", 25)
+    assert choices[0] == (item.entry.title, item.entry.id)
+    assert choices[1] == (f"{hidden.title} (hidden here)", "location-and-pay")  # type: ignore[union-attr]
+    assert len(choices) == 25 and len({value for _, value in choices}) == 25
+    assert entry_choices(kb, shipped, layer, "study", 25) == [(item.entry.title, item.entry.id)]
+
+    about = candidates(kb, "how fat is the paycheck", 25)
+    assert about[0].id == "salary-comparison" and len(about) == 24
+
+    assert item.with_phrasing("study group schedule") is item
+    assert item.with_phrasing("new one").entry.questions[-1] == "new one"
