@@ -30,10 +30,12 @@ from bot.knowledge.server_entries import (
     export_yaml,
     find_entry,
 )
+from bot.storage import StoreError
 from bot.storage import entries as store_entries
 from bot.storage.entries import EntryExists, EntryLimitReached
 from bot.ui import limits
 from bot.ui import teach as ui
+from bot.ui.errors import STORE_BUSY, UNEXPECTED_ERROR, send_ephemeral
 from bot.ui.limits import clip
 
 if TYPE_CHECKING:
@@ -125,23 +127,39 @@ class Teach(commands.Cog, name=ui.TEACH_COG):
 
     # --- writing entries -----------------------------------------------------------------------
 
-    async def open_entry_modal(
-        self,
-        interaction: discord.Interaction[Any],
-        title: str,
-        *,
-        custom_id: str,
-        entry: ServerEntry | None = None,
-        first_question: str | None = None,
-        resolves: str | None = None,
+    @commands.Cog.listener()
+    async def on_interaction(self, interaction: discord.Interaction[Any]) -> None:
+        """Modal submissions, read from the interaction itself so they survive a restart."""
+        if interaction.type is not discord.InteractionType.modal_submit:
+            return
+        data: Any = interaction.data or {}
+        match = ui.MODAL_TEMPLATE.match(str(data.get("custom_id", "")))
+        if match is None:
+            return
+        try:
+            await self.handle_modal(interaction, match["kind"], match["arg"], ui.submitted_values(data))
+        except StoreError:
+            log.warning("The database was unavailable for a modal", exc_info=True)
+            await send_ephemeral(interaction, STORE_BUSY)
+        except Exception:
+            log.exception("Modal %s failed", data.get("custom_id"))
+            await send_ephemeral(interaction, UNEXPECTED_ERROR)
+
+    async def handle_modal(
+        self, interaction: discord.Interaction[Any], kind: str, arg: str, values: dict[str, str]
     ) -> None:
-        editing = entry.entry.id if entry is not None else None
-
-        async def submit(submitted: discord.Interaction[Any], draft: Draft) -> None:
-            await self.save_entry(submitted, draft, editing=editing, resolves=resolves)
-
-        modal = ui.EntryModal(title, submit, custom_id=custom_id, entry=entry, first_question=first_question)
-        await interaction.response.send_modal(modal)
+        if kind == "phrase":
+            if not await self.may_teach(interaction):
+                return
+            await interaction.response.defer(ephemeral=True, thinking=True)
+            await self.add_phrasing(interaction, arg, values.get("phrasing", ""))
+            return
+        resolves = None
+        if kind == "answer" and interaction.guild_id is not None and arg.isdigit():
+            asked = await store_entries.asked_question(self.bot.store, interaction.guild_id, int(arg))
+            resolves = asked.normalized if asked is not None else None
+        editing = arg if kind == "edit" else None
+        await self.save_entry(interaction, ui.draft_from(values), editing=editing, resolves=resolves)
 
     async def save_entry(
         self, interaction: discord.Interaction[Any], draft: Draft, *, editing: str | None, resolves: str | None
@@ -255,13 +273,9 @@ class Teach(commands.Cog, name=ui.TEACH_COG):
             if asked is None:
                 await _say(interaction, GONE)
                 return
-            await self.open_entry_modal(
-                interaction,
-                "Write an answer",
-                custom_id=f"teach:modal:answer:{asked.ask_id}",
-                first_question=clip(" ".join(asked.question.split()), limits.CHOICE_NAME),
-                resolves=asked.normalized,
-            )
+            first = clip(" ".join(asked.question.split()), limits.CHOICE_NAME)
+            modal = ui.entry_modal("Write an answer", ui.modal_id("answer", str(asked.ask_id)), first_question=first)
+            await interaction.response.send_modal(modal)
         elif action == "about":
             asked = await store_entries.asked_question(self.bot.store, guild_id, int(arg or 0))
             if asked is None or not values:
@@ -297,16 +311,7 @@ class Teach(commands.Cog, name=ui.TEACH_COG):
             if target is None:
                 await _say(interaction, "That entry is no longer in the knowledge base.")
                 return
-            entry_id = target.id
-
-            async def submit(submitted: discord.Interaction[Any], text: str) -> None:
-                if not await self.may_teach(submitted):
-                    return
-                await submitted.response.defer(ephemeral=True, thinking=True)
-                await self.add_phrasing(submitted, entry_id, text)
-
-            modal = ui.PhrasingModal(target, submit, custom_id=f"teach:modal:phrase:{entry_id}")
-            await interaction.response.send_modal(modal)
+            await interaction.response.send_modal(ui.phrasing_modal(target))
 
     async def show_question(self, interaction: discord.Interaction[Any], ask_id: int) -> None:
         guild_id = interaction.guild_id
@@ -352,7 +357,7 @@ async def kb_add(interaction: Interaction) -> None:
     cog = _cog(interaction)
     if not await cog.may_teach(interaction):
         return
-    await cog.open_entry_modal(interaction, "New knowledge-base entry", custom_id="teach:modal:add")
+    await interaction.response.send_modal(ui.entry_modal("New knowledge-base entry", ui.modal_id("add")))
 
 
 @app_commands.command(name="edit", description="Change one of this server's entries")
@@ -365,7 +370,8 @@ async def kb_edit(interaction: Interaction, entry: str) -> None:
     assert interaction.guild_id is not None
     item, shipped = await cog.find(interaction.guild_id, entry)
     if item is not None:
-        await cog.open_entry_modal(interaction, "Edit entry", custom_id=f"teach:modal:edit:{item.entry.id}", entry=item)
+        modal = ui.entry_modal("Edit entry", ui.modal_id("edit", item.entry.id), entry=item)
+        await interaction.response.send_modal(modal)
     elif shipped is not None:
         text, view = ui.shipped_reply(shipped, shipped.id in cog.bot.guild_knowledge.layer(interaction.guild_id).hidden)
         await _say(interaction, text, view=view)

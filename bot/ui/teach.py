@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from typing import Any, Protocol
 
 import discord
@@ -20,7 +20,7 @@ from bot.knowledge.server_entries import INPUT_MAX, Draft, Link, ServerEntry
 from bot.storage.entries import HistoryRecord
 from bot.storage.stats import UnansweredQuestion
 from bot.ui import limits
-from bot.ui.errors import STORE_BUSY, UNEXPECTED_ERROR, guarded, send_ephemeral
+from bot.ui.errors import guarded, send_ephemeral
 from bot.ui.limits import clip
 
 log = logging.getLogger("crossroads")
@@ -135,111 +135,111 @@ DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (TeachButton, Tea
 
 
 # --- modals ------------------------------------------------------------------------------------
+#
+# A modal's custom_id says what it is for (``teach:modal:<kind>:<arg>``) and the Teach cog reads
+# submissions from the interaction itself, so a form submitted after a restart is still saved.
+
+# discord.py forgets an open modal after this; the Teach cog still handles its submission.
+MODAL_SECONDS = 900
+MODAL_TEMPLATE = re.compile(r"^teach:modal:(?P<kind>add|answer|edit|phrase):(?P<arg>[a-z0-9-]{0,60})$")
 
 
-class _Modal(discord.ui.Modal):
-    """A modal whose submission goes to a callback; a failure reaches the admin as a sentence."""
-
-    async def on_error(  # type: ignore[override]  # discord.py's Modal takes no item here
-        self, interaction: discord.Interaction[Any], error: Exception, /
-    ) -> None:
-        from bot.storage import StoreError
-
-        if isinstance(error, StoreError):
-            await send_ephemeral(interaction, STORE_BUSY)
-            return
-        log.error("Modal %s failed", self.custom_id, exc_info=error)
-        await send_ephemeral(interaction, UNEXPECTED_ERROR)
+def modal_id(kind: str, arg: str = "") -> str:
+    custom_id = f"teach:modal:{kind}:{arg}"
+    if not MODAL_TEMPLATE.match(custom_id):
+        raise ValueError(f"cannot make a teach modal {custom_id!r}")
+    return custom_id
 
 
-SubmitDraft = Callable[[discord.Interaction[Any], Draft], Awaitable[None]]
-SubmitText = Callable[[discord.Interaction[Any], str], Awaitable[None]]
+def submitted_values(data: Any) -> dict[str, str]:
+    """The text inputs of a MODAL_SUBMIT, by custom_id (action rows or labels, as Discord sends)."""
+    values: dict[str, str] = {}
+    for row in (data or {}).get("components") or []:
+        inner = row.get("components") or ([row["component"]] if isinstance(row.get("component"), dict) else [])
+        for item in inner:
+            if "custom_id" in item:
+                values[str(item["custom_id"])] = str(item.get("value") or "")
+    return values
 
 
-class EntryModal(_Modal):
+def draft_from(values: dict[str, str]) -> Draft:
+    return Draft(
+        title=values.get("title", ""),
+        answer=values.get("answer", ""),
+        questions=values.get("questions", ""),
+        aliases=values.get("aliases", ""),
+        extras=values.get("extras", ""),
+    )
+
+
+def entry_modal(
+    title: str, custom_id: str, *, entry: ServerEntry | None = None, first_question: str | None = None
+) -> discord.ui.Modal:
     """Title, answer, question phrasings, aliases, and related entries or links: one entry."""
-
-    def __init__(
-        self,
-        title: str,
-        on_submit: SubmitDraft,
-        *,
-        custom_id: str,
-        entry: ServerEntry | None = None,
-        first_question: str | None = None,
-    ) -> None:
-        super().__init__(title=clip(title, MODAL_TITLE), custom_id=custom_id, timeout=900)
-        self._submit = on_submit
-        current = entry.entry if entry is not None else None
-        links = entry.links if entry is not None else ()
-        self.entry_title: discord.ui.TextInput[Any] = discord.ui.TextInput(
+    modal = discord.ui.Modal(title=clip(title, MODAL_TITLE), custom_id=custom_id, timeout=MODAL_SECONDS)
+    current = entry.entry if entry is not None else None
+    links = entry.links if entry is not None else ()
+    questions = list(current.questions) if current else []
+    if first_question and first_question not in questions:
+        questions.insert(0, first_question)
+    extras = [*(current.related if current else []), *(f"{link.label} {link.url}" for link in links)]
+    inputs: list[discord.ui.TextInput[Any]] = [
+        discord.ui.TextInput(
             label="Title",
             custom_id="title",
             max_length=TITLE_INPUT_MAX,
             default=current.title if current else None,
             placeholder="The question, as a short heading",
-        )
-        self.answer: discord.ui.TextInput[Any] = discord.ui.TextInput(
+        ),
+        discord.ui.TextInput(
             label="Answer",
             custom_id="answer",
             style=discord.TextStyle.paragraph,
             max_length=INPUT_MAX,
             default=clip(current.answer, INPUT_MAX) if current else None,
-        )
-        questions = list(current.questions) if current else []
-        if first_question and first_question not in questions:
-            questions.insert(0, first_question)
-        self.questions: discord.ui.TextInput[Any] = discord.ui.TextInput(
+        ),
+        discord.ui.TextInput(
             label="How members ask it (one question a line)",
             custom_id="questions",
             style=discord.TextStyle.paragraph,
             max_length=INPUT_MAX,
             default=clip("\n".join(questions), INPUT_MAX) or None,
-        )
-        self.aliases: discord.ui.TextInput[Any] = discord.ui.TextInput(
+        ),
+        discord.ui.TextInput(
             label="Other names for it (one a line, optional)",
             custom_id="aliases",
             style=discord.TextStyle.paragraph,
             required=False,
             max_length=1000,
             default="\n".join(current.aliases) if current and current.aliases else None,
-        )
-        extras = [*(current.related if current else []), *(f"{link.label} {link.url}" for link in links)]
-        self.extras: discord.ui.TextInput[Any] = discord.ui.TextInput(
+        ),
+        discord.ui.TextInput(
             label="Related entry ids, or links: Label https://…",
             custom_id="extras",
             style=discord.TextStyle.paragraph,
             required=False,
             max_length=1000,
             default="\n".join(extras) or None,
-        )
-        for item in (self.entry_title, self.answer, self.questions, self.aliases, self.extras):
-            self.add_item(item)
-
-    async def on_submit(self, interaction: discord.Interaction[Any], /) -> None:
-        draft = Draft(
-            title=self.entry_title.value,
-            answer=self.answer.value,
-            questions=self.questions.value,
-            aliases=self.aliases.value or "",
-            extras=self.extras.value or "",
-        )
-        await self._submit(interaction, draft)
+        ),
+    ]
+    for item in inputs:
+        modal.add_item(item)
+    return modal
 
 
-class PhrasingModal(_Modal):
+def phrasing_modal(entry: Entry) -> discord.ui.Modal:
     """One more way members ask for an entry."""
-
-    def __init__(self, entry: Entry, on_submit: SubmitText, *, custom_id: str) -> None:
-        super().__init__(title=clip(f"Add a phrasing: {entry.title}", MODAL_TITLE), custom_id=custom_id, timeout=900)
-        self._submit = on_submit
-        self.phrasing: discord.ui.TextInput[Any] = discord.ui.TextInput(
+    modal = discord.ui.Modal(
+        title=clip(f"Add a phrasing: {entry.title}", MODAL_TITLE),
+        custom_id=modal_id("phrase", entry.id),
+        timeout=MODAL_SECONDS,
+    )
+    modal.add_item(
+        discord.ui.TextInput(
             label="A question members ask for this entry", custom_id="phrasing", max_length=limits.CHOICE_NAME
         )
-        self.add_item(self.phrasing)
-
-    async def on_submit(self, interaction: discord.Interaction[Any], /) -> None:
-        await self._submit(interaction, self.phrasing.value)
+    )
+    return modal
 
 
 # --- link buttons under answers ----------------------------------------------------------------

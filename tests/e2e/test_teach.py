@@ -322,3 +322,16 @@ async def test_a_server_at_its_cap_is_told_so(bot: InProcessBot, standin: StandI
     modal = await admin.open_modal("kb add")
     reply = await admin.submit_modal(modal, title=STUDY_TITLE, answer=STUDY_ANSWER, questions="when is it")
     assert reply.content.startswith(f"Nothing was saved: this server already has {MAX_SERVER_ENTRIES} entries")
+
+
+async def test_a_modal_submitted_after_a_restart_is_still_saved(
+    bot: InProcessBot, standin: StandIn, admin: Member, member: Member
+) -> None:
+    await member.slash("ask", question=STUDY_QUESTION)
+    controls = await teach_from_unanswered(admin, STUDY_QUESTION)
+    modal = await admin.click_modal(controls, "Write an answer")
+    await bot.restart()
+    saved = await admin.submit_modal(modal, title=STUDY_TITLE, answer=STUDY_ANSWER)
+    assert saved.content.startswith(f"Added “{STUDY_TITLE}”")
+    assert (await member.slash("ask", question=STUDY_PARAPHRASE)).embed.title == STUDY_TITLE
+    assert STUDY_QUESTION not in (await admin.slash("kb unanswered")).text
