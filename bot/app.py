@@ -15,9 +15,12 @@ from discord.ext import commands
 from discord.gateway import DiscordWebSocket
 
 from bot.content import Content, load_content
+from bot.knowledge import KnowledgeBase
+from bot.knowledge.server_entries import GuildKnowledge, GuildLayer
 from bot.problems import ContentError
 from bot.settings import Settings
 from bot.storage import Store, StoreError
+from bot.storage.entries import load_guild
 from bot.ui.errors import STORE_BUSY, UNEXPECTED_ERROR, send_ephemeral
 
 log = logging.getLogger("crossroads")
@@ -102,6 +105,7 @@ class CrossroadsBot(commands.Bot):
         self.sync_on_start = sync_on_start
         self.store = Store(settings.database_path, synchronous=settings.database_synchronous)
         self._content: Content | None = None
+        self.guild_knowledge = GuildKnowledge(lambda: self.content.knowledge, self._guild_layer)
 
     @property
     def content(self) -> Content:
@@ -112,6 +116,16 @@ class CrossroadsBot(commands.Bot):
     @content.setter
     def content(self, value: Content) -> None:
         self._content = value
+
+    async def knowledge_for(self, guild_id: int | None) -> KnowledgeBase:
+        """The knowledge base a server sees: the shipped content plus its own entries."""
+        return await self.guild_knowledge.get(guild_id)
+
+    async def _guild_layer(self, guild_id: int) -> GuildLayer:
+        rows = await load_guild(self.store, guild_id)
+        return GuildLayer.build(
+            (item.body for item in rows.entries), ((c.entry_id, c.hidden, c.questions) for c in rows.changes)
+        )
 
     async def setup_hook(self) -> None:
         await self._use_local_gateway_if_needed()

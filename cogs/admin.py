@@ -16,9 +16,11 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.reload import reload_content
+from bot.storage.entries import latest_ask_ids
 from bot.storage.guilds import get_config, update_config
 from bot.storage.stats import MAX_DAYS, MIN_DAYS, server_stats, unanswered_questions
 from bot.ui import admin as ui
+from bot.ui import teach as teach_ui
 from bot.ui.charts import render_stats_chart
 
 if TYPE_CHECKING:
@@ -43,9 +45,12 @@ async def _reply(
     *,
     embed: discord.Embed | None = None,
     file: discord.File | None = None,
+    view: discord.ui.View | None = None,
 ) -> None:
     """Answer ephemerally, whether or not the interaction was deferred."""
     extra: dict[str, Any] = {}
+    if view is not None:
+        extra["view"] = view
     if content is not None:
         extra["content"] = content
     if embed is not None:
@@ -88,8 +93,8 @@ async def _refuse_bad_days(interaction: Interaction, days: int) -> bool:
     return True
 
 
-def _entry_title(bot: CrossroadsBot, entry_id: str) -> str:
-    entry = bot.content.knowledge.get(entry_id)
+def _entry_title(bot: CrossroadsBot, entry_id: str, guild_id: int | None = None) -> str:
+    entry = bot.guild_knowledge.peek(guild_id).get(entry_id)
     return entry.title if entry is not None else f"{entry_id} (no longer in the knowledge base)"
 
 
@@ -158,7 +163,10 @@ class Admin(commands.Cog):
             await _reply(interaction, ui.no_unanswered_sentence(days))
             return
         csv_file = discord.File(io.BytesIO(ui.unanswered_csv(questions)), filename=ui.UNANSWERED_CSV)
-        await _reply(interaction, embed=ui.unanswered_embed(questions, days), file=csv_file)
+        # "Write an answer" and "It is about …" for each question (cogs/teach.py handles them).
+        ask_ids = await latest_ask_ids(self.bot.store, interaction.guild_id, [q.normalized for q in questions[:25]])
+        view = teach_ui.unanswered_view(questions, ask_ids)
+        await _reply(interaction, embed=ui.unanswered_embed(questions, days), file=csv_file, view=view)
 
     # /stats
 
@@ -179,7 +187,7 @@ class Admin(commands.Cog):
             return
 
         def title_of(entry_id: str) -> str:
-            return _entry_title(self.bot, entry_id)
+            return _entry_title(self.bot, entry_id, interaction.guild_id)
 
         png = await asyncio.to_thread(render_stats_chart, figures, title_of)
         chart = discord.File(io.BytesIO(png), filename=ui.STATS_CHART)

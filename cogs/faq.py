@@ -64,6 +64,10 @@ class FAQ(commands.Cog, name=ui.FAQ_COG):
     def knowledge(self) -> KnowledgeBase:
         return self.bot.content.knowledge
 
+    async def knowledge_for(self, interaction: discord.Interaction[Any]) -> KnowledgeBase:
+        """The shipped knowledge base plus the entries of the server the interaction comes from."""
+        return await self.bot.knowledge_for(interaction.guild_id)
+
     # --- slash commands ----------------------------------------------------------------------
 
     @app_commands.command(name="ask", description="Ask anything about the AI Engineer and ML Engineer careers")
@@ -74,10 +78,11 @@ class FAQ(commands.Cog, name=ui.FAQ_COG):
         question: app_commands.Range[str, 1, QUESTION_MAX],
         private: bool | None = None,
     ) -> None:
-        result = self.knowledge.match(question)
+        knowledge = await self.knowledge_for(interaction)
+        result = knowledge.match(question)
         ephemeral = await self._private(interaction, private)
         await self._record(interaction, "ask", question, result)
-        await self._reply_with_match(interaction, question, result, ephemeral)
+        await self._reply_with_match(interaction, question, result, ephemeral, knowledge)
 
     @app_commands.command(name="faq", description="Read one topic, or leave the topic out to see them all")
     @app_commands.describe(topic="Start typing to see the topics; leave out for the index", private=PRIVATE_HELP)
@@ -87,7 +92,7 @@ class FAQ(commands.Cog, name=ui.FAQ_COG):
         topic: app_commands.Range[str, 1, QUESTION_MAX] | None = None,
         private: bool | None = None,
     ) -> None:
-        knowledge = self.knowledge
+        knowledge = await self.knowledge_for(interaction)
         ephemeral = await self._private(interaction, private)
         if topic is None or topics.wants_index(topic):
             view = topics.index_view(knowledge)
@@ -99,15 +104,16 @@ class FAQ(commands.Cog, name=ui.FAQ_COG):
         entry = _find_topic(knowledge, topic)
         if entry is not None:
             await self._record_entry(interaction, "faq", topic, entry)
-            await self._send_entry(interaction, entry, None, ephemeral)
+            await self._send_entry(interaction, entry, None, ephemeral, knowledge)
             return
         result = knowledge.match(topic)
         await self._record(interaction, "faq", topic, result)
-        await self._reply_with_match(interaction, topic, result, ephemeral)
+        await self._reply_with_match(interaction, topic, result, ephemeral, knowledge)
 
     @faq.autocomplete("topic")
     async def faq_topic(self, interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
-        choices = topics.topic_choices(self.knowledge, current[:QUESTION_MAX])
+        knowledge = await self.knowledge_for(interaction)
+        choices = topics.topic_choices(knowledge, current[:QUESTION_MAX])
         return [
             app_commands.Choice(name=clip(name, limits.CHOICE_NAME), value=value)
             for name, value in choices
@@ -147,7 +153,8 @@ class FAQ(commands.Cog, name=ui.FAQ_COG):
 
         The member who asked sees their declined reply turn into the answer; anyone else clicking
         (and every related-entry click) gets the answer privately, so a channel is not flooded."""
-        entry = self.knowledge.get(entry_id)
+        knowledge = await self.knowledge_for(interaction)
+        entry = knowledge.get(entry_id)
         if entry is None:
             await interaction.response.send_message(ui.GONE, ephemeral=True, allowed_mentions=NO_MENTIONS)
             return
@@ -158,11 +165,11 @@ class FAQ(commands.Cog, name=ui.FAQ_COG):
         if source == "suggestion" and own_reply:
             await interaction.response.edit_message(
                 embeds=ui.answer_embeds(entry, question=asked),
-                view=topics.entry_view(entry, self.knowledge.related(entry)),
+                view=self._entry_view(interaction, knowledge, entry),
                 allowed_mentions=NO_MENTIONS,
             )
             return
-        await self._send_entry(interaction, entry, asked if source == "suggestion" else None, True)
+        await self._send_entry(interaction, entry, asked if source == "suggestion" else None, True, knowledge)
 
     # --- helpers -----------------------------------------------------------------------------
 
@@ -176,10 +183,12 @@ class FAQ(commands.Cog, name=ui.FAQ_COG):
             return False
         return config.ask_private
 
-    async def _reply_with_match(self, interaction: Interaction, question: str, result: Match, ephemeral: bool) -> None:
-        entry = self.knowledge.get(result.entry_id) if result.entry_id else None
+    async def _reply_with_match(
+        self, interaction: Interaction, question: str, result: Match, ephemeral: bool, knowledge: KnowledgeBase
+    ) -> None:
+        entry = knowledge.get(result.entry_id) if result.entry_id else None
         if entry is not None:
-            await self._send_entry(interaction, entry, question, ephemeral)
+            await self._send_entry(interaction, entry, question, ephemeral, knowledge)
             return
         embed = ui.declined_embed(question, result.suggestions)
         view = ui.suggestions_view(result.suggestions)
@@ -190,11 +199,22 @@ class FAQ(commands.Cog, name=ui.FAQ_COG):
                 embed=embed, view=view, ephemeral=ephemeral, allowed_mentions=NO_MENTIONS
             )
 
+    def _entry_view(
+        self, interaction: discord.Interaction[Any], knowledge: KnowledgeBase, entry: Entry
+    ) -> discord.ui.View | None:
+        """Related-entry buttons and the entry's link buttons (a server's own entries carry theirs too)."""
+        return topics.entry_view(entry, knowledge.related(entry))
+
     async def _send_entry(
-        self, interaction: discord.Interaction[Any], entry: Entry, question: str | None, ephemeral: bool
+        self,
+        interaction: discord.Interaction[Any],
+        entry: Entry,
+        question: str | None,
+        ephemeral: bool,
+        knowledge: KnowledgeBase,
     ) -> None:
         embeds = ui.answer_embeds(entry, question=question)
-        view = topics.entry_view(entry, self.knowledge.related(entry))
+        view = self._entry_view(interaction, knowledge, entry)
         if view is None:
             await interaction.response.send_message(embeds=embeds, ephemeral=ephemeral, allowed_mentions=NO_MENTIONS)
         else:

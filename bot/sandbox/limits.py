@@ -37,6 +37,10 @@ COMMANDS = 100
 COMMAND_DESCRIPTION = 100
 COMMAND_OPTIONS = 25
 MODAL_TITLE = 45
+MODAL_LABEL = 45
+MODAL_LABEL_DESCRIPTION = 100
+TEXT_INPUT_MAX = 4000
+TEXT_INPUT_PLACEHOLDER = 100
 V2_COMPONENTS = 40
 TEXT_DISPLAY = 4000
 
@@ -380,7 +384,41 @@ def check_modal(data: Any) -> list[Problem]:
     components = data.get("components") or []
     if not 1 <= len(components) <= 5:
         problems.append(Problem(("data", "components"), "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 5 in length."))
+    for i, component in enumerate(components):
+        path: tuple[str | int, ...] = ("data", "components", i)
+        if not isinstance(component, dict):
+            continue
+        if component.get("type") == 18:  # a Label wrapping one input
+            _max_len((*path, "label"), component.get("label"), MODAL_LABEL, problems)
+            _max_len((*path, "description"), component.get("description"), MODAL_LABEL_DESCRIPTION, problems)
+            inner = component.get("component")
+            if isinstance(inner, dict) and inner.get("type") == TEXT_INPUT:
+                _check_text_input((*path, "component"), inner, problems, labelled=True)
+        elif component.get("type") == 1:
+            for j, inner in enumerate(component.get("components") or []):
+                if isinstance(inner, dict) and inner.get("type") == TEXT_INPUT:
+                    _check_text_input((*path, "components", j), inner, problems, labelled=False)
     return problems
+
+
+def _check_text_input(
+    path: tuple[str | int, ...], item: dict[str, Any], problems: list[Problem], *, labelled: bool
+) -> None:
+    """A modal's text input, as Discord checks it: lengths 0-4000, a label of 45 at most."""
+    if _required((*path, "custom_id"), item.get("custom_id"), problems):
+        _max_len((*path, "custom_id"), item.get("custom_id"), CUSTOM_ID, problems)
+    if item.get("style", 1) not in (1, 2):
+        problems.append(Problem((*path, "style"), "BASE_TYPE_CHOICES", "Value must be one of (1, 2)."))
+    if not labelled and _required((*path, "label"), item.get("label"), problems):
+        _max_len((*path, "label"), item.get("label"), MODAL_LABEL, problems)
+    _max_len((*path, "placeholder"), item.get("placeholder"), TEXT_INPUT_PLACEHOLDER, problems)
+    low, high = item.get("min_length"), item.get("max_length")
+    if low is not None and not 0 <= int(low) <= TEXT_INPUT_MAX:
+        problems.append(Problem((*path, "min_length"), "NUMBER_TYPE_MAX", f"Must be between 0 and {TEXT_INPUT_MAX}."))
+    if high is not None and not 1 <= int(high) <= TEXT_INPUT_MAX:
+        problems.append(Problem((*path, "max_length"), "NUMBER_TYPE_MAX", f"Must be between 1 and {TEXT_INPUT_MAX}."))
+    value = item.get("value")
+    _max_len((*path, "value"), value, int(high) if high is not None else TEXT_INPUT_MAX, problems)
 
 
 def _check_option(path: tuple[str | int, ...], option: dict[str, Any], problems: list[Problem]) -> None:

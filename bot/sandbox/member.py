@@ -29,6 +29,10 @@ Acting
         `ValueError` for a disabled or link button, `LookupError` when there is no such button.
     await member.select(message, "value-or-label", ..., custom_id=None) -> Message
     await member.open_modal("kb add") -> Modal; await member.submit_modal(modal, field=value)
+    await member.click_modal(message, "Write an answer") -> Modal   a button that opens a modal
+        submit_modal keeps the bot's prefilled values for inputs not named and refuses (ValueError)
+        what the Discord client would not submit: an empty required input, a value outside
+        min_length..max_length. `member.modal` is the modal the bot last opened, until submitted.
     member.last_interaction: the stand-in's record of the last interaction (response type etc.)
 
 Reading (all lists are oldest first; ephemeral replies appear only to their member)
@@ -414,6 +418,7 @@ class Member:
         self.user = user
         self.guild = guild
         self.last_interaction: Interaction | None = None
+        self.modal: Modal | None = None  # the modal the bot last opened for this member, until submitted
         self._dm_read_id = 0
 
     @property
@@ -549,6 +554,7 @@ class Member:
         if isinstance(value, StoredMessage):
             return Message(value, self.standin.names)
         if isinstance(value, dict):
+            self.modal = self._as_modal(value, interaction)
             raise TypeError(f"{interaction.label} answered with a modal; use open_modal() and submit_modal()")
         raise TypeError(f"{interaction.label} answered with {value!r}, not a message")
 
@@ -598,13 +604,54 @@ class Member:
                 inputs.append(row["component"])
         return Modal(str(value.get("custom_id")), str(value.get("title")), inputs, interaction)
 
-    async def submit_modal(self, modal: Modal, timeout: float = DEFAULT_TIMEOUT, **values: str) -> Message:
+    async def click_modal(
+        self,
+        message: Message,
+        target: str | int | None = None,
+        /,
+        *,
+        label: str | None = None,
+        custom_id: str | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+    ) -> Modal:
+        """Click a button that opens a modal; returns the modal."""
+        try:
+            reply = await self.click(message, target, label=label, custom_id=custom_id, timeout=timeout)
+        except TypeError:
+            if self.modal is None:
+                raise
+            return self.modal
+        raise TypeError(f"the button answered with a message, not a modal: {reply.text[:200]!r}")
+
+    async def submit_modal(
+        self,
+        modal: Modal,
+        fields: Mapping[str, str] | None = None,
+        /,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+        **values: str,
+    ) -> Message:
+        """Fill a modal and submit it. Inputs not named keep what the bot prefilled; the client's
+        own checks apply (a required input left empty, a value under min_length or over max_length
+        cannot be submitted: ValueError)."""
+        values = {**(fields or {}), **values}
         unknown = set(values) - set(modal.input_ids)
         if unknown:
             raise LookupError(f"modal {modal.custom_id!r} has no inputs {sorted(unknown)}; it has {modal.input_ids}")
+        filled: dict[str, str] = {}
+        for item in modal.inputs:
+            cid = str(item.get("custom_id"))
+            value = values.get(cid, str(item.get("value") or ""))
+            if item.get("required", True) and not value:
+                raise ValueError(f"the input {cid!r} is required; the Discord client will not submit it empty")
+            low, high = int(item.get("min_length") or 0), int(item.get("max_length") or 4000)
+            if value and not low <= len(value) <= high:
+                raise ValueError(f"the input {cid!r} takes {low} to {high} characters, not {len(value)}")
+            filled[cid] = value
+        self.modal = None
         rows = [
-            {"type": 1, "components": [{"type": 4, "custom_id": cid, "value": values.get(cid, "")}]}
-            for cid in modal.input_ids
+            {"type": 1, "components": [{"type": 4, "custom_id": cid, "value": value}]} for cid, value in filled.items()
         ]
         source = modal.interaction
         channel = self.standin.channels[source.channel_id]

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bot.sandbox import script
-from bot.sandbox.member import Member, Message
+from bot.sandbox.member import Member, Message, Modal
 from bot.sandbox.render import render_message
 from bot.sandbox.script import Action, ScriptError, split_command
 from bot.sandbox.server import InteractionFailed, StandIn
@@ -84,13 +84,31 @@ class Player:
         self._buffer = []
         try:
             keep_going = await self._play(action)
-        except (ScriptError, LookupError, ValueError, TypeError, TimeoutError, InteractionFailed) as exc:
+        except TypeError as exc:
+            if self.member.modal is None or action.kind == "submit":
+                self._emit(f"! {exc}")
+                self.errors += 1
+            else:
+                self._show_modal(self.member.modal)
+            keep_going = True
+        except (ScriptError, LookupError, ValueError, TimeoutError, InteractionFailed) as exc:
             self._emit(f"! {exc}")
             self.errors += 1
             keep_going = True
         if action.kind != "expect":
             self.last_output = "\n".join(self._buffer)
         return keep_going
+
+    def _show_modal(self, modal: Modal) -> None:
+        """What the Discord client shows for a modal: its title and inputs, prefilled values included."""
+        lines = [f"[modal] {modal.title}"]
+        for number, item in enumerate(modal.inputs, start=1):
+            need = "required" if item.get("required", True) else "optional"
+            lines.append(f"  {number}. {item.get('label')} ({item.get('custom_id')}, {need})")
+            if item.get("value"):
+                lines.append("     " + str(item["value"]).replace("\n", "\n     "))
+        lines.append("  fill it with: submit <input>: <text> | <input>: <text>")
+        self._emit("\n".join(lines))
 
     async def _explain_missing(self, path: str, option: dict[str, Any], given: dict[str, Any]) -> None:
         """What the Discord client shows for an option still to fill in: its choices, or what
@@ -147,6 +165,12 @@ class Player:
             if message is None:
                 raise LookupError("there is no message with a menu to choose from")
             await self.member.select(message, *[part.strip() for part in argument.split(",")])
+            await self.settle()
+        elif kind == "submit":
+            modal = self.member.modal
+            if modal is None:
+                raise LookupError("no modal is open; a command or button opens one first")
+            await self.member.submit_modal(modal, script.modal_values(argument, modal.inputs))
             await self.settle()
         elif kind == "as":
             self.member = self.standin.member(argument.strip())

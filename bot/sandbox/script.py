@@ -13,6 +13,10 @@ as morgan                                        act as another member from now 
 dms | channel                                    print the DMs or #general as they are now
 expect salary                                    the last output must contain this (else exit 1)
 wait 0.5                                         let the bot work for half a second
+submit title: Study group | answer: Thursdays    fill the modal the bot opened and send it: inputs
+                                                 by custom_id, label start or number (1 = first);
+                                                 `|` separates inputs, `\n` is a line break;
+                                                 inputs not named keep what the bot prefilled
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ import shlex
 from dataclasses import dataclass
 from typing import Any
 
-KINDS = ("slash", "click", "select", "complete", "as", "dms", "channel", "expect", "wait", "help", "quit")
+KINDS = ("slash", "click", "select", "complete", "as", "dms", "channel", "expect", "wait", "submit", "help", "quit")
 
 
 class ScriptError(ValueError):
@@ -72,6 +76,29 @@ def parse_line(text: str, line: int = 0) -> Action | None:
         except ValueError:
             raise ScriptError(f"{where}wait needs a number of seconds") from None
     return Action(kind, rest, line)
+
+
+def modal_values(text: str, inputs: list[dict[str, Any]]) -> dict[str, str]:
+    """`title: Study group | 2: Thursdays` → {custom_id: value} for a modal's inputs."""
+    values: dict[str, str] = {}
+    for part in text.split("|"):
+        if not part.strip():
+            continue
+        name, colon, value = part.partition(":")
+        if not colon:
+            raise ScriptError(f"say which input {part.strip()!r} is for, e.g. title: {part.strip()}")
+        key = name.strip().casefold()
+        found = None
+        for number, item in enumerate(inputs, start=1):
+            label = str(item.get("label") or "").casefold()
+            if key in (str(item.get("custom_id")).casefold(), str(number)) or (key and label.startswith(key)):
+                found = str(item.get("custom_id"))
+                break
+        if found is None:
+            names = ", ".join(str(item.get("custom_id")) for item in inputs)
+            raise ScriptError(f"the modal has no input {name.strip()!r}; it has {names}")
+        values[found] = value.strip().replace("\\n", "\n")
+    return values
 
 
 def parse_script(text: str) -> list[Action]:

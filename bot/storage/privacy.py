@@ -18,6 +18,8 @@ import aiosqlite
 from bot.storage.store import Store
 
 MEMBER_COLUMN = "user_id"
+# Knowledge-base history records that name the member as the admin who made a change.
+HISTORY_NAMES = "kb_history_mentions"
 
 # How a table is named in an export and in the deletion summary.
 FRIENDLY_NAMES = {
@@ -173,6 +175,9 @@ async def count_member_data(store: Store, user_id: int) -> dict[str, int]:
     for table in await owned_tables(store):
         row = await store.fetchone(f"SELECT COUNT(*) AS n FROM {_quote(table.name)} WHERE {_where(table)}", (user_id,))
         counts[friendly_name(table.name)] = int(row["n"]) if row is not None else 0
+    row = await store.fetchone("SELECT COUNT(*) AS n FROM kb_history WHERE editor_id = ?", (user_id,))
+    if row is not None and row["n"]:
+        counts[HISTORY_NAMES] = int(row["n"])
     return counts
 
 
@@ -185,4 +190,9 @@ async def delete_member_data(store: Store, user_id: int) -> dict[str, int]:
         for table in _deletion_order(tables):
             cursor = await conn.execute(f"DELETE FROM {_quote(table.name)} WHERE {_where(table)}", (user_id,))
             removed[friendly_name(table.name)] = cursor.rowcount
+        # Entries an admin wrote are the server's content, not member data: only the member's id
+        # comes off the history records of their changes.
+        cursor = await conn.execute("UPDATE kb_history SET editor_id = NULL WHERE editor_id = ?", (user_id,))
+        if cursor.rowcount:
+            removed[HISTORY_NAMES] = cursor.rowcount
     return removed

@@ -51,7 +51,12 @@ async def unanswered_questions(
     normalized text; most frequent first, then most recent."""
     since = window_start(store, days)
     threshold = float("-inf") if low_confidence is None else low_confidence
-    where = "guild_id = ? AND asked_at >= ? AND (matched = 0 OR score < ?)"
+    # A question an admin answered from Discord (kb_resolved) leaves the list until asked again.
+    where = (
+        "guild_id = ? AND asked_at >= ? AND (matched = 0 OR score < ?) AND NOT EXISTS ("
+        "SELECT 1 FROM kb_resolved r WHERE r.guild_id = ask_log.guild_id "
+        "AND r.normalized = ask_log.normalized AND r.resolved_at >= ask_log.asked_at)"
+    )
     params = (guild_id, since, threshold)
     groups = await store.fetchall(
         f"""

@@ -31,6 +31,10 @@ LABELS = {
     "quiz_sessions": ("quiz session", "quiz sessions"),
     "quiz_answers": ("quiz answer", "quiz answers"),
     "asked_questions": ("question you asked", "questions you asked"),
+    "kb_history_mentions": (
+        "mention of you in the knowledge-base history",
+        "mentions of you in the knowledge-base history",
+    ),
 }
 
 

@@ -105,3 +105,33 @@ def test_urls_and_colours_must_be_well_formed() -> None:
         "embeds.0.color",
         "components.0.components.0.url",
     ]
+
+
+def text_input(**fields: Any) -> dict[str, Any]:
+    return {"type": 1, "components": [{"type": 4, "custom_id": "answer", "style": 2, "label": "Answer", **fields}]}
+
+
+def test_a_modal_within_discords_limits_passes() -> None:
+    data = {"custom_id": "m", "title": "t" * 45, "components": [text_input(max_length=4000, value="v" * 4000)] * 5}
+    assert limits.check_modal(data) == []
+
+
+def test_a_modal_over_discords_limits_is_refused() -> None:
+    assert paths(limits.check_modal({"custom_id": "m", "title": "t" * 46, "components": [text_input()]})) == [
+        "data.title"
+    ]
+    assert paths(limits.check_modal({"custom_id": "m", "title": "t", "components": [text_input()] * 6})) == [
+        "data.components"
+    ]
+    too_much = text_input(label="l" * 46, min_length=4001, max_length=10, value="v" * 11, placeholder="p" * 101)
+    assert paths(limits.check_modal({"custom_id": "m", "title": "t", "components": [too_much]})) == [
+        "data.components.0.components.0.label",
+        "data.components.0.components.0.placeholder",
+        "data.components.0.components.0.min_length",
+        "data.components.0.components.0.value",
+    ]
+    labelled = {"type": 18, "label": "l" * 46, "component": {"type": 4, "custom_id": "a", "style": 3}}
+    assert paths(limits.check_modal({"custom_id": "m", "title": "t", "components": [labelled]})) == [
+        "data.components.0.label",
+        "data.components.0.component.style",
+    ]
