@@ -27,7 +27,7 @@ sandbox: $(STAMP)
 	$(BIN)/python -m bot sandbox $(if $(SCRIPT),--script $(SCRIPT),)
 
 test: $(STAMP)
-	$(BIN)/ruff check bot cogs tests benchmarks
+	$(BIN)/ruff check bot cogs standin tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/pytest
 

@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.sandbox.harness import BotProcess
-from bot.sandbox.member import Member, Message
-from bot.sandbox.server import StandIn
+from standin.member import Member, Message
+from standin.server import StandIn
 
 HERE = Path(__file__).resolve().parent
 SIZES = [50, 200, 500]

@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bot.sandbox.server import StandIn
+from standin.server import StandIn
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent

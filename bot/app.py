@@ -7,6 +7,7 @@ import logging
 import pkgutil
 import signal
 import sys
+from collections.abc import Callable
 
 import discord
 import yarl
@@ -194,13 +195,15 @@ START_FAILURES = (
 )
 
 
-async def serve(settings: Settings) -> int:
-    """Run the bot until it is stopped; the body of `python -m bot run`. Returns the exit code."""
+async def serve(settings: Settings, factory: Callable[[Settings], CrossroadsBot] = CrossroadsBot) -> int:
+    """Run the bot until it is stopped; the body of `python -m bot run`. Returns the exit code.
+
+    `factory` builds the bot from the settings; a harness passes one that keeps a handle on it."""
     token = _token(settings)
     if token is None:
         return 2
     point_at_discord(settings)
-    bot = CrossroadsBot(settings)
+    bot = factory(settings)
     loop = asyncio.get_running_loop()
     stop_tasks: list[asyncio.Task[None]] = []
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from bot.sandbox.harness import CONTENT_DIR, InProcessBot, sandbox_settings
 from bot.sandbox.player import Player
 from bot.sandbox.script import Action, ScriptError, parse_line, parse_script
-from bot.sandbox.server import StandIn
+from standin.server import StandIn
 
 DEMO = Path(__file__).with_name("demo.txt")
 

@@ -15,7 +15,7 @@ Fixtures
                   DEV_GUILD_ID set; yields once commands are synced and the server is known.
                   `bot.client` is the CrossroadsBot (e.g. `bot.client.store`), `await bot.restart()`
                   stops it cleanly and starts it again on the same database, `bot.settings`.
-    member        alice as a scripted member (see bot.sandbox.member for the API)
+    member        alice as a scripted member (see standin.member for the API)
     admin         morgan, who has Manage Server
     closed_dms    "casey", a member whose DMs are closed
     bot_process   a factory: `proc = await bot_process()` starts `python -m bot run` against the
@@ -39,8 +39,8 @@ from typing import Any
 import pytest
 
 from bot.sandbox.harness import BotProcess, InProcessBot, sandbox_settings
-from bot.sandbox.member import Member
-from bot.sandbox.server import StandIn
+from standin.member import Member
+from standin.server import StandIn
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -14,7 +14,7 @@ import yarl
 from discord import app_commands
 from discord.gateway import DiscordWebSocket
 
-from bot.sandbox.server import StandIn
+from standin.server import StandIn
 
 ProbeHandler = Callable[[discord.Interaction[Any]], Awaitable[None]]
 

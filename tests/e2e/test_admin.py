@@ -14,11 +14,11 @@ import pytest
 from PIL import Image
 
 from bot.sandbox.harness import InProcessBot, sandbox_settings
-from bot.sandbox.member import Member, Message
-from bot.sandbox.server import StandIn
-from bot.sandbox.state import Perm
 from bot.storage import quiz as qs
 from bot.storage.guilds import get_config
+from standin.member import Member, Message
+from standin.server import StandIn
+from standin.state import Perm
 from tests.e2e.quiz_helpers import db_rows
 
 DATA = Path(__file__).resolve().parents[2] / "data"

@@ -12,11 +12,11 @@ import pytest
 import yaml
 
 from bot.sandbox.harness import InProcessBot, sandbox_settings
-from bot.sandbox.member import Member, Message
-from bot.sandbox.server import StandIn
 from bot.storage.asks import AskRecord, recent_asks
 from bot.storage.guilds import update_config
 from bot.ui.faq import DECLINED_TITLE
+from standin.member import Member, Message
+from standin.server import StandIn
 
 SALARY_TITLE = "Which role pays more?"
 DATA = Path(__file__).resolve().parents[2] / "data"

@@ -18,8 +18,8 @@ import discord
 import pytest
 from discord import app_commands
 
-from bot.sandbox.member import Member
-from bot.sandbox.server import InteractionFailed, StandIn
+from standin.member import Member
+from standin.server import InteractionFailed, StandIn
 from tests.e2e.probe import Probe, eventually, running_probe
 
 

@@ -58,7 +58,7 @@ Message (a live view: it always shows the message's current state)
     Button: .label .custom_id .style .disabled .url .emoji .row; Select: .custom_id .options .placeholder
     Attachment: .filename .data (bytes) .content_type .size .text (data decoded as UTF-8)
 
-The stand-in around the member (bot.sandbox.server.StandIn)
+The stand-in around the member (standin.server.StandIn)
     standin.add_member("casey", dms_open=False, roles=[...]); standin.member("casey")
     standin.guild (.roles, .role_named(), .channels), standin.channel (#general)
     standin.roles_of("alice"); standin.update_role(role, permissions=...); standin.delete_role(role)
@@ -80,8 +80,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from bot.sandbox.render import render_embed, render_message
-from bot.sandbox.state import (
+from standin.render import render_embed, render_message
+from standin.state import (
     Channel,
     ChannelType,
     Guild,
@@ -97,7 +97,7 @@ from bot.sandbox.state import (
 )
 
 if TYPE_CHECKING:
-    from bot.sandbox.server import StandIn
+    from standin.server import StandIn
 
 DEFAULT_TIMEOUT = 10.0
 

@@ -3,7 +3,7 @@
     async with StandIn() as standin:           # a server "Crossroads Test", #general, roles, alice, morgan
         env = standin.bot_env()                  # DISCORD_API_BASE, DISCORD_TOKEN, DEV_GUILD_ID
         ...                                      # run the bot against it
-        alice = standin.member("alice")          # see bot.sandbox.member for the member API
+        alice = standin.member("alice")          # see standin.member for the member API
 
 It answers the way Discord answers, down to error codes, and refuses what Discord refuses:
 messages over the limits (400, 50035), a second initial response (400, 40060), an answer after
@@ -31,9 +31,9 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import BodyPartReader, web
 
-from bot.sandbox import limits
-from bot.sandbox.gateway import Gateway, Session
-from bot.sandbox.state import (
+from standin import limits
+from standin.gateway import Gateway, Session
+from standin.state import (
     ATTACHMENT_SIZE_LIMIT,
     Channel,
     ChannelType,
@@ -57,9 +57,9 @@ from bot.sandbox.state import (
 )
 
 if TYPE_CHECKING:
-    from bot.sandbox.member import Member
+    from standin.member import Member
 
-log = logging.getLogger("crossroads.sandbox")
+log = logging.getLogger("standin")
 
 API = "/api/v10"
 DEFAULT_TOKEN = "sandbox.bot.token"
@@ -332,8 +332,8 @@ class StandIn:
             raise KeyError(f"no user named {name!r}; add one with add_member()") from None
 
     def member(self, who: str | User, *, guild: Guild | None = None) -> Member:
-        """The scriptable member for a user (created on first use); see bot.sandbox.member."""
-        from bot.sandbox import member as scripted
+        """The scriptable member for a user (created on first use); see standin.member."""
+        from standin import member as scripted
 
         user = self.user_named(who) if isinstance(who, str) else who
         existing = self._members.get(user.id)
@@ -534,7 +534,7 @@ class StandIn:
             "guild_join_requests": [],
             "geo_ordered_rtc_regions": ["local"],
             "user_settings": {},
-            "_trace": ["crossroads-sandbox"],
+            "_trace": ["standin"],
         }
 
     # ----------------------------------------------------------------- interactions (member side)
