@@ -19,6 +19,9 @@ Acting
         `open_modal`). A command whose contexts exclude DMs cannot be run with `dm=True`; in
         DMs the dev server's commands stand in for global ones. default_member_permissions is
         not enforced (a server can override it), so the bot's own permission checks are testable.
+        An option outside its min_value/max_value or min_length/max_length, or not among its
+        choices, raises `OptionRefused` (a ValueError) and nothing reaches the bot: Discord's
+        client keeps the member from sending it, so a bot never sees such a value.
     await member.autocomplete("faq", "topic", "sal", **other_options) -> list[Choice]
         Choices have `.name` and `.value`.
     await member.click(message, "Next") / click(message, 0) / click(message, custom_id="quiz:…")
@@ -103,6 +106,10 @@ DEFAULT_TIMEOUT = 10.0
 
 SUB_COMMAND = 1
 SUB_COMMAND_GROUP = 2
+class OptionRefused(ValueError):
+    """Discord's client would not send this option value: out of range, too long, or not a choice."""
+
+
 STRING = 3
 INTEGER = 4
 BOOLEAN = 5
@@ -815,7 +822,8 @@ class Member:
             names = {c.get("name"): c.get("value") for c in choices}
             if value in names:
                 return names[value]
-            raise ValueError(f"option {name!r}: {value!r} is not one of {[c.get('value') for c in choices]}")
+            raise OptionRefused(f"option {name!r}: {value!r} is not one of {[c.get('value') for c in choices]}")
+        _check_range(definition, value)
         return value
 
     def _find_user(self, value: Any) -> User:
@@ -854,6 +862,23 @@ class Member:
         self.standin.attachments[attachment_id] = stored
         resolved.setdefault("attachments", {})[str(attachment_id)] = {**stored.payload(), "ephemeral": True}
         return str(attachment_id)
+
+
+def _check_range(definition: Payload, value: Any) -> None:
+    """Refuse what the client's option box refuses: a number outside min_value..max_value, a
+    string shorter than min_length or longer than max_length."""
+    name = definition.get("name")
+    if definition.get("type") in (INTEGER, NUMBER):
+        low, high = definition.get("min_value"), definition.get("max_value")
+        if (low is not None and value < low) or (high is not None and value > high):
+            bounds = f"{'-∞' if low is None else low} to {'∞' if high is None else high}"
+            raise OptionRefused(f"option {name!r}: {value!r} is outside {bounds}")
+    elif definition.get("type") == STRING:
+        shortest, longest = definition.get("min_length"), definition.get("max_length")
+        if (shortest is not None and len(value) < shortest) or (longest is not None and len(value) > longest):
+            raise OptionRefused(
+                f"option {name!r}: {len(value)} characters, not {shortest or 0} to {longest or 6000}"
+            )
 
 
 def _allowed_in_dms(definition: Payload) -> bool:
