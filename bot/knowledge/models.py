@@ -18,7 +18,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
-from bot.ui import limits
+from bot import limits
 
 ENTRY_ID_MAX = 60
 TITLE_MAX = 100  # a title is also an autocomplete choice name and (clipped) a button label
