@@ -29,7 +29,8 @@ sandbox: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check bot cogs standin tests benchmarks
 	$(BIN)/mypy
-	$(BIN)/pytest
+	$(BIN)/lint-imports
+	$(BIN)/pytest -n auto
 
 run: $(STAMP)
 	$(BIN)/python -m bot run

@@ -1,4 +1,5 @@
-"""End-to-end fixtures: the real bot against the Discord stand-in (bot/sandbox).
+"""End-to-end fixtures: the real bot against the Discord stand-in (standin/). Every test here
+carries the `e2e` marker, so `pytest -m "not e2e"` runs only the fast unit tests.
 
     async def test_ask(bot, member):
         reply = await member.slash("ask", question="how much do ML engineers make")
@@ -42,11 +43,19 @@ from bot.sandbox.harness import BotProcess, InProcessBot, sandbox_settings
 from standin.member import Member
 from standin.server import StandIn
 
+E2E = Path(__file__).resolve().parent
+
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "expect_failures(*kinds): the stand-in failures this test causes on purpose (e.g. 'limit')"
     )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if E2E in item.path.parents:
+            item.add_marker(pytest.mark.e2e)
 
 
 @pytest.fixture
