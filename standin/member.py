@@ -110,6 +110,10 @@ class OptionRefused(ValueError):
     """Discord's client would not send this option value: out of range, too long, or not a choice."""
 
 
+REFUSED = "Discord's client would not send this: "
+STRING_MAX = 6000  # Discord's longest string option value
+
+
 STRING = 3
 INTEGER = 4
 BOOLEAN = 5
@@ -822,7 +826,8 @@ class Member:
             names = {c.get("name"): c.get("value") for c in choices}
             if value in names:
                 return names[value]
-            raise OptionRefused(f"option {name!r}: {value!r} is not one of {[c.get('value') for c in choices]}")
+            values = [c.get("value") for c in choices]
+            raise OptionRefused(f"{REFUSED}option {name!r} must be one of {values}, not {value!r}")
         _check_range(definition, value)
         return value
 
@@ -871,13 +876,13 @@ def _check_range(definition: Payload, value: Any) -> None:
     if definition.get("type") in (INTEGER, NUMBER):
         low, high = definition.get("min_value"), definition.get("max_value")
         if (low is not None and value < low) or (high is not None and value > high):
-            bounds = f"{'-∞' if low is None else low} to {'∞' if high is None else high}"
-            raise OptionRefused(f"option {name!r}: {value!r} is outside {bounds}")
+            bounds = f"from {'-∞' if low is None else low} to {'∞' if high is None else high}"
+            raise OptionRefused(f"{REFUSED}option {name!r} must be {bounds}, not {value!r}")
     elif definition.get("type") == STRING:
-        shortest, longest = definition.get("min_length"), definition.get("max_length")
-        if (shortest is not None and len(value) < shortest) or (longest is not None and len(value) > longest):
+        shortest, longest = definition.get("min_length") or 0, definition.get("max_length") or STRING_MAX
+        if not shortest <= len(value) <= longest:
             raise OptionRefused(
-                f"option {name!r}: {len(value)} characters, not {shortest or 0} to {longest or 6000}"
+                f"{REFUSED}option {name!r} must be {shortest} to {longest} characters long, not {len(value)}"
             )
 
 

@@ -40,6 +40,7 @@ from typing import Any
 import pytest
 
 from bot.sandbox.harness import BotProcess, InProcessBot, sandbox_settings
+from bot.sandbox.world import crossroads_standin
 from standin.member import Member
 from standin.server import StandIn
 
@@ -60,7 +61,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture
 async def standin(request: pytest.FixtureRequest) -> AsyncIterator[StandIn]:
-    server = StandIn()
+    server = crossroads_standin()
     marker = request.node.get_closest_marker("expect_failures")
     if marker is not None:
         server.expect_failures(*marker.args)
