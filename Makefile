@@ -27,9 +27,10 @@ sandbox: $(STAMP)
 	$(BIN)/python -m bot sandbox $(if $(SCRIPT),--script $(SCRIPT),)
 
 test: $(STAMP)
-	$(BIN)/ruff check bot cogs tests benchmarks
+	$(BIN)/ruff check bot cogs standin tests benchmarks
 	$(BIN)/mypy
-	$(BIN)/pytest
+	$(BIN)/lint-imports
+	$(BIN)/pytest -n auto
 
 run: $(STAMP)
 	$(BIN)/python -m bot run

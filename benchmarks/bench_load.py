@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.sandbox.harness import BotProcess
-from bot.sandbox.member import Member, Message
-from bot.sandbox.server import StandIn
+from bot.sandbox.world import crossroads_standin
+from standin.member import Member, Message
 
 HERE = Path(__file__).resolve().parent
 SIZES = [50, 200, 500]
@@ -118,7 +118,7 @@ async def measure(members_count: int, *, baseline: bool) -> Run:
     run = Run(members=members_count)
     with tempfile.TemporaryDirectory() as folder:
         database = Path(folder) / "bench.db"
-        async with StandIn() as standin:
+        async with crossroads_standin() as standin:
             users = [standin.add_member(f"member{i:04d}") for i in range(members_count)]
             members = [standin.member(user) for user in users]
             process = (EchoProcess if baseline else BotProcess)(standin, database)

@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bot.sandbox.server import StandIn
+from bot.sandbox.world import crossroads_standin
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -26,7 +26,7 @@ RUNS = 5
 async def one_start(command: list[str], probe: tuple[str, dict[str, str]]) -> tuple[float, float, float]:
     """Seconds to (commands synced, guilds sent, first command answered)."""
     with tempfile.TemporaryDirectory() as folder:
-        async with StandIn() as standin:
+        async with crossroads_standin() as standin:
             env = {
                 "PATH": "/usr/bin:/bin",
                 "PYTHONPATH": str(ROOT),

@@ -82,11 +82,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if command == "check":
         return _check(settings)
     if command == "ask":
-        from bot.knowledge.cli import run_ask
+        from bot.cli.ask import run_ask
 
         return run_ask(settings.content_dir, args.question, args.json)
     if command == "quiz":
-        from bot.quiz.cli import run_quiz
+        from bot.cli.quiz import run_quiz
 
         return run_quiz(settings.content_dir, args.quiz_id)
     if command == "sandbox":

@@ -7,6 +7,7 @@ import logging
 import pkgutil
 import signal
 import sys
+from collections.abc import Callable
 
 import discord
 import yarl
@@ -73,9 +74,6 @@ def describe_command_error(error: app_commands.AppCommandError) -> str | None:
     if isinstance(error, app_commands.MissingPermissions):
         needed = ", ".join(p.replace("_", " ").title() for p in error.missing_permissions)
         return f"You need the {needed} permission in this server to use this command."
-    if isinstance(error, app_commands.BotMissingPermissions):
-        needed = ", ".join(p.replace("_", " ").title() for p in error.missing_permissions)
-        return f"I need the {needed} permission here; ask a server admin to grant it to my role."
     if isinstance(error, app_commands.NoPrivateMessage):
         return "This command only works in a server, not in direct messages."
     if isinstance(error, app_commands.CommandOnCooldown):
@@ -208,13 +206,15 @@ START_FAILURES = (
 )
 
 
-async def serve(settings: Settings) -> int:
-    """Run the bot until it is stopped; the body of `python -m bot run`. Returns the exit code."""
+async def serve(settings: Settings, factory: Callable[[Settings], CrossroadsBot] = CrossroadsBot) -> int:
+    """Run the bot until it is stopped; the body of `python -m bot run`. Returns the exit code.
+
+    `factory` builds the bot from the settings; a harness passes one that keeps a handle on it."""
     token = _token(settings)
     if token is None:
         return 2
     point_at_discord(settings)
-    bot = CrossroadsBot(settings)
+    bot = factory(settings)
     loop = asyncio.get_running_loop()
     stop_tasks: list[asyncio.Task[None]] = []
 

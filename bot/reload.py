@@ -1,9 +1,10 @@
 """Putting edited content files into service while the bot runs (/kb reload).
 
 The new content is read and validated off the event loop. It replaces the old content only when
-every file is valid and no running quiz session would break; otherwise the old content stays in
-service and the caller gets every problem found. The swap is a single attribute assignment, so a
-command always sees either the old content or the new, never a mix.
+every file is valid; otherwise the old content stays in service and the caller gets every problem
+found. Running quiz sessions keep the plan frozen at their start, so a reload never breaks one.
+The swap is a single attribute assignment, so a command always sees either the old content or
+the new, never a mix.
 """
 
 from __future__ import annotations
@@ -72,7 +73,7 @@ def _entry_count(content: Content) -> int:
 
 
 async def reload_content(bot: Reloadable) -> ReloadResult:
-    """Re-read the content folder and swap it in if it is valid and safe for running quizzes."""
+    """Re-read the content folder and swap it in if it is valid."""
     async with _lock_for(bot):
         directory = Path(bot.settings.content_dir)
         old = bot.content
@@ -80,18 +81,8 @@ async def reload_content(bot: Reloadable) -> ReloadResult:
         if new is None:
             return ReloadResult(directory=directory, problems=problems, entries_before=_entry_count(old))
 
+        # Every session runs on the plan frozen at its start, so no running session blocks a swap.
         sessions = await live_sessions(bot.store)
-        blocking = new.quizzes.compatible_with(
-            old.quizzes, [(s.quiz_id, s.quiz_version, list(s.question_ids)) for s in sessions]
-        )
-        if blocking:
-            where = str(directory / "quizzes")
-            return ReloadResult(
-                directory=directory,
-                problems=[Problem(where, None, None, message) for message in blocking],
-                entries_before=_entry_count(old),
-            )
-
         changes = new.quizzes.version_changes(old.quizzes)
         older = sum(
             1 for s in sessions if s.quiz_id not in new.quizzes or s.quiz_version != new.quizzes.version(s.quiz_id)

@@ -86,13 +86,6 @@ async def _refuse_unless_admin(interaction: Interaction) -> bool:
     return False
 
 
-async def _refuse_bad_days(interaction: Interaction, days: int) -> bool:
-    if MIN_DAYS <= days <= MAX_DAYS:
-        return False
-    await _reply(interaction, f"Choose a number of days from {MIN_DAYS} to {MAX_DAYS}; you gave {days}.")
-    return True
-
-
 def _entry_title(bot: CrossroadsBot, entry_id: str, guild_id: int | None = None) -> str:
     entry = bot.guild_knowledge.peek(guild_id).get(entry_id)
     return entry.title if entry is not None else f"{entry_id} (no longer in the knowledge base)"
@@ -152,7 +145,7 @@ class Admin(commands.Cog):
     async def kb_unanswered(
         self, interaction: Interaction, days: app_commands.Range[int, MIN_DAYS, MAX_DAYS] = 7
     ) -> None:
-        if await _refuse_unless_admin(interaction) or await _refuse_bad_days(interaction, days):
+        if await _refuse_unless_admin(interaction):
             return
         assert interaction.guild_id is not None
         await interaction.response.defer(ephemeral=True, thinking=True)
@@ -175,7 +168,7 @@ class Admin(commands.Cog):
     @app_commands.guild_only()
     @app_commands.default_permissions(manage_guild=True)
     async def stats(self, interaction: Interaction, days: app_commands.Range[int, MIN_DAYS, MAX_DAYS] = 30) -> None:
-        if await _refuse_unless_admin(interaction) or await _refuse_bad_days(interaction, days):
+        if await _refuse_unless_admin(interaction):
             return
         assert interaction.guild_id is not None
         await interaction.response.defer(ephemeral=True, thinking=True)
@@ -217,9 +210,6 @@ class Admin(commands.Cog):
         if await _refuse_unless_admin(interaction):
             return
         assert interaction.guild is not None
-        if path not in PATHS:
-            await _reply(interaction, "Choose the path from the list: AI Engineer or ML Engineer.")
-            return
         column = f"{path}_role_id"
         if role is None:
             await update_config(self.bot.store, interaction.guild.id, **{column: None})
@@ -261,13 +251,6 @@ class Admin(commands.Cog):
         if await _refuse_unless_admin(interaction):
             return
         assert interaction.guild is not None
-        if not MIN_EXPIRY_HOURS <= hours <= MAX_EXPIRY_HOURS:
-            await _reply(
-                interaction,
-                f"Choose a quiz expiry from {MIN_EXPIRY_HOURS} to {MAX_EXPIRY_HOURS} hours (one week); "
-                f"you gave {hours}.",
-            )
-            return
         await update_config(self.bot.store, interaction.guild.id, quiz_expiry_hours=hours)
         await self._show(
             interaction, f"Quizzes now expire after {hours} hour{'s' if hours != 1 else ''} without an answer."
@@ -285,9 +268,6 @@ class Admin(commands.Cog):
         if await _refuse_unless_admin(interaction):
             return
         assert interaction.guild is not None
-        if visibility not in ("public", "private"):
-            await _reply(interaction, "Choose public or private from the list.")
-            return
         await update_config(self.bot.store, interaction.guild.id, ask_private=visibility == "private")
         if visibility == "private":
             sentence = "/ask replies are now private by default: only the member who asked sees them."

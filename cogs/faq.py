@@ -15,14 +15,15 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot import limits
 from bot.knowledge import Entry, KnowledgeBase, Match
 from bot.knowledge.text import normalize
+from bot.limits import clip
 from bot.storage import StoreError
 from bot.storage.asks import AskCommand, record_ask
 from bot.storage.guilds import get_config
 from bot.ui import faq as ui
-from bot.ui import limits, topics
-from bot.ui.limits import clip
+from bot.ui import topics
 
 if TYPE_CHECKING:
     from bot.app import CrossroadsBot

@@ -17,6 +17,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot import limits
 from bot.knowledge import Entry, KnowledgeBase
 from bot.knowledge.server_entries import (
     MAX_SERVER_ENTRIES,
@@ -30,13 +31,12 @@ from bot.knowledge.server_entries import (
     export_yaml,
     find_entry,
 )
+from bot.limits import clip
 from bot.storage import StoreError
 from bot.storage import entries as store_entries
 from bot.storage.entries import EntryExists, EntryLimitReached
-from bot.ui import limits
 from bot.ui import teach as ui
 from bot.ui.errors import STORE_BUSY, UNEXPECTED_ERROR, send_ephemeral
-from bot.ui.limits import clip
 
 if TYPE_CHECKING:
     from bot.app import CrossroadsBot

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bot.quiz.cli import run_quiz
+from bot.cli.quiz import run_quiz
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"

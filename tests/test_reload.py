@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import shutil
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from bot.content import Content, load_content
-from bot.quiz import LiveSession, QuizBook
 from bot.reload import reload_content
 from bot.storage import Store
 from tests.storage.admin_data import Clock, start_quiz
@@ -118,32 +117,6 @@ async def test_running_sessions_keep_their_version_and_are_counted(bot: FakeBot,
     assert result.ok
     assert result.sessions_on_older_version == 1
     assert bot.content.quizzes.version("path") != version
-
-
-async def test_reload_refused_when_the_quiz_engine_says_running_sessions_would_break(
-    bot: FakeBot, content_dir: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    old = bot.content
-    version = old.quizzes.version("path")
-    await start_quiz(bot.store, guild=1, user=1, quiz="path", questions=["saturday"], version=version)
-    seen: list[list[LiveSession]] = []
-
-    def refuse(self: QuizBook, previous: QuizBook, live: Iterable[LiveSession]) -> list[str]:
-        seen.append(list(live))
-        assert previous is old.quizzes
-        return ["a running session of 'path' cannot continue on the new questions"]
-
-    monkeypatch.setattr(QuizBook, "compatible_with", refuse)
-    edit_path_quiz(content_dir)
-
-    result = await reload_content(bot)
-
-    assert not result.ok
-    assert bot.content is old
-    assert seen == [[("path", version, ["saturday"])]]
-    assert [problem.message for problem in result.problems] == [
-        "a running session of 'path' cannot continue on the new questions"
-    ]
 
 
 async def test_concurrent_reloads_both_finish_with_valid_content(bot: FakeBot, content_dir: Path) -> None:

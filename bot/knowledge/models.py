@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
-from bot.ui import limits
+from bot import limits
 
 ENTRY_ID_MAX = 60
 TITLE_MAX = 100  # a title is also an autocomplete choice name and (clipped) a button label
@@ -41,7 +41,7 @@ Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_len
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=TITLE_MAX)]
 Phrasing = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=PHRASING_MAX)]
 Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=TAG_MAX)]
-Answer = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=ANSWER_MAX)]
+AnswerText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=ANSWER_MAX)]
 Item = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=PROFILE_ITEM_MAX)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=PROFILE_TEXT_MAX)]
 Items = Annotated[list[Item], Field(min_length=1, max_length=PROFILE_LIST_MAX)]
@@ -79,7 +79,7 @@ class Entry(_Strict):
     questions: Annotated[list[Phrasing], Field(min_length=1)]
     aliases: list[Phrasing] = []
     tags: list[Tag] = []
-    answer: Answer
+    answer: AnswerText
     related: list[Slug] = []
     category: Category | None = None
     links: Annotated[list[Link], Field(max_length=LINKS_MAX)] = []

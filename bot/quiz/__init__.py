@@ -8,12 +8,12 @@ Public surface:
 * :class:`Plan` is self-contained: it holds the questions, choice order, weights, correct answers,
   explanations and result texts of the quiz version the session started with, and is stored as
   JSON with the session. A running session therefore never depends on the live content, and a
-  content reload can never break it: ``QuizBook.compatible_with(old, live_sessions)`` returns no
-  problems, and ``QuizBook.version_changes(old)`` lists the quizzes whose version changed.
+  content reload can never break it; ``QuizBook.version_changes(old)`` lists the quizzes whose
+  version changed.
 * :class:`Attempt`: a plan plus its answers; validates the next answer and computes the result.
 """
 
-from bot.quiz.book import LiveSession, QuizBook
+from bot.quiz.book import QuizBook
 from bot.quiz.engine import (
     Answer,
     AnswerOutcome,
@@ -41,7 +41,6 @@ __all__ = [
     "Attempt",
     "KnowledgeQuiz",
     "KnowledgeResult",
-    "LiveSession",
     "NextStep",
     "PathQuiz",
     "PathResult",

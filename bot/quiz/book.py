@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from types import MappingProxyType
 
 from bot.quiz.engine import Plan, make_plan
 from bot.quiz.models import KnowledgeQuiz, PathQuiz
-
-LiveSession = tuple[str, str, list[str]]  # (quiz_id, quiz_version, plan question ids)
 
 
 class QuizBook:
@@ -51,16 +49,3 @@ class QuizBook:
             if before != after:
                 changes[quiz_id] = (before, after)
         return changes
-
-    def compatible_with(self, old: QuizBook, live_sessions: Iterable[LiveSession]) -> list[str]:
-        """Problems that would stop live sessions from continuing if this book replaced `old`.
-
-        Every session stores a self-contained plan (questions, choices in their shown order,
-        weights, correct answers, explanations and result texts as they were at its start), so a
-        session never reads the live quiz again after it starts: changing, reordering or removing
-        questions, or removing a whole quiz, cannot break it. The answer is therefore always an
-        empty list; `/kb reload` may call this and refuse when it is not empty, and can report
-        :meth:`version_changes` to say how many running sessions keep an older version.
-        """
-        del old, live_sessions
-        return []

@@ -220,12 +220,6 @@ class KnowledgeQuiz(_QuizBase):
 Quiz = Annotated[PathQuiz | KnowledgeQuiz, Field(discriminator="kind")]
 
 
-class QuizFile(BaseModel):
-    """Wrapper used to validate one file as either kind of quiz."""
-
-    quiz: Quiz
-
-
 def _check_unique(ids: list[str], what: str) -> None:
     seen: set[str] = set()
     for item in ids:

@@ -19,7 +19,7 @@ from pathlib import Path
 from bot.sandbox.harness import CONTENT_DIR, InProcessBot, sandbox_settings
 from bot.sandbox.player import Player
 from bot.sandbox.script import Action, ScriptError, parse_line, parse_script
-from bot.sandbox.server import StandIn
+from bot.sandbox.world import crossroads_standin
 
 DEMO = Path(__file__).with_name("demo.txt")
 
@@ -66,7 +66,7 @@ def _content_dir() -> Path:
 
 
 async def _session(actions: list[Action], *, interactive: bool) -> int:
-    async with StandIn() as standin:
+    async with crossroads_standin() as standin:
         with tempfile.TemporaryDirectory(prefix="crossroads-sandbox-") as tmp:
             settings = sandbox_settings(standin, Path(tmp) / "sandbox.db", _content_dir())
             running = InProcessBot(standin, settings)

@@ -12,11 +12,10 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot.sandbox.server import StandIn
+from standin.server import StandIn
 
 if TYPE_CHECKING:
     from bot.app import CrossroadsBot
@@ -44,27 +43,6 @@ def sandbox_settings(
     return Settings(_env_file=None, **values)  # type: ignore[call-arg, arg-type]
 
 
-@contextlib.contextmanager
-def _capture_bot(found: list[CrossroadsBot]) -> Iterator[None]:
-    """Record the CrossroadsBot that `serve` creates, without changing what it does."""
-    import bot.app as app
-
-    original = app.CrossroadsBot
-
-    class Recorded(original):  # type: ignore[valid-type, misc]
-        def __init__(self, *args: object, **kwargs: object) -> None:
-            super().__init__(*args, **kwargs)
-            found.append(self)
-
-    Recorded.__name__ = original.__name__
-    Recorded.__qualname__ = original.__qualname__
-    app.CrossroadsBot = Recorded  # type: ignore[misc]
-    try:
-        yield
-    finally:
-        app.CrossroadsBot = original  # type: ignore[misc]
-
-
 class InProcessBot:
     """`serve(settings)` as a task of the running loop, with a handle on the bot it created."""
 
@@ -81,12 +59,17 @@ class InProcessBot:
         return self._client
 
     async def start(self, timeout: float = READY_TIMEOUT) -> InProcessBot:
-        from bot.app import serve
+        from bot.app import CrossroadsBot, serve
 
         found: list[CrossroadsBot] = []
-        with _capture_bot(found):
-            self.task = asyncio.create_task(serve(self.settings), name="crossroads-bot")
-            await asyncio.sleep(0)
+
+        def recorded(settings: Settings) -> CrossroadsBot:
+            client = CrossroadsBot(settings)
+            found.append(client)
+            return client
+
+        self.task = asyncio.create_task(serve(self.settings, recorded), name="crossroads-bot")
+        await asyncio.sleep(0)
         if not found:
             code = await self.task
             raise RuntimeError(f"the bot exited with code {code} before it connected")

@@ -9,10 +9,10 @@ from collections.abc import Callable
 from typing import Any
 
 from bot.sandbox import script
-from bot.sandbox.member import Member, Message, Modal
-from bot.sandbox.render import render_message
 from bot.sandbox.script import Action, ScriptError, split_command
-from bot.sandbox.server import InteractionFailed, StandIn
+from standin.member import Member, Message, Modal
+from standin.render import render_message
+from standin.server import InteractionFailed, StandIn
 
 QUIET = 0.25
 SETTLE_LIMIT = 5.0

@@ -7,7 +7,6 @@ clock. Questions come from `ask_log` (written by /ask and /faq); quiz figures co
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -292,13 +291,12 @@ class LiveSession:
     session_id: int
     quiz_id: str
     quiz_version: str
-    question_ids: tuple[str, ...]
 
 
 async def live_sessions(store: Store) -> list[LiveSession]:
-    """Every quiz session still in progress, in any server or DM, with its planned question ids."""
+    """Every quiz session still in progress, in any server or DM."""
     rows = await store.fetchall(
-        "SELECT id, quiz_id, quiz_version, plan FROM quiz_sessions WHERE status = 'in_progress' ORDER BY id"
+        "SELECT id, quiz_id, quiz_version FROM quiz_sessions WHERE status = 'in_progress' ORDER BY id"
     )
     sessions: list[LiveSession] = []
     for row in rows:
@@ -307,18 +305,6 @@ async def live_sessions(store: Store) -> list[LiveSession]:
                 session_id=int(row["id"]),
                 quiz_id=row["quiz_id"],
                 quiz_version=row["quiz_version"],
-                question_ids=_planned_question_ids(row["plan"]),
             )
         )
     return sessions
-
-
-def _planned_question_ids(plan: str) -> tuple[str, ...]:
-    try:
-        data = json.loads(plan)
-    except (TypeError, ValueError):
-        return ()
-    questions = data.get("questions") if isinstance(data, dict) else None
-    if not isinstance(questions, list):
-        return ()
-    return tuple(str(q["id"]) for q in questions if isinstance(q, dict) and "id" in q)

@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING
 
 import discord
 
+from bot import limits
 from bot.problems import Problem
 from bot.storage.guilds import GuildConfig
 from bot.storage.stats import ServerStats, UnansweredQuestion
-from bot.ui import limits
 from bot.ui.charts import path_label
 
 if TYPE_CHECKING:

@@ -15,11 +15,11 @@ from typing import Any, Literal, Protocol
 
 import discord
 
+from bot import limits
 from bot.knowledge import Entry, Hit, RoleProfile
 from bot.knowledge.models import bullets
-from bot.ui import limits
+from bot.limits import clip
 from bot.ui.errors import guarded
-from bot.ui.limits import clip
 
 FAQ_COG = "FAQ"
 TOPIC_PREFIX = "faq"

@@ -15,13 +15,13 @@ from typing import Any, Literal, Protocol
 
 import discord
 
+from bot import limits
+from bot.limits import clip
 from bot.quiz import Answer, KnowledgeResult, PathResult, Plan, PlannedQuestion
 from bot.quiz.text import PATH_NAMES, ROLE_NAMES, counterpoint_line, leaning_line, score_line
 from bot.storage.quiz import LeaderboardRow, MemberProgress, QuizSession
-from bot.ui import limits
 from bot.ui.errors import guarded
 from bot.ui.faq import TopicButton
-from bot.ui.limits import clip
 
 log = logging.getLogger(__name__)
 

@@ -15,13 +15,13 @@ from typing import Any, Protocol
 
 import discord
 
+from bot import limits
 from bot.knowledge import Entry
 from bot.knowledge.server_entries import INPUT_MAX, Draft, ServerEntry
+from bot.limits import clip
 from bot.storage.entries import HistoryRecord
 from bot.storage.stats import UnansweredQuestion
-from bot.ui import limits
 from bot.ui.errors import guarded, send_ephemeral
-from bot.ui.limits import clip
 
 log = logging.getLogger("crossroads")
 

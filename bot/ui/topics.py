@@ -14,12 +14,12 @@ from typing import Any
 
 import discord
 
+from bot import limits
 from bot.knowledge import Entry, KnowledgeBase
 from bot.knowledge.topics import TopicGroup, index_order, topic_groups
-from bot.ui import limits
+from bot.limits import clip
 from bot.ui.errors import guarded
 from bot.ui.faq import FAQ_COG, UNAVAILABLE, TopicButton, TopicHandler, related_view
-from bot.ui.limits import clip
 
 # What /faq receives when the member picks "Browse all topics" in autocomplete; never an entry id.
 INDEX_VALUE = "*"

@@ -1,4 +1,5 @@
-"""End-to-end fixtures: the real bot against the Discord stand-in (bot/sandbox).
+"""End-to-end fixtures: the real bot against the Discord stand-in (standin/). Every test here
+carries the `e2e` marker, so `pytest -m "not e2e"` runs only the fast unit tests.
 
     async def test_ask(bot, member):
         reply = await member.slash("ask", question="how much do ML engineers make")
@@ -15,7 +16,7 @@ Fixtures
                   DEV_GUILD_ID set; yields once commands are synced and the server is known.
                   `bot.client` is the CrossroadsBot (e.g. `bot.client.store`), `await bot.restart()`
                   stops it cleanly and starts it again on the same database, `bot.settings`.
-    member        alice as a scripted member (see bot.sandbox.member for the API)
+    member        alice as a scripted member (see standin.member for the API)
     admin         morgan, who has Manage Server
     closed_dms    "casey", a member whose DMs are closed
     bot_process   a factory: `proc = await bot_process()` starts `python -m bot run` against the
@@ -39,8 +40,11 @@ from typing import Any
 import pytest
 
 from bot.sandbox.harness import BotProcess, InProcessBot, sandbox_settings
-from bot.sandbox.member import Member
-from bot.sandbox.server import StandIn
+from bot.sandbox.world import crossroads_standin
+from standin.member import Member
+from standin.server import StandIn
+
+E2E = Path(__file__).resolve().parent
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -49,9 +53,15 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if E2E in item.path.parents:
+            item.add_marker(pytest.mark.e2e)
+
+
 @pytest.fixture
 async def standin(request: pytest.FixtureRequest) -> AsyncIterator[StandIn]:
-    server = StandIn()
+    server = crossroads_standin()
     marker = request.node.get_closest_marker("expect_failures")
     if marker is not None:
         server.expect_failures(*marker.args)

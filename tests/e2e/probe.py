@@ -14,7 +14,7 @@ import yarl
 from discord import app_commands
 from discord.gateway import DiscordWebSocket
 
-from bot.sandbox.server import StandIn
+from standin.server import StandIn
 
 ProbeHandler = Callable[[discord.Interaction[Any]], Awaitable[None]]
 
@@ -30,6 +30,7 @@ class Probe(discord.Client):
         self.click_handler: ProbeHandler | None = None
         self.choices: list[app_commands.Choice[str]] = []
         self.errors: list[BaseException] = []
+        self.received: list[tuple[int, str, float, str]] = []
         self.guild_ready = asyncio.Event()
         guild = discord.Object(id=guild_id)
 
@@ -51,6 +52,20 @@ class Probe(discord.Client):
         async def need(interaction: discord.Interaction[Any], topic: str) -> None:
             await interaction.response.send_message(f"topic {topic}")
 
+        @self.tree.command(name="ranged", description="Options with ranges and choices", guild=guild)
+        @app_commands.choices(
+            size=[app_commands.Choice(name="Small", value="s"), app_commands.Choice(name="Large", value="l")]
+        )
+        async def ranged(
+            interaction: discord.Interaction[Any],
+            count: app_commands.Range[int, 1, 10],
+            word: app_commands.Range[str, 2, 5] = "ok",
+            share: app_commands.Range[float, 0.0, 1.0] = 0.5,
+            size: str = "s",
+        ) -> None:
+            self.received.append((count, word, share, size))
+            await interaction.response.send_message(f"{count} {word} {share:g} {size}")
+
         @self.tree.command(name="serveronly", description="Only in servers", guild=guild)
         @app_commands.guild_only()
         async def serveronly(interaction: discord.Interaction[Any]) -> None:
@@ -68,16 +83,6 @@ class Probe(discord.Client):
                 await self.click_handler(interaction)
             except Exception as exc:
                 self.errors.append(exc)
-
-
-async def eventually(condition: Callable[[], bool], what: str) -> None:
-    """Wait (about 5 s at most) until `condition()` holds: for effects that land after the
-    member's reply."""
-    for _ in range(500):
-        if condition():
-            return
-        await asyncio.sleep(0.01)
-    raise AssertionError(f"{what} did not happen within 5 s")
 
 
 @contextlib.asynccontextmanager

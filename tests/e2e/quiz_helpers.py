@@ -6,7 +6,7 @@ import sqlite3
 from pathlib import Path
 
 from bot.quiz import PathQuiz, QuizBook, load_quizzes
-from bot.sandbox.member import Member, Message
+from standin.member import Member, Message
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import shutil
 import sqlite3
 from collections.abc import AsyncIterator
@@ -12,11 +11,12 @@ import pytest
 import yaml
 
 from bot.sandbox.harness import InProcessBot, sandbox_settings
-from bot.sandbox.member import Member, Message
-from bot.sandbox.server import StandIn
 from bot.storage.asks import AskRecord, recent_asks
 from bot.storage.guilds import update_config
 from bot.ui.faq import DECLINED_TITLE
+from standin.member import Member, Message
+from standin.server import StandIn
+from tests.eventually import eventually
 
 SALARY_TITLE = "Which role pays more?"
 DATA = Path(__file__).resolve().parents[2] / "data"
@@ -230,11 +230,8 @@ async def test_a_busy_database_does_not_hold_up_the_answer(
         blocker.rollback()
         blocker.close()
 
-    for _ in range(100):
-        logged = await asks(bot, standin)
-        if logged:
-            break
-        await asyncio.sleep(0.05)
+    await eventually(lambda: asks(bot, standin), "the question log's background retry", within=10)
+    logged = await asks(bot, standin)
     assert [(r.question, r.entry_id) for r in logged] == [("do i need a degree", "degree-needed")]
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from bot.sandbox.server import StandIn
+from standin.server import StandIn
 
 
 @pytest.fixture

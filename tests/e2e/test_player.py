@@ -11,7 +11,7 @@ from discord import app_commands
 
 from bot.sandbox.player import Player
 from bot.sandbox.script import parse_line
-from bot.sandbox.server import StandIn
+from standin.server import StandIn
 from tests.e2e.probe import Probe, running_probe
 
 

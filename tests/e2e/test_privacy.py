@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 from bot.sandbox.harness import InProcessBot
-from bot.sandbox.member import Member, Message
-from bot.sandbox.server import StandIn
+from standin.member import Member, Message
+from standin.server import StandIn
 from tests.e2e.quiz_helpers import db_rows
 
 NOTHING = "Crossroads stores nothing about you: no quiz sessions, no answers and no questions."

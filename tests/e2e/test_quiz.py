@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from bot.sandbox.harness import BotProcess, InProcessBot
-from bot.sandbox.member import Member, Message
-from bot.sandbox.server import InteractionFailed, StandIn
-from bot.sandbox.state import InteractionType
 from bot.storage import quiz as store_quiz
 from bot.storage.guilds import update_config
+from standin.member import Member, Message
+from standin.server import InteractionFailed, StandIn
+from standin.state import InteractionType
 from tests.e2e.quiz_helpers import (
     db_rows,
     knowledge_button,

@@ -7,9 +7,9 @@ from collections.abc import Callable
 import pytest
 
 from bot.sandbox.harness import InProcessBot
-from bot.sandbox.member import Member, Message
-from bot.sandbox.server import StandIn
-from bot.sandbox.state import Perm
+from standin.member import Member, Message
+from standin.server import StandIn
+from standin.state import Perm
 from tests.e2e.quiz_helpers import db_rows, knowledge_button, next_question, path_button
 
 

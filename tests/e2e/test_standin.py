@@ -18,9 +18,10 @@ import discord
 import pytest
 from discord import app_commands
 
-from bot.sandbox.member import Member
-from bot.sandbox.server import InteractionFailed, StandIn
-from tests.e2e.probe import Probe, eventually, running_probe
+from standin.member import Member, OptionRefused
+from standin.server import InteractionFailed, StandIn
+from tests.e2e.probe import Probe, running_probe
+from tests.eventually import eventually
 
 
 @pytest.fixture
@@ -214,10 +215,11 @@ async def test_an_interaction_not_acknowledged_in_time_fails_and_is_recorded(
     probe: Probe, alice: Member, standin: StandIn
 ) -> None:
     standin.ack_deadline = 0.2
+    failed = asyncio.Event()
     late: list[int | None] = []
 
     async def handler(interaction: discord.Interaction[Any]) -> None:
-        await asyncio.sleep(0.4)
+        await failed.wait()
         try:
             await interaction.response.send_message("too late")
         except discord.NotFound as exc:
@@ -226,6 +228,7 @@ async def test_an_interaction_not_acknowledged_in_time_fails_and_is_recorded(
     probe.handler = handler
     with pytest.raises(InteractionFailed):
         await alice.slash("probe")
+    failed.set()
     await eventually(lambda: bool(late), "the late response")
     assert late == [10062]
     assert [f.kind for f in standin.failures] == ["unacknowledged", "unknown_interaction"]
@@ -516,6 +519,30 @@ async def test_commands_outside_their_contexts_cannot_be_run_from_dms(probe: Pro
     assert (await alice.slash("serveronly")).content == "in a server"
 
 
+async def test_option_values_the_client_would_not_send_never_reach_the_bot(
+    probe: Probe, alice: Member, standin: StandIn
+) -> None:
+    reply = await alice.slash("ranged", count=10, word="hi", share=1.0, size="Large")
+    assert reply.content == "10 hi 1 l"
+    assert (await alice.slash("ranged", count=1, word="fives")).content == "1 fives 0.5 s"
+
+    refused = [
+        {"count": 0},
+        {"count": 11},
+        {"count": 5, "word": "x"},
+        {"count": 5, "word": "toolong"},
+        {"count": 5, "share": 1.5},
+        {"count": 5, "size": "medium"},
+    ]
+    before = len(standin.interactions)
+    for options in refused:
+        with pytest.raises(OptionRefused):
+            await alice.slash("ranged", **options)
+    assert len(standin.interactions) == before
+    assert probe.received == [(10, "hi", 1.0, "l"), (1, "fives", 0.5, "s")]
+    assert standin.failures == []
+
+
 async def test_role_changes_reach_the_bot(probe: Probe, standin: StandIn) -> None:
     guild = probe.get_guild(standin.guild.id)
     assert guild is not None
@@ -532,12 +559,12 @@ async def test_role_changes_reach_the_bot(probe: Probe, standin: StandIn) -> Non
 async def test_follow_ups_stop_working_when_the_interaction_token_expires(
     probe: Probe, alice: Member, standin: StandIn
 ) -> None:
-    standin.token_lifetime = 0.2
+    expired = asyncio.Event()
     codes: list[int] = []
 
     async def handler(interaction: discord.Interaction[Any]) -> None:
         await interaction.response.send_message("first", ephemeral=True)
-        await asyncio.sleep(0.3)
+        await expired.wait()
         try:
             await interaction.edit_original_response(content="too late")
         except discord.HTTPException as exc:
@@ -545,6 +572,9 @@ async def test_follow_ups_stop_working_when_the_interaction_token_expires(
 
     probe.handler = handler
     reply = await alice.slash("probe")
+    # Every token is now older than its lifetime: the edit that follows comes after expiry.
+    standin.token_lifetime = 0.0
+    expired.set()
     await eventually(lambda: bool(codes), "the late edit")
     assert codes == [50027]
     assert reply.content == "first"

@@ -9,8 +9,8 @@ from typing import Any
 import discord
 import pytest
 
-from bot.sandbox.member import Member
-from bot.sandbox.server import InteractionFailed, StandIn
+from standin.member import Member
+from standin.server import InteractionFailed, StandIn
 from tests.e2e.probe import Probe, running_probe
 
 

@@ -9,8 +9,8 @@ from collections.abc import Awaitable, Callable
 
 from bot.app import TOKEN_REJECTED
 from bot.sandbox.harness import ROOT, BotProcess, InProcessBot
-from bot.sandbox.member import Member
-from bot.sandbox.server import StandIn
+from standin.member import Member
+from standin.server import StandIn
 
 StartBot = Callable[..., Awaitable[BotProcess]]
 

@@ -14,12 +14,12 @@ import pytest
 from bot.content import check_content
 from bot.knowledge.server_entries import MAX_SERVER_ENTRIES
 from bot.sandbox.harness import InProcessBot, sandbox_settings
-from bot.sandbox.member import Member, Message
 from bot.sandbox.player import Player
 from bot.sandbox.script import parse_script
-from bot.sandbox.server import StandIn
-from bot.sandbox.state import Guild
 from bot.storage import entries as store_entries
+from standin.member import Member, Message
+from standin.server import StandIn
+from standin.state import Guild
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 STUDY_QUESTION = "when is the next study group call in this community"

@@ -11,8 +11,8 @@ import pytest
 import yaml
 
 from bot.sandbox.harness import InProcessBot, sandbox_settings
-from bot.sandbox.member import Member
-from bot.sandbox.server import StandIn
+from standin.member import Member
+from standin.server import StandIn
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 

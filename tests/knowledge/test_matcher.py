@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot import limits
 from bot.knowledge import Entry, KnowledgeBase, Matcher, load_knowledge
 from bot.knowledge.matcher import MAX_AUTOCOMPLETE, MAX_SUGGESTIONS, SUGGESTION_FLOOR, SUPPORTED_SHARE
 from bot.knowledge.text import normalize
-from bot.ui import limits
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -5,9 +5,9 @@ import io
 
 import discord
 
+from bot import limits
 from bot.storage.stats import FaqStats, QuizStats, ScoreStats, ServerStats, UnansweredQuestion
 from bot.ui import admin as ui
-from bot.ui import limits
 
 EPOCH = 1_700_000_000.0
 

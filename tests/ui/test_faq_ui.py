@@ -9,10 +9,10 @@ from typing import Any
 import discord
 import pytest
 
+from bot import limits
 from bot.knowledge import Entry, Hit, KnowledgeBase, load_knowledge
 from bot.knowledge.models import ANSWER_MAX, TITLE_MAX
 from bot.ui import faq as ui
-from bot.ui import limits
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import json
 
-from bot.ui import limits
+from bot import limits
 from bot.ui import privacy as ui
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from bot import limits
 from bot.knowledge import Entry, KnowledgeBase
-from bot.ui import limits
 from bot.ui import topics as ui
 
 

@@ -1,14 +1,13 @@
-"""Discord's hard limits, in one place. Everything the bot sends is fitted to these before it leaves."""
+"""Discord's hard limits, in one place. Everything the bot sends is fitted to these before it leaves;
+content models check against them too, so this module imports nothing from the rest of the bot."""
 
 from __future__ import annotations
 
-CONTENT = 2000
 EMBED_TITLE = 256
 EMBED_DESCRIPTION = 4096
 EMBED_FIELD_NAME = 256
 EMBED_FIELD_VALUE = 1024
 EMBED_FOOTER = 2048
-EMBED_AUTHOR = 256
 EMBED_FIELDS = 25
 EMBED_TOTAL = 6000
 EMBEDS_PER_MESSAGE = 10
@@ -18,11 +17,9 @@ BUTTON_LABEL = 80
 CUSTOM_ID = 100
 SELECT_OPTIONS = 25
 SELECT_OPTION_LABEL = 100
-SELECT_OPTION_DESCRIPTION = 100
 AUTOCOMPLETE_CHOICES = 25
 CHOICE_NAME = 100
 CHOICE_VALUE = 100
-ACK_SECONDS = 3.0
 
 ELLIPSIS = "…"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.sandbox.state import Snowflakes, command_path, pings
+from standin.state import Snowflakes, command_path, pings
 
 NAMES = {7: "@alice", 9: "@AI Engineer"}
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.sandbox.render import humanize, relative, render_components, render_embed, render_message
-from bot.sandbox.state import MessageFlag, StoredAttachment, StoredMessage, User
+from standin.render import humanize, relative, render_components, render_embed, render_message
+from standin.state import MessageFlag, StoredAttachment, StoredMessage, User
 
 BOT = User(id=1, username="Crossroads", bot=True)
 

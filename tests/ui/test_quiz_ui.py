@@ -4,9 +4,9 @@ from pathlib import Path
 
 import discord
 
+from bot import limits
 from bot.quiz import Attempt, KnowledgeResult, PathResult, load_quizzes, make_plan
 from bot.storage.quiz import LeaderboardRow
-from bot.ui import limits
 from bot.ui import quiz as ui
 from tests.quiz.factories import knowledge_quiz, path_quiz
 

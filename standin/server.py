@@ -1,9 +1,9 @@
 """A Discord stand-in on 127.0.0.1: the REST API under /api/v10 and the Gateway, in one aiohttp app.
 
-    async with StandIn() as standin:           # a server "Crossroads Test", #general, roles, alice, morgan
+    async with StandIn() as standin:           # a server "Test Server", #general, roles, alice, morgan
         env = standin.bot_env()                  # DISCORD_API_BASE, DISCORD_TOKEN, DEV_GUILD_ID
         ...                                      # run the bot against it
-        alice = standin.member("alice")          # see bot.sandbox.member for the member API
+        alice = standin.member("alice")          # see standin.member for the member API
 
 It answers the way Discord answers, down to error codes, and refuses what Discord refuses:
 messages over the limits (400, 50035), a second initial response (400, 40060), an answer after
@@ -31,9 +31,9 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import BodyPartReader, web
 
-from bot.sandbox import limits
-from bot.sandbox.gateway import Gateway, Session
-from bot.sandbox.state import (
+from standin import limits
+from standin.gateway import Gateway, Session
+from standin.state import (
     ATTACHMENT_SIZE_LIMIT,
     Channel,
     ChannelType,
@@ -57,9 +57,9 @@ from bot.sandbox.state import (
 )
 
 if TYPE_CHECKING:
-    from bot.sandbox.member import Member
+    from standin.member import Member
 
-log = logging.getLogger("crossroads.sandbox")
+log = logging.getLogger("standin")
 
 API = "/api/v10"
 DEFAULT_TOKEN = "sandbox.bot.token"
@@ -144,12 +144,27 @@ def form_error(problems: list[limits.Problem]) -> StandInError:
     return StandInError(400, 50035, f"Invalid Form Body: {detail}", kind="limit", errors=body["errors"])
 
 
+World = Callable[["StandIn"], None]
+
+
+def default_world(standin: StandIn) -> None:
+    """A server "Test Server" with #general; "Moderator" just above the bot's role and "Admin"
+    (Manage Server) at the top; members "alice" and "morgan" (an Admin)."""
+    guild = standin.add_guild("Test Server")
+    standin.add_channel(guild, "general")
+    standin.add_role(guild, "Moderator", position=guild.roles[standin.bot_role_id(guild)].position + 1)
+    admins = standin.add_role(guild, "Admin", permissions=Perm.MANAGE_GUILD, position=standin.top_position() + 1)
+    standin.add_member("alice", guild=guild)
+    standin.add_member("morgan", guild=guild, roles=[admins])
+
+
 class StandIn:
     """The stand-in. Use as an async context manager, or call `start()` and `stop()`.
 
-    World: `guild`, `channel`, `guilds`, `channels`, `users`, `messages`, `add_guild()`,
-    `add_channel()`, `add_role()`, `add_member()`, `update_role()`, `delete_role()`,
-    `close_dms()`; `member(name)` gives the scriptable member.
+    World: built at construction by `world(standin)` (`default_world` unless given); `guild`,
+    `channel`, `guilds`, `channels`, `users`, `messages`, `add_guild()`, `add_channel()`,
+    `add_role()`, `add_member()`, `update_role()`, `delete_role()`, `close_dms()`;
+    `member(name)` gives the scriptable member.
     Wiring: `api_base`, `gateway_url`, `token`, `bot_env()`, `wait_for_bot()`; `gateway` holds the
     bot's sessions (`drop()`, `request_reconnect()`, `identifies`).
     Records: `failures` (what Discord would refuse or report), `refusals` (DMs closed, missing
@@ -165,8 +180,8 @@ class StandIn:
         *,
         token: str = DEFAULT_TOKEN,
         ack_deadline: float = 3.0,
-        populate: bool = True,
-        bot_name: str = "Crossroads",
+        world: World | None = None,
+        bot_name: str = "Bot",
         host: str = "127.0.0.1",
         record_requests: bool = False,
     ) -> None:
@@ -212,35 +227,23 @@ class StandIn:
         self.port = 0
         self._first_guild: Guild | None = None
         self._first_channel: Channel | None = None
-        if populate:
-            self._populate()
+        (world or default_world)(self)
 
     # ----------------------------------------------------------------- world building
 
     @property
     def guild(self) -> Guild:
-        """The first server added (with `populate`, "Crossroads Test")."""
+        """The first server added (in the default world, "Test Server")."""
         if self._first_guild is None:
             raise LookupError("the stand-in has no server yet; call add_guild()")
         return self._first_guild
 
     @property
     def channel(self) -> Channel:
-        """The first text channel of the first server (with `populate`, #general)."""
+        """The first text channel of the first server (in the default world, #general)."""
         if self._first_channel is None:
             raise LookupError("the stand-in has no text channel yet; call add_channel()")
         return self._first_channel
-
-    def _populate(self) -> None:
-        guild = self.add_guild("Crossroads Test")
-        self.add_channel(guild, "general")
-        self.add_channel(guild, "quiz-results")
-        self.add_role(guild, "AI Engineer", position=1)
-        self.add_role(guild, "ML Engineer", position=2)
-        self.add_role(guild, "Moderator", position=guild.roles[self.bot_role_id(guild)].position + 1)
-        admins = self.add_role(guild, "Admin", permissions=Perm.MANAGE_GUILD, position=self.top_position() + 1)
-        self.add_member("alice", guild=guild)
-        self.add_member("morgan", guild=guild, roles=[admins])
 
     def top_position(self, guild: Guild | None = None) -> int:
         guild = guild or self.guild
@@ -332,8 +335,8 @@ class StandIn:
             raise KeyError(f"no user named {name!r}; add one with add_member()") from None
 
     def member(self, who: str | User, *, guild: Guild | None = None) -> Member:
-        """The scriptable member for a user (created on first use); see bot.sandbox.member."""
-        from bot.sandbox import member as scripted
+        """The scriptable member for a user (created on first use); see standin.member."""
+        from standin import member as scripted
 
         user = self.user_named(who) if isinstance(who, str) else who
         existing = self._members.get(user.id)
@@ -534,7 +537,7 @@ class StandIn:
             "guild_join_requests": [],
             "geo_ordered_rtc_regions": ["local"],
             "user_settings": {},
-            "_trace": ["crossroads-sandbox"],
+            "_trace": ["standin"],
         }
 
     # ----------------------------------------------------------------- interactions (member side)

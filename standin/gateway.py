@@ -23,7 +23,7 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
-log = logging.getLogger("crossroads.sandbox.gateway")
+log = logging.getLogger("standin.gateway")
 
 HEARTBEAT_INTERVAL_MS = 41_250
 REPLAY_BUFFER = 5_000

@@ -9,7 +9,7 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-from bot.sandbox.state import MessageFlag, StoredMessage
+from standin.state import MessageFlag, StoredMessage
 
 MARKUP = re.compile(r"<t:(-?\d+)(?::([tTdDfFR]))?>|<(@!?|@&|#)(\d+)>")
 TIME_STYLES = {

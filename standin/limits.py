@@ -2,8 +2,8 @@
 problems (a JSON path and a message), and `form_error` turns them into Discord's
 `50035 Invalid Form Body` error with its nested `errors` object.
 
-The limits are written out here on purpose instead of imported from `bot.ui.limits`: the
-stand-in has to refuse what Discord refuses even when the bot's own limits are wrong.
+The limits are written out here on purpose instead of imported from the bot's own: the
+stand-in has to refuse what Discord refuses even when a bot's limits are wrong.
 """
 
 from __future__ import annotations

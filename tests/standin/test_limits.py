@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.sandbox import limits
+from standin import limits
 
 
 def paths(problems: list[limits.Problem]) -> list[str]:

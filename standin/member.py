@@ -19,6 +19,9 @@ Acting
         `open_modal`). A command whose contexts exclude DMs cannot be run with `dm=True`; in
         DMs the dev server's commands stand in for global ones. default_member_permissions is
         not enforced (a server can override it), so the bot's own permission checks are testable.
+        An option outside its min_value/max_value or min_length/max_length, or not among its
+        choices, raises `OptionRefused` (a ValueError) and nothing reaches the bot: Discord's
+        client keeps the member from sending it, so a bot never sees such a value.
     await member.autocomplete("faq", "topic", "sal", **other_options) -> list[Choice]
         Choices have `.name` and `.value`.
     await member.click(message, "Next") / click(message, 0) / click(message, custom_id="quiz:…")
@@ -62,7 +65,7 @@ Message (a live view: it always shows the message's current state)
     Button: .label .custom_id .style .disabled .url .emoji .row; Select: .custom_id .options .placeholder
     Attachment: .filename .data (bytes) .content_type .size .text (data decoded as UTF-8)
 
-The stand-in around the member (bot.sandbox.server.StandIn)
+The stand-in around the member (standin.server.StandIn)
     standin.add_member("casey", dms_open=False, roles=[...]); standin.member("casey")
     standin.guild (.roles, .role_named(), .channels), standin.channel (#general)
     standin.roles_of("alice"); standin.update_role(role, permissions=...); standin.delete_role(role)
@@ -84,8 +87,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from bot.sandbox.render import render_embed, render_message
-from bot.sandbox.state import (
+from standin.render import render_embed, render_message
+from standin.state import (
     Channel,
     ChannelType,
     Guild,
@@ -101,12 +104,20 @@ from bot.sandbox.state import (
 )
 
 if TYPE_CHECKING:
-    from bot.sandbox.server import StandIn
+    from standin.server import StandIn
 
 DEFAULT_TIMEOUT = 10.0
 
 SUB_COMMAND = 1
 SUB_COMMAND_GROUP = 2
+class OptionRefused(ValueError):
+    """Discord's client would not send this option value: out of range, too long, or not a choice."""
+
+
+REFUSED = "Discord's client would not send this: "
+STRING_MAX = 6000  # Discord's longest string option value
+
+
 STRING = 3
 INTEGER = 4
 BOOLEAN = 5
@@ -862,7 +873,9 @@ class Member:
             names = {c.get("name"): c.get("value") for c in choices}
             if value in names:
                 return names[value]
-            raise ValueError(f"option {name!r}: {value!r} is not one of {[c.get('value') for c in choices]}")
+            values = [c.get("value") for c in choices]
+            raise OptionRefused(f"{REFUSED}option {name!r} must be one of {values}, not {value!r}")
+        _check_range(definition, value)
         return value
 
     def _find_user(self, value: Any) -> User:
@@ -901,6 +914,23 @@ class Member:
         self.standin.attachments[attachment_id] = stored
         resolved.setdefault("attachments", {})[str(attachment_id)] = {**stored.payload(), "ephemeral": True}
         return str(attachment_id)
+
+
+def _check_range(definition: Payload, value: Any) -> None:
+    """Refuse what the client's option box refuses: a number outside min_value..max_value, a
+    string shorter than min_length or longer than max_length."""
+    name = definition.get("name")
+    if definition.get("type") in (INTEGER, NUMBER):
+        low, high = definition.get("min_value"), definition.get("max_value")
+        if (low is not None and value < low) or (high is not None and value > high):
+            bounds = f"from {'-∞' if low is None else low} to {'∞' if high is None else high}"
+            raise OptionRefused(f"{REFUSED}option {name!r} must be {bounds}, not {value!r}")
+    elif definition.get("type") == STRING:
+        shortest, longest = definition.get("min_length") or 0, definition.get("max_length") or STRING_MAX
+        if not shortest <= len(value) <= longest:
+            raise OptionRefused(
+                f"{REFUSED}option {name!r} must be {shortest} to {longest} characters long, not {len(value)}"
+            )
 
 
 def _allowed_in_dms(definition: Payload) -> bool:
