@@ -140,14 +140,14 @@ def trim_plan(plan: Plan, questions: int) -> Plan:
     return plan.model_copy(update={"questions": plan.questions[:questions]})
 
 
-def from_row(row: GameRow) -> Game:
-    """The game a stored row describes."""
+def from_row(row: GameRow, plan: Plan | None = None) -> Game:
+    """The game a stored row describes; `plan` saves parsing the stored plan again."""
     return Game(
         id=row.id,
         guild_id=row.guild_id,
         channel_id=row.channel_id,
         starter_id=row.starter_id,
-        plan=Plan.from_json(row.plan),
+        plan=plan if plan is not None else Plan.from_json(row.plan),
         seconds=row.seconds,
         time_scale=row.time_scale,
         status=row.status,
