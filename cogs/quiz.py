@@ -18,9 +18,11 @@ from discord.ext import commands
 from bot.knowledge import KnowledgeBase
 from bot.quiz import AnswerRejected, Attempt, KnowledgeResult, PathResult, Plan, QuizResult, new_seed
 from bot.storage import quiz as store_quiz
+from bot.storage import trivia as store_trivia
 from bot.storage.guilds import get_config
 from bot.storage.quiz import ActiveSessionExists, Delivery, Finish, QuizSession
 from bot.ui import quiz as ui
+from bot.ui import trivia as trivia_ui
 
 if TYPE_CHECKING:
     from bot.app import CrossroadsBot
@@ -100,6 +102,7 @@ class Quiz(commands.Cog, name=ui.QUIZ_COG):
     async def progress(self, interaction: Interaction) -> None:
         progress = await store_quiz.member_progress(self.bot.store, interaction.user.id)
         embed = ui.progress_embed(progress, self._quiz_titles())
+        trivia_ui.add_record(embed, await store_trivia.member_record(self.bot.store, interaction.user.id))
         await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
     @quiz.command(name="leaderboard", description="Best knowledge check scores in this server")

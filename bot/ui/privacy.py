@@ -31,6 +31,9 @@ LABELS = {
     "quiz_sessions": ("quiz session", "quiz sessions"),
     "quiz_answers": ("quiz answer", "quiz answers"),
     "asked_questions": ("question you asked", "questions you asked"),
+    "trivia_answers": ("trivia answer", "trivia answers"),
+    "trivia_results": ("trivia game result", "trivia game results"),
+    "trivia_games_started": ("trivia game you started", "trivia games you started"),
 }
 
 

@@ -346,6 +346,11 @@ def record_text(record: TriviaRecord) -> str:
     )
 
 
+def add_record(embed: discord.Embed, record: TriviaRecord) -> None:
+    """The member's trivia record as a field of their /quiz progress."""
+    embed.add_field(name="Trivia", value=record_text(record), inline=False)
+
+
 def _fit_lines(lines: Sequence[str], limit: int) -> str:
     shown: list[str] = []
     used = 0
