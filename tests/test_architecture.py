@@ -32,3 +32,9 @@ def test_core_packages_do_not_import_discord_or_each_other(package: str) -> None
                 f"{path.relative_to(BOT)} imports {module}"
             )
             assert not module.startswith("cogs"), f"{path.relative_to(BOT)} imports {module}"
+
+
+def test_the_trivia_game_does_not_import_discord_or_cogs() -> None:
+    for path in sorted((BOT / "trivia").rglob("*.py")):
+        for module in imported_modules(path):
+            assert module.split(".")[0] not in ("discord", "cogs"), f"{path.relative_to(BOT)} imports {module}"
