@@ -256,17 +256,17 @@ class Trivia(commands.Cog, name=ui.TRIVIA_COG):
         """Run one game to its end from whatever state the database holds."""
         failures = 0
         while True:
-            row = await store_trivia.get_game(self.bot.store, game_id)
-            if row is None or row.status != "running":
-                break
-            game = self._game(row)
-            step = next_step(game, self.bot.store.now())
-            if step is None:
-                break
-            if isinstance(step, Wait):
-                await asyncio.sleep(max(0.0, step.until - self.bot.store.now()))
-                continue
             try:
+                row = await store_trivia.get_game(self.bot.store, game_id)
+                if row is None or row.status != "running":
+                    break
+                game = self._game(row)
+                step = next_step(game, self.bot.store.now())
+                if step is None:
+                    break
+                if isinstance(step, Wait):
+                    await asyncio.sleep(max(0.0, step.until - self.bot.store.now()))
+                    continue
                 async with self._lock(game_id):
                     await self._act(game_id, step)
                 failures = 0
@@ -274,16 +274,24 @@ class Trivia(commands.Cog, name=ui.TRIVIA_COG):
                 raise
             except Exception:
                 failures += 1
-                log.warning("Trivia game %s: %s failed (%d in a row)", game_id, step, failures, exc_info=True)
+                log.warning("Trivia game %s: a step failed (%d in a row)", game_id, failures, exc_info=True)
                 if failures >= MAX_FAILURES:
-                    async with self._lock(game_id):
-                        current = await store_trivia.get_game(self.bot.store, game_id)
-                        if current is not None and current.status == "running":
-                            await self._end(self._game(current), "stopped", announce=False)
+                    await self._give_up(game_id)
                     break
                 await asyncio.sleep(RETRY_SECONDS)
         self._tasks.pop(game_id, None)
         self._plans.pop(game_id, None)
+
+    async def _give_up(self, game_id: int) -> None:
+        """End a game the bot cannot run (say, a channel it can no longer post in), keeping results."""
+        with contextlib.suppress(Exception):
+            async with self._lock(game_id):
+                current = await store_trivia.get_game(self.bot.store, game_id)
+                if current is not None and current.status == "running":
+                    await self._end(self._game(current), "stopped", announce=False)
+                    log.error(
+                        "Trivia game %s in channel %s ended: the bot could not run it", game_id, current.channel_id
+                    )
 
     async def _act(self, game_id: int, step: Post | Close | Finish) -> None:
         """One step, on the state as it is now (a /trivia stop may have come first)."""
