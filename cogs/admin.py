@@ -292,7 +292,7 @@ class Admin(commands.Cog):
     @config.command(name="trivia", description="Who may start trivia games, and the seconds per question")
     @app_commands.describe(
         seconds=f"Default seconds to answer a question ({TRIVIA_MIN_SECONDS}-{TRIVIA_MAX_SECONDS})",
-        role="A role whose members may start and stop games (Manage Server always may)",
+        role="A role whose members may start games (Manage Server always may)",
         clear_role="True to stop letting a role start games",
     )
     async def config_trivia(

@@ -72,6 +72,10 @@ class Trivia(commands.Cog, name=ui.TRIVIA_COG):
         self._tasks: dict[int, asyncio.Task[None]] = {}
         self._locks: dict[int, asyncio.Lock] = {}
         self._plans: dict[int, Plan] = {}
+        # Each player's last acknowledged click per game: its token lets the bot tell a player
+        # below the top ten their place privately. Lost on restart; the scoreboard's button remains.
+        self._clicks: dict[int, dict[int, Interaction]] = {}
+        self._telling: set[asyncio.Task[None]] = set()
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(*ui.DYNAMIC_ITEMS)
@@ -81,7 +85,7 @@ class Trivia(commands.Cog, name=ui.TRIVIA_COG):
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(*ui.DYNAMIC_ITEMS)
-        tasks = list(self._tasks.values())
+        tasks = [*self._tasks.values(), *self._telling]
         for task in tasks:
             task.cancel()
         for task in tasks:
@@ -224,6 +228,7 @@ class Trivia(commands.Cog, name=ui.TRIVIA_COG):
             score=points_for,
         )
         if recorded.status == "recorded":
+            self._clicks.setdefault(game_id, {})[interaction.user.id] = interaction
             text = ui.RECORDED.format(letter=ui.letter(question, choice_id))
         elif recorded.status == "duplicate" and recorded.answer is not None:
             text = ui.ALREADY_ANSWERED.format(letter=ui.letter(question, recorded.answer.choice_id))
@@ -371,7 +376,25 @@ class Trivia(commands.Cog, name=ui.TRIVIA_COG):
                 view=ui.scoreboard_view(final.id),
                 allowed_mentions=NO_MENTIONS,
             )
+        clicks = self._clicks.pop(final.id, {})
+        below = [
+            (p, clicks[p.standing.user_id]) for p in placings[ui.SCOREBOARD_SIZE :] if p.standing.user_id in clicks
+        ]
+        if announce and below:
+            task = asyncio.create_task(self._tell_places(below, len(placings)))
+            self._telling.add(task)
+            task.add_done_callback(self._telling.discard)
         return final, placings
+
+    async def _tell_places(self, below: list[tuple[Placing, Interaction]], players: int) -> None:
+        """Tell each player below the top ten their place, privately, through their last click."""
+        for placing, interaction in below:
+            standing = placing.standing
+            text = ui.place_text(placing.place, players, standing.points, standing.correct, standing.answered)
+            try:
+                await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+            except discord.HTTPException:
+                log.info("Could not tell member %s their trivia place; the scoreboard's button can", standing.user_id)
 
     def _game(self, row: GameRow) -> Game:
         plan = self._plans.get(row.id)

@@ -267,10 +267,11 @@ def place_sentence(results: Sequence[ResultRow], user_id: int) -> str:
     mine = next((r for r in results if r.user_id == user_id), None)
     if mine is None:
         return "You did not answer in this game, so you have no place on its scoreboard."
-    return (
-        f"You placed **{_ordinal(mine.place)}** of {len(results)} with {mine.points:,} points "
-        f"({mine.correct} of {mine.answered} right)."
-    )
+    return place_text(mine.place, len(results), mine.points, mine.correct, mine.answered)
+
+
+def place_text(place: int, players: int, points: int, correct: int, answered: int) -> str:
+    return f"You placed **{_ordinal(place)}** of {players} with {points:,} points ({correct} of {answered} right)."
 
 
 def already_running(game_id: int, guild_id: int, channel_id: int, message_id: int | None) -> str:
@@ -310,8 +311,7 @@ def help_embed() -> discord.Embed:
     embed.add_field(
         name="Results",
         value=(
-            "`/trivia leaderboard` ranks this server by points, wins or accuracy; "
-            "`/quiz progress` shows your record."
+            "`/trivia leaderboard` ranks this server by points, wins or accuracy; `/quiz progress` shows your record."
         ),
         inline=False,
     )

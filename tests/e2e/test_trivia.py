@@ -103,6 +103,22 @@ async def test_members_play_a_five_question_game_to_the_scoreboard(
     assert len(db_rows(database, "SELECT * FROM trivia_answers")) == 10
 
 
+async def test_players_below_the_top_ten_are_told_their_place_privately(
+    trivia_bot: InProcessBot, standin: StandIn
+) -> None:
+    players = [standin.member(standin.add_member(f"player{i:02d}")) for i in range(11)]
+    last = standin.member("alice")
+    await standin.member("morgan").slash("trivia start", questions=1, seconds=10)
+    shown = await question(last, 0)
+    await asyncio.gather(*(p.click(shown, custom_id=right_answer(shown)) for p in players))
+    await last.click(shown, custom_id=wrong_answer(shown))
+    board = await scoreboard(last)
+    assert str(standin.user_named("alice").id) not in (board.embeds[0].description or "")
+    told = await last.wait_for_message(lambda m: m.ephemeral and "You placed" in (m.content or ""), timeout=10)
+    assert "You placed **12th** of 12 with 0 points (0 of 1 right)." in (told.content or "")
+    assert not any("You placed" in (m.content or "") for m in players[0].ephemeral)
+
+
 async def test_a_second_start_says_where_the_game_runs_and_only_allowed_members_start(
     trivia_bot: InProcessBot, standin: StandIn
 ) -> None:
