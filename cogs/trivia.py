@@ -323,22 +323,18 @@ class Trivia(commands.Cog, name=ui.TRIVIA_COG):
         question = game.plan.questions[position]
         opens = self.bot.store.now()
         deadline = opens + game.answer_window
+        # Open for answers before the message exists, so the quickest click already counts.
+        if (
+            await store_trivia.begin_question(self.bot.store, game.id, position, started_at=opens, deadline=deadline)
+            is None
+        ):
+            return
         message = await self._channel(game).send(
             embed=ui.question_embed(game, position, deadline),
             view=ui.question_view(game.id, position, question),
             allowed_mentions=NO_MENTIONS,
         )
-        # The clock starts once the question is on screen.
-        shown = self.bot.store.now()
-        stored = await store_trivia.begin_question(
-            self.bot.store,
-            game.id,
-            position,
-            message_id=message.id,
-            started_at=shown,
-            deadline=deadline + (shown - opens),
-        )
-        if stored is None:
+        if not await store_trivia.set_message(self.bot.store, game.id, position, message.id):
             with contextlib.suppress(discord.HTTPException):
                 await message.edit(view=None)
 

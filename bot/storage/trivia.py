@@ -198,20 +198,30 @@ async def running_games(store: Store) -> list[GameRow]:
 
 
 async def begin_question(
-    store: Store, game_id: int, position: int, *, message_id: int, started_at: float, deadline: float
+    store: Store, game_id: int, position: int, *, started_at: float, deadline: float
 ) -> GameRow | None:
-    """Question `position` is on screen in message `message_id` until `deadline`. None when the
-    game stopped meanwhile."""
+    """Question `position` opens for answers until `deadline`; its message is stored once sent
+    (:func:`set_message`). None when the game stopped meanwhile."""
 
     def work(conn: sqlite3.Connection) -> GameRow | None:
         cursor = conn.execute(
-            "UPDATE trivia_games SET position = ?, phase = 'asking', message_id = ?, question_started_at = ?,"
+            "UPDATE trivia_games SET position = ?, phase = 'asking', message_id = NULL, question_started_at = ?,"
             " deadline = ? WHERE id = ? AND status = 'running'",
-            (position, message_id, started_at, deadline, game_id),
+            (position, started_at, deadline, game_id),
         )
         return _read_game(conn, game_id) if cursor.rowcount else None
 
     return await store.run(work)
+
+
+async def set_message(store: Store, game_id: int, position: int, message_id: int) -> bool:
+    """The open question `position` is on screen in `message_id`; False when the game moved on."""
+    changed = await store.execute(
+        "UPDATE trivia_games SET message_id = ? WHERE id = ? AND status = 'running' AND phase = 'asking'"
+        " AND position = ?",
+        (message_id, game_id, position),
+    )
+    return changed > 0
 
 
 async def record_answer(
@@ -230,7 +240,7 @@ async def record_answer(
 
     def work(conn: sqlite3.Connection) -> Recorded:
         game = conn.execute(
-            "SELECT status, phase, position, message_id, deadline, question_started_at, seconds, time_scale"
+            "SELECT status, phase, position, deadline, question_started_at, seconds, time_scale"
             " FROM trivia_games WHERE id = ?",
             (game_id,),
         ).fetchone()
@@ -246,7 +256,6 @@ async def record_answer(
             game["status"] == "running"
             and game["phase"] == "asking"
             and game["position"] == position
-            and game["message_id"] is not None
             and game["deadline"] is not None
             and now < game["deadline"]
         )
@@ -388,7 +397,4 @@ async def leaderboard(
         f" HAVING SUM(answered) > 0 ORDER BY {_ORDERS[order]}, MIN(played_at), user_id LIMIT ?",
         (guild_id, limit),
     )
-    return [
-        LeaderboardEntry(rank, int(row["user_id"]), _record(row))
-        for rank, row in enumerate(rows, start=1)
-    ]
+    return [LeaderboardEntry(rank, int(row["user_id"]), _record(row)) for rank, row in enumerate(rows, start=1)]

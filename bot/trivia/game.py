@@ -74,7 +74,6 @@ class Game:
             self.running
             and self.phase == "asking"
             and self.position == position
-            and self.message_id is not None
             and self.deadline is not None
             and now < self.deadline
         )
@@ -88,8 +87,8 @@ class Game:
 
 @dataclass(frozen=True)
 class Post:
-    """Post question `position` (the first, the next one after a pause, or again after a restart
-    that happened before its message was stored)."""
+    """Post question `position`: the first, the next one after a pause, or again after a restart
+    that came before its message was stored (its answer time then starts again)."""
 
     position: int
 

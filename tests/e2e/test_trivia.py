@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sqlite3
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
@@ -234,3 +235,31 @@ async def test_kill_9_mid_question_loses_no_answer_and_the_question_resumes(
     assert sum(1 for line in ranked if line.startswith("**")) == 3
     assert len(db_rows(database_path, "SELECT * FROM trivia_results")) == 3
     await process.terminate()
+
+
+async def test_a_click_on_a_locked_database_says_so_and_the_next_click_counts(
+    trivia_bot: InProcessBot, standin: StandIn, database_path: Path
+) -> None:
+    alice = standin.member("alice")
+    await standin.member("morgan").slash("trivia start", questions=1, seconds=60)
+    shown = await question(alice, 0)
+    # The bot stores the question's message id right after posting it; lock only after that write.
+    for _ in range(200):
+        if db_rows(database_path, "SELECT id FROM trivia_games WHERE message_id IS NOT NULL"):
+            break
+        await asyncio.sleep(0.05)
+    blocker = sqlite3.connect(database_path, timeout=0)
+    blocker.execute("BEGIN IMMEDIATE")
+    try:
+        busy = await alice.click(shown, custom_id=right_answer(shown))
+        assert busy.ephemeral and "database is busy" in (busy.content or "") and "nothing was changed" in (
+            busy.content or ""
+        )
+    finally:
+        blocker.rollback()
+        blocker.close()
+    assert db_rows(database_path, "SELECT * FROM trivia_answers") == []
+    recorded = await alice.click(shown, custom_id=right_answer(shown))
+    assert (recorded.content or "").startswith("Answer recorded")
+    assert len(db_rows(database_path, "SELECT * FROM trivia_answers")) == 1
+    await standin.member("morgan").slash("trivia stop")

@@ -23,11 +23,12 @@ async def new_game(store: Store, channel: int = 20, starter: int = 30) -> st.Gam
 
 
 async def open_question(store: Store, clock: Clock, game: st.GameRow, position: int = 0) -> st.GameRow:
-    opened = await st.begin_question(
-        store, game.id, position, message_id=500 + position, started_at=clock.now, deadline=clock.now + 20
-    )
-    assert opened is not None
-    return opened
+    opened = await st.begin_question(store, game.id, position, started_at=clock.now, deadline=clock.now + 20)
+    assert opened is not None and opened.message_id is None
+    assert await st.set_message(store, game.id, position, 500 + position)
+    shown = await st.get_game(store, game.id)
+    assert shown is not None and shown.message_id == 500 + position
+    return shown
 
 
 async def click(store: Store, game: st.GameRow, user: int, choice: str = "right", position: int = 0) -> st.Recorded:
@@ -67,7 +68,7 @@ async def test_an_answer_counts_once_and_scores_by_its_speed(store: Store, clock
 
 async def test_answers_are_refused_after_the_deadline_and_on_other_questions(store: Store, clock: Clock) -> None:
     game = await new_game(store)
-    assert (await click(store, game, 1)).status == "closed"  # not on screen yet
+    assert (await click(store, game, 1)).status == "closed"  # not open yet
     game = await open_question(store, clock, game)
     assert (await click(store, game, 1, position=1)).status == "closed"
     clock.now += 20
@@ -75,6 +76,12 @@ async def test_answers_are_refused_after_the_deadline_and_on_other_questions(sto
     assert (await st.record_answer(store, 999, 0, user_id=1, choice_id="a", correct=True, score=points_for)).status == (
         "gone"
     )
+
+
+async def test_the_quickest_click_counts_even_before_the_message_id_is_stored(store: Store, clock: Clock) -> None:
+    game = await new_game(store)
+    await st.begin_question(store, game.id, 0, started_at=clock.now, deadline=clock.now + 20)
+    assert (await click(store, game, 1)).status == "recorded"
 
 
 async def test_closing_counts_quiet_questions_and_finishing_stores_results(store: Store, clock: Clock) -> None:
