@@ -11,8 +11,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Coroutine, Sequence
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
@@ -75,17 +75,20 @@ class Trivia(commands.Cog, name=ui.TRIVIA_COG):
         # Each player's last acknowledged click per game: its token lets the bot tell a player
         # below the top ten their place privately. Lost on restart; the scoreboard's button remains.
         self._clicks: dict[int, dict[int, Interaction]] = {}
-        self._telling: set[asyncio.Task[None]] = set()
+        self._side_tasks: set[asyncio.Task[None]] = set()
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(*ui.DYNAMIC_ITEMS)
         for row in await store_trivia.running_games(self.bot.store):
             log.info("Resuming trivia game %s in channel %s", row.id, row.channel_id)
             self._schedule(row.id)
+        for row in await store_trivia.unannounced_games(self.bot.store):
+            log.info("Posting the scoreboard of trivia game %s, which ended while the bot stopped", row.id)
+            self._background(self._announce(row))
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(*ui.DYNAMIC_ITEMS)
-        tasks = [*self._tasks.values(), *self._telling]
+        tasks = [*self._tasks.values(), *self._side_tasks]
         for task in tasks:
             task.cancel()
         for task in tasks:
@@ -182,6 +185,7 @@ class Trivia(commands.Cog, name=ui.TRIVIA_COG):
             view=ui.scoreboard_view(ended.id),
             allowed_mentions=NO_MENTIONS,
         )
+        await store_trivia.mark_announced(self.bot.store, ended.id)
 
     @trivia.command(name="leaderboard", description="This server's best trivia players")
     @app_commands.describe(by="Rank by total points, games won, or share of right answers")
@@ -366,21 +370,38 @@ class Trivia(commands.Cog, name=ui.TRIVIA_COG):
         row, answers = ended
         final = self._game(row)
         placings = scoreboard(answers)
-        if announce and reason != "stopped":
-            await self._channel(final).send(
-                embed=ui.scoreboard_embed(final, placings, reason),
-                view=ui.scoreboard_view(final.id),
-                allowed_mentions=NO_MENTIONS,
-            )
+        if not announce:
+            await store_trivia.mark_announced(self.bot.store, final.id)
+        elif reason != "stopped":
+            await self._post_scoreboard(final, placings, reason)
         clicks = self._clicks.pop(final.id, {})
         below = [
             (p, clicks[p.standing.user_id]) for p in placings[ui.SCOREBOARD_SIZE :] if p.standing.user_id in clicks
         ]
         if announce and below:
-            task = asyncio.create_task(self._tell_places(below, len(placings)))
-            self._telling.add(task)
-            task.add_done_callback(self._telling.discard)
+            self._background(self._tell_places(below, len(placings)))
         return final, placings
+
+    async def _post_scoreboard(self, game: Game, placings: list[Placing], reason: str) -> None:
+        await self._channel(game).send(
+            embed=ui.scoreboard_embed(game, placings, reason),
+            view=ui.scoreboard_view(game.id),
+            allowed_mentions=NO_MENTIONS,
+        )
+        await store_trivia.mark_announced(self.bot.store, game.id)
+
+    async def _announce(self, row: GameRow) -> None:
+        """Post the scoreboard of a game that ended just before the bot stopped."""
+        try:
+            answers = await store_trivia.game_answers(self.bot.store, row.id)
+            await self._post_scoreboard(self._game(row), scoreboard(answers), row.status)
+        except Exception:
+            log.warning("Could not post the scoreboard of trivia game %s", row.id, exc_info=True)
+
+    def _background(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(work)
+        self._side_tasks.add(task)
+        task.add_done_callback(self._side_tasks.discard)
 
     async def _tell_places(self, below: list[tuple[Placing, Interaction]], players: int) -> None:
         """Tell each player below the top ten their place, privately, through their last click."""

@@ -197,6 +197,18 @@ async def running_games(store: Store) -> list[GameRow]:
     return [g for g in (_game(r) for r in rows) if g is not None]
 
 
+async def unannounced_games(store: Store) -> list[GameRow]:
+    """Games that ended without their scoreboard being posted (the bot stopped in between)."""
+    rows = await store.fetchall(
+        f"SELECT {_GAME_COLUMNS} FROM trivia_games WHERE status != 'running' AND announced = 0 ORDER BY id"
+    )
+    return [g for g in (_game(r) for r in rows) if g is not None]
+
+
+async def mark_announced(store: Store, game_id: int) -> None:
+    await store.execute("UPDATE trivia_games SET announced = 1 WHERE id = ?", (game_id,))
+
+
 async def begin_question(
     store: Store, game_id: int, position: int, *, started_at: float, deadline: float
 ) -> GameRow | None:

@@ -13,6 +13,8 @@ import pytest
 
 from bot.sandbox.harness import BotProcess, InProcessBot
 from bot.sandbox.server import StandIn
+from bot.storage import Store
+from bot.storage import trivia as store_trivia
 from tests.e2e.quiz_helpers import db_rows
 from tests.e2e.trivia_helpers import (
     question,
@@ -263,3 +265,22 @@ async def test_a_click_on_a_locked_database_says_so_and_the_next_click_counts(
     assert (recorded.content or "").startswith("Answer recorded")
     assert len(db_rows(database_path, "SELECT * FROM trivia_answers")) == 1
     await standin.member("morgan").slash("trivia stop")
+
+
+async def test_a_game_that_ended_just_before_the_bot_stopped_gets_its_scoreboard_after_the_restart(
+    trivia_bot: InProcessBot, standin: StandIn, database_path: Path
+) -> None:
+    alice = standin.member("alice")
+    await standin.member("morgan").slash("trivia start", questions=3, seconds=60)
+    shown = await question(alice, 0)
+    await alice.click(shown, custom_id=right_answer(shown))
+    [game] = db_rows(database_path, "SELECT id FROM trivia_games")
+    await trivia_bot.stop()
+    # As if the bot died right after committing the results, before posting the scoreboard.
+    async with Store(database_path) as store:
+        assert await store_trivia.finish_game(store, game["id"], "finished", lambda answers: []) is not None
+    await trivia_bot.start()
+    board = await scoreboard(alice)
+    assert str(standin.user_named("alice").id) in (board.embeds[0].description or "")
+    [after] = db_rows(database_path, "SELECT announced FROM trivia_games")
+    assert after["announced"] == 1

@@ -159,3 +159,12 @@ async def test_trivia_settings_per_server(store: Store) -> None:
     assert (await get_config(store, 10)) == updated
     with pytest.raises(ValueError):
         await update_config(store, 10, trivia_seconds=9)
+
+
+async def test_a_finished_game_waits_for_its_scoreboard_to_be_announced(store: Store, clock: Clock) -> None:
+    game = await open_question(store, clock, await new_game(store))
+    assert await st.unannounced_games(store) == []
+    await st.finish_game(store, game.id, "idle", rank)
+    assert [g.id for g in await st.unannounced_games(store)] == [game.id]
+    await st.mark_announced(store, game.id)
+    assert await st.unannounced_games(store) == []

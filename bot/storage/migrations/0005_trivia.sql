@@ -21,11 +21,12 @@ CREATE TABLE trivia_games (
     message_id          INTEGER,
     quiet_streak        INTEGER NOT NULL DEFAULT 0,
     started_at          REAL NOT NULL,
-    finished_at         REAL
+    finished_at         REAL,
+    announced           INTEGER NOT NULL DEFAULT 0 CHECK (announced IN (0, 1))  -- scoreboard posted
 );
 
 CREATE UNIQUE INDEX trivia_games_one_per_channel ON trivia_games (channel_id) WHERE status = 'running';
-CREATE INDEX trivia_games_status ON trivia_games (status);
+CREATE INDEX trivia_games_status ON trivia_games (status, announced);
 
 CREATE TABLE trivia_answers (
     game_id     INTEGER NOT NULL REFERENCES trivia_games (id) ON DELETE CASCADE,
