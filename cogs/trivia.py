@@ -79,12 +79,18 @@ class Trivia(commands.Cog, name=ui.TRIVIA_COG):
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(*ui.DYNAMIC_ITEMS)
+        self._background(self._resume())
+
+    async def _resume(self) -> None:
+        """Once connected, continue every running game and post scoreboards that were missed.
+        Waiting for the connection keeps `python -m bot sync`, which never connects, from playing."""
+        await self.bot.wait_until_ready()
         for row in await store_trivia.running_games(self.bot.store):
             log.info("Resuming trivia game %s in channel %s", row.id, row.channel_id)
             self._schedule(row.id)
         for row in await store_trivia.unannounced_games(self.bot.store):
             log.info("Posting the scoreboard of trivia game %s, which ended while the bot stopped", row.id)
-            self._background(self._announce(row))
+            await self._announce(row)
 
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(*ui.DYNAMIC_ITEMS)
