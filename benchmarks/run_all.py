@@ -15,7 +15,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-ORDER = ["bench_persistence", "bench_matcher", "bench_server_entries", "bench_startup", "bench_load"]
+ORDER = ["bench_persistence", "bench_matcher", "bench_server_entries", "bench_startup", "bench_load", "bench_trivia"]
 
 
 def machine() -> str:

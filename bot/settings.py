@@ -31,6 +31,9 @@ class Settings(BaseSettings):
     discord_gateway_url: str | None = Field(default=None)
     owner_ids: Annotated[frozenset[int], NoDecode] = Field(default=frozenset())
     log_level: LogLevel = Field(default="INFO")
+    # Members are always told and given at least 10 s per trivia question; tests and the sandbox
+    # run the same game on a faster clock (0.1 makes a 20 s question last 2 s of wall time).
+    trivia_time_scale: float = Field(default=1.0, gt=0, le=1)
 
     @field_validator("owner_ids", mode="before")
     @classmethod

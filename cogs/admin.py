@@ -19,6 +19,8 @@ from bot.reload import reload_content
 from bot.storage.entries import latest_ask_ids
 from bot.storage.guilds import get_config, update_config
 from bot.storage.stats import MAX_DAYS, MIN_DAYS, server_stats, unanswered_questions
+from bot.trivia import MAX_SECONDS as TRIVIA_MAX_SECONDS
+from bot.trivia import MIN_SECONDS as TRIVIA_MIN_SECONDS
 from bot.ui import admin as ui
 from bot.ui import teach as teach_ui
 from bot.ui.charts import render_stats_chart
@@ -274,6 +276,46 @@ class Admin(commands.Cog):
         else:
             sentence = "/ask replies are now public by default: the whole channel sees them."
         await self._show(interaction, sentence)
+
+    @config.command(name="trivia", description="Who may start trivia games, and the seconds per question")
+    @app_commands.describe(
+        seconds=f"Default seconds to answer a question ({TRIVIA_MIN_SECONDS}-{TRIVIA_MAX_SECONDS})",
+        role="A role whose members may start games (Manage Server always may)",
+        clear_role="True to stop letting a role start games",
+    )
+    async def config_trivia(
+        self,
+        interaction: Interaction,
+        seconds: app_commands.Range[int, TRIVIA_MIN_SECONDS, TRIVIA_MAX_SECONDS] | None = None,
+        role: discord.Role | None = None,
+        clear_role: bool = False,
+    ) -> None:
+        if await _refuse_unless_admin(interaction):
+            return
+        assert interaction.guild is not None
+        if seconds is not None and not TRIVIA_MIN_SECONDS <= seconds <= TRIVIA_MAX_SECONDS:
+            await _reply(
+                interaction,
+                f"Choose {TRIVIA_MIN_SECONDS} to {TRIVIA_MAX_SECONDS} seconds per trivia question; "
+                f"at least {TRIVIA_MIN_SECONDS} gives everyone time to read.",
+            )
+            return
+        changes: dict[str, Any] = {}
+        sentences = []
+        if seconds is not None:
+            changes["trivia_seconds"] = seconds
+            sentences.append(f"Trivia questions now last {seconds} seconds unless a game chooses otherwise.")
+        if clear_role:
+            changes["trivia_role_id"] = None
+            sentences.append("Only members with Manage Server can start trivia games now.")
+        elif role is not None:
+            changes["trivia_role_id"] = role.id
+            sentences.append(
+                f"Members with the role **{discord.utils.escape_markdown(role.name)}** can now start trivia games."
+            )
+        if changes:
+            await update_config(self.bot.store, interaction.guild.id, **changes)
+        await self._show(interaction, " ".join(sentences) or None)
 
 
 async def setup(bot: CrossroadsBot) -> None:

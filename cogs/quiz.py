@@ -28,9 +28,11 @@ from bot.quiz import (
     review_plan,
 )
 from bot.storage import quiz as store_quiz
+from bot.storage import trivia as store_trivia
 from bot.storage.guilds import get_config
 from bot.storage.quiz import ActiveSessionExists, Delivery, Finish, QuizSession
 from bot.ui import quiz as ui
+from bot.ui import trivia as trivia_ui
 
 if TYPE_CHECKING:
     from bot.app import CrossroadsBot
@@ -125,6 +127,7 @@ class Quiz(commands.Cog, name=ui.QUIZ_COG):
         progress = await store_quiz.member_progress(self.bot.store, interaction.user.id)
         revisit = await self._topics_to_revisit(interaction.user.id)
         embed = ui.progress_embed(progress, self._quiz_titles(), revisit)
+        trivia_ui.add_record(embed, await store_trivia.member_record(self.bot.store, interaction.user.id))
         view = ui.progress_view(revisit)
         extra: dict[str, Any] = {"view": view} if view is not None else {}
         await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS, **extra)

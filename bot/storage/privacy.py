@@ -27,10 +27,13 @@ FRIENDLY_NAMES = {
     "quiz_answers": "quiz_answers",
     "ask_log": "asked_questions",
 }
+# Columns naming a member in rows that belong to others too: exported, and cleared (not the row
+# deleted) when the member deletes their data; a trivia game belongs to everyone who played it.
+SHARED_COLUMNS = {("trivia_games", "starter_id"): "trivia_games_started"}
 # Columns holding JSON text, exported as JSON values.
 JSON_COLUMNS = {("quiz_sessions", "result")}
-# quiz_sessions.plan holds the whole quiz as shown; the export keeps which questions were shown.
-PLAN_COLUMN = ("quiz_sessions", "plan")
+# A plan holds the whole quiz as shown; the export keeps which questions were shown.
+PLAN_COLUMNS = {("quiz_sessions", "plan"), ("trivia_games", "plan")}
 
 
 def friendly_name(table: str) -> str:
@@ -148,7 +151,7 @@ def _export_row(table: str, row: aiosqlite.Row) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for column in row.keys():  # noqa: SIM118 - aiosqlite.Row is not iterable by key
         value = row[column]
-        if (table, column) == PLAN_COLUMN:
+        if (table, column) in PLAN_COLUMNS:
             out["questions_shown"] = _shown_questions(value)
             continue
         out[column] = _export_value(table, column, value)
@@ -166,7 +169,20 @@ async def export_member_data(store: Store, user_id: int) -> dict[str, Any]:
             f"SELECT * FROM {_quote(table.name)} WHERE {_where(table)} ORDER BY rowid", (user_id,)
         )
         data[friendly_name(table.name)] = [_export_row(table.name, row) for row in rows]
+    for (table_name, column), name in (await _shared_columns(store)).items():
+        rows = await store.fetchall(
+            f"SELECT * FROM {_quote(table_name)} WHERE {_quote(column)} = ? ORDER BY rowid", (user_id,)
+        )
+        data[name] = [_export_row(table_name, row) for row in rows]
     return data
+
+
+async def _shared_columns(store: Store) -> dict[tuple[str, str], str]:
+    """The SHARED_COLUMNS whose table exists in this database."""
+    names = {
+        row["name"] for row in await store.fetchall("SELECT name FROM sqlite_master WHERE type = 'table'")
+    }
+    return {key: name for key, name in SHARED_COLUMNS.items() if key[0] in names}
 
 
 async def count_member_data(store: Store, user_id: int) -> dict[str, int]:
@@ -175,6 +191,11 @@ async def count_member_data(store: Store, user_id: int) -> dict[str, int]:
     for table in await owned_tables(store):
         row = await store.fetchone(f"SELECT COUNT(*) AS n FROM {_quote(table.name)} WHERE {_where(table)}", (user_id,))
         counts[friendly_name(table.name)] = int(row["n"]) if row is not None else 0
+    for (table_name, column), name in (await _shared_columns(store)).items():
+        row = await store.fetchone(
+            f"SELECT COUNT(*) AS n FROM {_quote(table_name)} WHERE {_quote(column)} = ?", (user_id,)
+        )
+        counts[name] = int(row["n"]) if row is not None else 0
     row = await store.fetchone("SELECT COUNT(*) AS n FROM kb_history WHERE editor_id = ?", (user_id,))
     if row is not None and row["n"]:
         counts[HISTORY_NAMES] = int(row["n"])
@@ -184,8 +205,14 @@ async def count_member_data(store: Store, user_id: int) -> dict[str, int]:
 async def delete_member_data(store: Store, user_id: int) -> dict[str, int]:
     """Delete every row about the member in one transaction; returns rows removed per kind."""
     tables = await owned_tables(store)
+    shared = await _shared_columns(store)
     removed: dict[str, int] = {}
     async with store.transaction() as conn:
+        for (table_name, column), name in shared.items():
+            cursor = await conn.execute(
+                f"UPDATE {_quote(table_name)} SET {_quote(column)} = NULL WHERE {_quote(column)} = ?", (user_id,)
+            )
+            removed[name] = cursor.rowcount
         # Referencing rows first, so each count is exact and no foreign key is left dangling.
         for table in _deletion_order(tables):
             cursor = await conn.execute(f"DELETE FROM {_quote(table.name)} WHERE {_where(table)}", (user_id,))

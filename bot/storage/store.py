@@ -39,9 +39,9 @@ def _migrations() -> list[tuple[int, str, str]]:
         found.append((number, name, item.read_text(encoding="utf-8")))
     found.sort()
     numbers = [n for n, _, _ in found]
-    # Numbers are handed out per feature, so a build may lack some; each must still be unique.
-    if len(set(numbers)) != len(numbers) or (numbers and numbers[0] < 1):
-        raise RuntimeError(f"migrations must have unique numbers from 1, found {numbers}")
+    # A database records only its highest number, so a gap would leave a later-added migration unapplied.
+    if numbers != list(range(1, len(numbers) + 1)):
+        raise RuntimeError(f"migrations must be numbered 1, 2, 3, … without gaps, found {numbers}")
     return found
 
 

@@ -314,5 +314,13 @@ def config_embed(config: GuildConfig, guild: discord.Guild) -> discord.Embed:
         value="private (only the asker sees them)" if config.ask_private else "public (the whole channel sees them)",
         inline=True,
     )
-    embed.set_footer(text="Change these with /config role, /config rewards, /config expiry and /config ask.")
+    trivia_role = f"<@&{config.trivia_role_id}> and " if config.trivia_role_id else ""
+    embed.add_field(
+        name="Trivia",
+        value=f"{config.trivia_seconds} seconds per question; started by {trivia_role}Manage Server",
+        inline=True,
+    )
+    embed.set_footer(
+        text="Change these with /config role, /config rewards, /config expiry, /config ask and /config trivia."
+    )
     return embed

@@ -35,6 +35,9 @@ LABELS = {
         "mention of you in the knowledge-base history",
         "mentions of you in the knowledge-base history",
     ),
+    "trivia_answers": ("trivia answer", "trivia answers"),
+    "trivia_results": ("trivia game result", "trivia game results"),
+    "trivia_games_started": ("trivia game you started", "trivia games you started"),
 }
 
 

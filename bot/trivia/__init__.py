@@ -1,0 +1,78 @@
+"""The channel trivia game: rules, scoring and the timeline of a game (no discord, no storage).
+
+Public surface: :class:`Game` (a game's stored state), :func:`next_step` (what the game's timer
+does next, given the time), :func:`points_for` (the speed scoring), :func:`reveal` and
+:func:`scoreboard` (what a closed question and a finished game show).
+"""
+
+from bot.trivia.game import (
+    CHOICE_LETTERS,
+    DEFAULT_QUESTIONS,
+    DEFAULT_SECONDS,
+    MAX_QUESTIONS,
+    MAX_SECONDS,
+    MIN_QUESTIONS,
+    MIN_SECONDS,
+    PAUSE_SECONDS,
+    QUIET_LIMIT,
+    Close,
+    Finish,
+    Game,
+    GameStatus,
+    Phase,
+    Post,
+    Step,
+    Wait,
+    from_row,
+    next_step,
+    trim_plan,
+)
+from bot.trivia.scoring import (
+    BASE_POINTS,
+    FORMULA,
+    SPEED_POINTS,
+    AnswerLike,
+    Placing,
+    Reveal,
+    Standing,
+    TriviaAnswer,
+    points_for,
+    reveal,
+    scoreboard,
+    winners,
+)
+
+__all__ = [
+    "BASE_POINTS",
+    "CHOICE_LETTERS",
+    "DEFAULT_QUESTIONS",
+    "DEFAULT_SECONDS",
+    "FORMULA",
+    "MAX_QUESTIONS",
+    "MAX_SECONDS",
+    "MIN_QUESTIONS",
+    "MIN_SECONDS",
+    "PAUSE_SECONDS",
+    "QUIET_LIMIT",
+    "SPEED_POINTS",
+    "AnswerLike",
+    "Close",
+    "Finish",
+    "Game",
+    "GameStatus",
+    "Phase",
+    "Placing",
+    "Post",
+    "Reveal",
+    "Standing",
+    "Step",
+    "TriviaAnswer",
+    "Wait",
+    "from_row",
+    "next_step",
+    "points_for",
+    "reveal",
+    "scoreboard",
+    "trim_plan",
+    "winners",
+]
