@@ -18,7 +18,7 @@ from bot.content import Content, load_content
 from bot.problems import ContentError
 from bot.settings import Settings
 from bot.storage import Store, StoreError
-from bot.ui.errors import STORE_BUSY, UNEXPECTED_ERROR, send_ephemeral
+from bot.ui.errors import UNEXPECTED_ERROR, bind_deadline, send_ephemeral, store_sentence
 
 log = logging.getLogger("crossroads")
 
@@ -54,6 +54,10 @@ def point_at_discord(settings: Settings) -> None:
 class CrossroadsTree(app_commands.CommandTree["CrossroadsBot"]):
     """The command tree, with one error handler for every slash command."""
 
+    async def interaction_check(self, interaction: discord.Interaction[CrossroadsBot], /) -> bool:
+        bind_deadline(interaction)
+        return True
+
     async def on_error(
         self, interaction: discord.Interaction[CrossroadsBot], error: app_commands.AppCommandError
     ) -> None:
@@ -80,7 +84,7 @@ def describe_command_error(error: app_commands.AppCommandError) -> str | None:
     if isinstance(error, app_commands.CheckFailure):
         return "You cannot use this command here."
     if isinstance(error, app_commands.CommandInvokeError) and isinstance(error.original, StoreError):
-        return STORE_BUSY
+        return store_sentence(error.original)
     return None
 
 

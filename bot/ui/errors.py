@@ -9,12 +9,34 @@ from typing import Any, TypeVar
 
 import discord
 
+from bot import deadline
 from bot.storage import StoreError
 
 log = logging.getLogger("crossroads")
 
 UNEXPECTED_ERROR = "Something went wrong on our side and it has been logged. Please try again in a moment."
 STORE_BUSY = "The database is busy right now; nothing was changed. Please try again in a moment."
+STORE_DAMAGED = (
+    "The database is damaged; nothing changed. The bot's operator has been told and needs to restore it "
+    "from a backup."
+)
+STORE_FULL = "The server's disk is full; nothing changed. Please try again later, once space has been freed."
+BUTTON_INACTIVE = "This button is no longer active."
+QUIZ_GONE = "This quiz no longer exists. Start a new one with /quiz start."
+
+
+def store_sentence(error: StoreError) -> str:
+    """What a member reads when the database could not do what they asked (nothing changed)."""
+    if error.kind == "damaged":
+        return STORE_DAMAGED
+    if error.kind == "full":
+        return STORE_FULL
+    return STORE_BUSY
+
+
+def bind_deadline(interaction: discord.Interaction[Any]) -> None:
+    """Make the database work this interaction waits on respect its 3-second window."""
+    deadline.set_current(deadline.Deadline.for_interaction(interaction.id))
 
 ItemT = TypeVar("ItemT", bound=discord.ui.Item[Any])
 
@@ -40,11 +62,12 @@ def guarded(
 
     @functools.wraps(callback)
     async def wrapper(item: ItemT, interaction: discord.Interaction[Any]) -> None:
+        bind_deadline(interaction)
         try:
             await callback(item, interaction)
-        except StoreError:
-            log.warning("The database was unavailable for a button click", exc_info=True)
-            await send_ephemeral(interaction, STORE_BUSY)
+        except StoreError as exc:
+            # The store has logged the fault (rate-limited); a traceback per click would flood the log.
+            await send_ephemeral(interaction, store_sentence(exc))
         except Exception:
             custom_id = getattr(item, "custom_id", None)
             log.exception("Button %s failed", custom_id)
