@@ -12,9 +12,11 @@ import discord
 import yarl
 from discord import app_commands
 from discord.ext import commands
+from discord.errors import ConnectionClosed
 from discord.gateway import DiscordWebSocket
 
 from bot.content import Content, load_content
+from bot.instance import AlreadyRunning, InstanceLock
 from bot.problems import ContentError
 from bot.settings import Settings
 from bot.storage import Store, StoreError
@@ -171,6 +173,10 @@ def describe_start_failure(exc: BaseException) -> str | None:
     """The sentence for a failure to log in or start up; None for anything unexpected."""
     if isinstance(exc, discord.LoginFailure):
         return TOKEN_REJECTED
+    if isinstance(exc, ConnectionClosed):
+        return describe_gateway_close(exc.code)
+    if isinstance(exc, AlreadyRunning):
+        return str(exc)
     if isinstance(exc, ContentError):
         return (
             f"Crossroads cannot start because its content files are invalid.\n{exc.report()}\n"
@@ -188,8 +194,24 @@ def describe_start_failure(exc: BaseException) -> str | None:
     return None
 
 
+def describe_gateway_close(code: int | None) -> str:
+    """The sentence for a gateway connection Discord ended for good while the bot ran."""
+    if code == 4004:
+        return TOKEN_REJECTED
+    reasons = {
+        4010: "an invalid shard",
+        4011: "a bot in too many servers for one connection",
+        4012: "an outdated gateway version",
+        4013: "invalid gateway intents",
+    }
+    reason = reasons.get(code or 0, "a reason it did not give")
+    return f"Discord closed the gateway connection (close code {code}) for {reason}; Crossroads has stopped."
+
+
 START_FAILURES = (
     discord.LoginFailure,
+    ConnectionClosed,
+    AlreadyRunning,
     ContentError,
     StoreError,
     discord.PrivilegedIntentsRequired,
@@ -220,7 +242,9 @@ async def serve(settings: Settings) -> int:
             installed.append(sig)
         except (NotImplementedError, RuntimeError):
             pass
+    instance = InstanceLock(settings.database_path)
     try:
+        instance.acquire()
         await bot.start(token)
         return 0
     except START_FAILURES as exc:
@@ -233,6 +257,7 @@ async def serve(settings: Settings) -> int:
             await bot.close()
         else:
             await bot.store.close()
+        instance.release()
 
 
 async def sync_commands(settings: Settings, guild_id: int | None) -> int:

@@ -231,8 +231,13 @@ class Store:
 
     async def _check_integrity(self, conn: aiosqlite.Connection) -> None:
         """A file with a valid header but damaged pages would otherwise be served as if empty."""
-        rows = await (await conn.execute("PRAGMA quick_check")).fetchall()
-        found = [str(row[0]) for row in rows]
+        try:
+            rows = await (await conn.execute("PRAGMA quick_check")).fetchall()
+            found = [str(row[0]) for row in rows]
+        except sqlite3.DatabaseError as exc:
+            if fault_kind(exc) != "damaged":
+                raise
+            found = [str(exc)]
         if found != ["ok"]:
             log.error("PRAGMA quick_check on %s: %s", self.path, "; ".join(found[:5]))
             raise StoreError(

@@ -4,17 +4,23 @@ nothing lost and nothing changed behind the member's back."""
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import logging
+import os
+import shutil
 import sqlite3
-from collections.abc import Iterator
+import tempfile
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-from bot.sandbox.harness import InProcessBot
+from bot.app import TOKEN_REJECTED
+from bot.sandbox.harness import ROOT, BotProcess, InProcessBot
 from bot.sandbox.member import Member, Message
 from bot.sandbox.server import StandIn
+from bot.storage import Store
 from bot.ui.errors import STORE_BUSY, STORE_DAMAGED, STORE_FULL
 from tests.e2e.quiz_helpers import db_rows, knowledge_button, next_question, session_of
 
@@ -181,3 +187,104 @@ async def test_a_full_disk_says_so_logs_once_and_recovers_without_a_restart(
     after = await member.click(question, custom_id=knowledge_button(question, correct=True))
     assert all(b.disabled for b in after.buttons)
     assert "question 2 of 10" in (await next_question(member)).embeds[0].title
+
+
+# --- start-up and the gateway: one sentence, the documented exit status ----------------------
+
+StartBot = Callable[..., Awaitable[BotProcess]]
+
+
+def assert_one_sentence(stderr: str, sentence: str) -> None:
+    assert sentence in stderr, stderr
+    assert "Traceback" not in stderr, stderr
+    assert "Event loop is closed" not in stderr, stderr
+
+
+async def test_a_token_reset_while_running_ends_with_the_rejected_token_sentence(
+    standin: StandIn, bot_process: StartBot
+) -> None:
+    process = await bot_process(env={"LOG_LEVEL": "WARNING"})
+    await standin.gateway.drop(code=4004)
+    code = await process.wait(timeout=30)
+    assert code == 1
+    assert_one_sentence(process.stderr, TOKEN_REJECTED)
+
+
+async def test_a_second_bot_on_the_same_database_refuses_to_start(
+    standin: StandIn, bot_process: StartBot, database_path: Path
+) -> None:
+    first = await bot_process()
+    second = await bot_process(wait=False, env={"LOG_LEVEL": "WARNING"})
+    assert await second.wait(timeout=30) == 1
+    assert_one_sentence(second.stderr, "Another Crossroads is already running on the database")
+    assert str(database_path) in second.stderr
+    assert standin.gateway.identifies == 1
+    alice = standin.member("alice")
+    reply = await alice.slash("ask", question="do i need a degree")
+    assert reply.embeds[0].title == "Do I need a degree or a PhD?"
+    assert await first.terminate() == 0
+
+
+def damage_pages(path: Path) -> None:
+    """Overwrite every page after the first two with noise; the header stays valid."""
+    data = bytearray(path.read_bytes())
+    page = int.from_bytes(data[16:18], "big")
+    for offset in range(2 * page, len(data)):
+        data[offset] = (offset * 131) % 251
+    path.write_bytes(bytes(data))
+
+
+async def migrated_database(path: Path) -> None:
+    async with Store(path) as store:
+        await store.execute(
+            "INSERT INTO ask_log (user_id, question, normalized, score, matched, asked_at)"
+            " VALUES (1, 'hi', 'hi', 0.5, 0, 0)"
+        )
+
+
+async def test_a_database_with_damaged_pages_is_refused_at_start(
+    standin: StandIn, bot_process: StartBot, database_path: Path
+) -> None:
+    await migrated_database(database_path)
+    damage_pages(database_path)
+    process = await bot_process(wait=False, env={"LOG_LEVEL": "CRITICAL"})
+    assert await process.wait(timeout=30) == 1
+    assert_one_sentence(process.stderr, f"The database file {database_path} is damaged")
+    assert standin.gateway.identifies == 0
+
+
+def without_root_file_override() -> None:
+    """Root may write any file; drop that capability (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH) from
+    the child so a read-only file is read-only to it, as it is to an ordinary user."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    for capability in (1, 2):
+        if libc.prctl(PR_CAPBSET_DROP, capability, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP) failed")
+
+
+PR_CAPBSET_DROP = 24
+
+
+async def test_a_read_only_database_file_is_refused_at_start(standin: StandIn) -> None:
+    folder = Path(tempfile.mkdtemp(prefix="crossroads-ro-"))
+    try:
+        folder.chmod(0o777)
+        database_path = folder / "crossroads.db"
+        await migrated_database(database_path)
+        database_path.chmod(0o444)
+        runner = BotProcess(standin, database_path)
+        env = {**runner.environment(), "LOG_LEVEL": "CRITICAL", "PYTHONDONTWRITEBYTECODE": "1"}
+        process = await asyncio.create_subprocess_exec(
+            *runner.command(),
+            cwd=str(ROOT),
+            env=env,
+            stderr=asyncio.subprocess.PIPE,
+            preexec_fn=without_root_file_override if os.geteuid() == 0 else None,
+        )
+        _, err = await asyncio.wait_for(process.communicate(), 60)
+        assert process.returncode == 1
+        assert_one_sentence(err.decode(), f"The database file {database_path} is not writable by this user")
+        assert "write permission" in err.decode()
+        assert standin.gateway.identifies == 0
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
