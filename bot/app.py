@@ -11,8 +11,8 @@ import sys
 import discord
 import yarl
 from discord import app_commands
-from discord.ext import commands
 from discord.errors import ConnectionClosed
+from discord.ext import commands
 from discord.gateway import DiscordWebSocket
 
 from bot.content import Content, load_content

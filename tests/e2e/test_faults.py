@@ -268,10 +268,10 @@ PR_CAPBSET_DROP = 24
 async def test_a_read_only_database_file_is_refused_at_start(standin: StandIn) -> None:
     folder = Path(tempfile.mkdtemp(prefix="crossroads-ro-"))
     try:
-        folder.chmod(0o777)
+        os.chmod(folder, 0o777)
         database_path = folder / "crossroads.db"
         await migrated_database(database_path)
-        database_path.chmod(0o444)
+        os.chmod(database_path, 0o444)
         runner = BotProcess(standin, database_path)
         env = {**runner.environment(), "LOG_LEVEL": "CRITICAL", "PYTHONDONTWRITEBYTECODE": "1"}
         process = await asyncio.create_subprocess_exec(
