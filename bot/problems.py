@@ -10,7 +10,6 @@ from typing import Any
 
 import yaml
 
-
 # Content files are small hand-written YAML; anything past these limits is a mistake or hostile,
 # and would otherwise cost memory or a RecursionError before validation could report it.
 MAX_FILE_BYTES = 1_000_000
