@@ -101,7 +101,8 @@ def _nesting(text: str) -> tuple[int, int]:
             if depth > deepest:
                 deepest = depth
                 if deepest > MAX_DEPTH:
-                    return deepest, event.start_mark.line + 1
+                    mark = event.start_mark
+                    return deepest, mark.line + 1 if mark is not None else 0
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
     return deepest, 0
