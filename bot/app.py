@@ -20,7 +20,7 @@ from bot.instance import AlreadyRunning, InstanceLock
 from bot.problems import ContentError
 from bot.settings import Settings
 from bot.storage import Store, StoreError
-from bot.ui.errors import UNEXPECTED_ERROR, bind_deadline, send_ephemeral, store_sentence
+from bot.ui.errors import BUTTON_INACTIVE, UNEXPECTED_ERROR, bind_deadline, send_ephemeral, store_sentence
 
 log = logging.getLogger("crossroads")
 
@@ -144,6 +144,25 @@ class CrossroadsBot(commands.Bot):
         user = self.user
         log.info("Ready as %s (id %s) in %d servers", user, user.id if user else "?", len(self.guilds))
 
+    async def on_interaction(self, interaction: discord.Interaction[CrossroadsBot]) -> None:
+        if interaction.type is discord.InteractionType.component and not self._handles_component(interaction):
+            await send_ephemeral(interaction, BUTTON_INACTIVE)
+
+    def _handles_component(self, interaction: discord.Interaction[CrossroadsBot]) -> bool:
+        """Whether some view or DynamicItem takes this custom_id; discord.py silently drops the rest,
+        which leaves the member with "This interaction failed"."""
+        data: dict[str, object] = dict(interaction.data or {})
+        custom_id = str(data.get("custom_id", ""))
+        views = getattr(self._connection, "_view_store", None)
+        if views is None:
+            return True
+        if any(pattern.fullmatch(custom_id) for pattern in getattr(views, "_dynamic_items", {})):
+            # discord.py builds a DynamicItem only from a button that is on the clicked message.
+            return interaction.message is None or custom_id in _custom_ids(interaction.message)
+        component_type = data.get("component_type")
+        key = (component_type if isinstance(component_type, int) else 0, custom_id)
+        return any(key in items for items in getattr(views, "_views", {}).values())
+
     async def close(self) -> None:
         try:
             await super().close()
@@ -158,6 +177,16 @@ class CrossroadsBot(commands.Bot):
         ready_task = getattr(self._connection, "_ready_task", None)
         if isinstance(ready_task, asyncio.Task) and not ready_task.done():
             ready_task.cancel()
+
+
+def _custom_ids(message: discord.Message) -> set[str]:
+    found: set[str] = set()
+    for row in message.components:
+        for child in getattr(row, "children", [row]):
+            custom_id = getattr(child, "custom_id", None)
+            if custom_id:
+                found.add(custom_id)
+    return found
 
 
 def _token(settings: Settings) -> str | None:

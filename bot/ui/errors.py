@@ -22,7 +22,6 @@ STORE_DAMAGED = (
 )
 STORE_FULL = "The server's disk is full; nothing changed. Please try again later, once space has been freed."
 BUTTON_INACTIVE = "This button is no longer active."
-QUIZ_GONE = "This quiz no longer exists. Start a new one with /quiz start."
 
 
 def store_sentence(error: StoreError) -> str:

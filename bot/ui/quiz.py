@@ -35,6 +35,17 @@ CONTROL_TEMPLATE = re.compile(
     r"^quizctl:(?P<action>resume|restart|here|fresh):(?P<quiz>[a-z0-9][a-z0-9_-]{0,19}):(?P<session>[0-9]{1,19})$"
 )
 
+# A session number SQLite cannot hold names no session; 0 is a rowid SQLite never assigns, and
+# the templates still match it, so the click reaches the cog and gets its sentence.
+SQLITE_MAX_INTEGER = 2**63 - 1
+NO_SESSION = 0
+
+
+def session_number(text: str) -> int:
+    number = int(text)
+    return number if number <= SQLITE_MAX_INTEGER else NO_SESSION
+
+
 BLURPLE = discord.Colour.blurple()
 GREEN = discord.Colour.green()
 RED = discord.Colour.red()
@@ -118,7 +129,7 @@ class ChoiceButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=CHOI
     async def from_custom_id(
         cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> ChoiceButton:
-        return cls(int(match["session"]), match["question"], match["choice"])
+        return cls(session_number(match["session"]), match["question"], match["choice"])
 
     @guarded
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
@@ -151,7 +162,7 @@ class ControlButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=CON
         cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> ControlButton:
         actions: dict[str, ControlAction] = {"resume": "resume", "restart": "restart", "here": "here", "fresh": "fresh"}
-        return cls(actions[match["action"]], match["quiz"], int(match["session"]))
+        return cls(actions[match["action"]], match["quiz"], session_number(match["session"]))
 
     @guarded
     async def callback(self, interaction: discord.Interaction[Any]) -> None:

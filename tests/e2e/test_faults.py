@@ -21,8 +21,8 @@ from bot.sandbox.harness import ROOT, BotProcess, InProcessBot
 from bot.sandbox.member import Member, Message
 from bot.sandbox.server import StandIn
 from bot.storage import Store
-from bot.ui.errors import STORE_BUSY, STORE_DAMAGED, STORE_FULL
-from tests.e2e.quiz_helpers import db_rows, knowledge_button, next_question, session_of
+from bot.ui.errors import BUTTON_INACTIVE, STORE_BUSY, STORE_DAMAGED, STORE_FULL
+from tests.e2e.quiz_helpers import db_rows, knowledge_button, next_question, question_of, session_of
 
 
 @contextmanager
@@ -288,3 +288,35 @@ async def test_a_read_only_database_file_is_refused_at_start(standin: StandIn) -
         assert standin.gateway.identifies == 0
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+# --- buttons from nowhere --------------------------------------------------------------------
+
+
+async def press(member: Member, message: Message, custom_id: str) -> Message:
+    """Click a button carrying `custom_id` on `message`: one an older or a tampered bot sent there."""
+    button = message.stored.components[0]["components"][0]
+    button["custom_id"] = custom_id
+    return await member.click(message, custom_id=custom_id)
+
+
+async def test_a_session_number_beyond_sqlites_range_is_a_quiz_that_no_longer_exists(
+    bot: InProcessBot, standin: StandIn, member: Member
+) -> None:
+    await member.slash("quiz start", quiz="knowledge")
+    question = await next_question(member)
+    question_id = question_of(question)
+    reply = await press(member, question, f"quiz:{'9' * 19}:{question_id}:a")
+    assert reply.ephemeral and "This quiz no longer exists" in reply.text, reply.text
+    assert "Something went wrong" not in reply.text
+
+
+async def test_a_custom_id_matching_no_button_gets_a_short_sentence(
+    bot: InProcessBot, standin: StandIn, member: Member
+) -> None:
+    await member.slash("quiz start", quiz="knowledge")
+    question = await next_question(member)
+    for custom_id in ("poll:42:yes", "quiz:1", "x" * 100):
+        reply = await press(member, question, custom_id)
+        assert reply.ephemeral and BUTTON_INACTIVE in reply.text, reply.text
+    assert not any(b.disabled for b in question.buttons)
