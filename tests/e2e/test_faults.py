@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import ctypes
+import gc
 import logging
 import os
 import shutil
@@ -21,6 +22,7 @@ from bot.sandbox.harness import ROOT, BotProcess, InProcessBot
 from bot.sandbox.member import Member, Message
 from bot.sandbox.server import StandIn
 from bot.storage import Store
+from bot.storage.asks import recent_asks
 from bot.ui.errors import BUTTON_INACTIVE, STORE_BUSY, STORE_DAMAGED, STORE_FULL
 from tests.e2e.quiz_helpers import db_rows, knowledge_button, next_question, question_of, session_of
 
@@ -320,3 +322,28 @@ async def test_a_custom_id_matching_no_button_gets_a_short_sentence(
         reply = await press(member, question, custom_id)
         assert reply.ephemeral and BUTTON_INACTIVE in reply.text, reply.text
     assert not any(b.disabled for b in question.buttons)
+
+
+# --- hostile text ----------------------------------------------------------------------------
+
+
+async def test_a_question_with_a_lone_surrogate_is_answered_and_logged_cleaned(
+    bot: InProcessBot, standin: StandIn, member: Member
+) -> None:
+    loop = asyncio.get_running_loop()
+    reported: list[dict[str, object]] = []
+    loop.set_exception_handler(lambda _loop, context: reported.append(context))
+    try:
+        reply = await member.slash("ask", question="do i need a degree \ud800")
+        assert reply.embeds
+        for _ in range(100):
+            logged = await recent_asks(bot.client.store, standin.guild.id)
+            if logged:
+                break
+            await asyncio.sleep(0.05)
+        assert [record.question for record in logged] == ["do i need a degree \ufffd"]
+        gc.collect()
+        await asyncio.sleep(0)
+    finally:
+        loop.set_exception_handler(None)
+    assert reported == []
