@@ -347,3 +347,27 @@ async def test_a_question_with_a_lone_surrogate_is_answered_and_logged_cleaned(
     finally:
         loop.set_exception_handler(None)
     assert reported == []
+
+
+# --- logs ------------------------------------------------------------------------------------
+
+
+async def test_debug_logs_hold_no_credentials_and_no_member_words(standin: StandIn, bot_process: StartBot) -> None:
+    process = await bot_process(env={"LOG_LEVEL": "DEBUG"})
+    alice = standin.member("alice")
+    question = "how much does a zebra-striped ML engineer earn"
+    await alice.slash("ask", question=question)
+    await alice.slash("quiz start", quiz="knowledge")
+    first = await alice.wait_for_dm()
+    await alice.click(first, custom_id=knowledge_button(first, correct=True))
+    await alice.wait_for_dm(lambda m: "question 2 of 10" in m.text)
+    assert await process.terminate() == 0
+    logs = process.stderr
+    assert "WebSocket Event" in logs and "has returned" in logs  # DEBUG was on
+    assert standin.bot_env()["DISCORD_TOKEN"] not in logs
+    tokens = [interaction.token for interaction in standin.interactions.values()]
+    assert len(tokens) >= 3
+    for token in tokens:
+        assert token not in logs
+    assert "zebra" not in logs
+    assert "[redacted]" in logs
