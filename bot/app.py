@@ -7,6 +7,7 @@ import logging
 import pkgutil
 import signal
 import sys
+from typing import Any
 
 import discord
 import yarl
@@ -14,8 +15,11 @@ from discord import app_commands
 from discord.errors import ConnectionClosed
 from discord.ext import commands
 from discord.gateway import DiscordWebSocket
+from discord.webhook.async_ import AsyncWebhookAdapter
+from discord.webhook.async_ import async_context as webhook_adapter
 
 from bot.content import Content, load_content
+from bot.deadline import Deadline
 from bot.instance import AlreadyRunning, InstanceLock
 from bot.problems import ContentError
 from bot.settings import Settings
@@ -43,6 +47,37 @@ def cog_modules() -> list[str]:
         for info in pkgutil.iter_modules(cogs.__path__)
         if not info.name.startswith("_")
     )
+
+
+# A callback sent later than this before the end of the 3-second window would arrive too late.
+CALLBACK_MARGIN = 0.3
+
+
+class InteractionWindowClosed(discord.HTTPException):
+    """The acknowledgement could not be delivered within Discord's 3 seconds (Discord kept failing)."""
+
+    def __init__(self) -> None:
+        Exception.__init__(self, "Discord's 3-second window closed before the reply could be delivered")
+        self.response = None
+        self.status = 504
+        self.code = 0
+        self.text = str(self)
+
+
+class WindowedWebhookAdapter(AsyncWebhookAdapter):
+    """discord.py retries a 5xx after 1 s, then 3 s: the second retry would land after Discord's
+    3-second window has closed. Cut an interaction callback off at the last moment a request
+    could still arrive, so the caller turns to another route while that is still useful."""
+
+    async def create_interaction_response(self, interaction_id: int, token: str, **kwargs: Any) -> Any:
+        window = Deadline.for_interaction(interaction_id, margin=CALLBACK_MARGIN)
+        if window.too_late():
+            raise InteractionWindowClosed()
+        try:
+            async with asyncio.timeout(window.remaining()):
+                return await super().create_interaction_response(interaction_id, token, **kwargs)
+        except TimeoutError:
+            raise InteractionWindowClosed() from None
 
 
 def point_at_discord(settings: Settings) -> None:
@@ -120,6 +155,8 @@ class CrossroadsBot(commands.Bot):
         self._content = value
 
     async def setup_hook(self) -> None:
+        # Every task started from here on (each interaction's) answers through this adapter.
+        webhook_adapter.set(WindowedWebhookAdapter())
         await self._use_local_gateway_if_needed()
         await self.store.open()
         self.content = load_content(self.settings.content_dir)

@@ -51,8 +51,8 @@ class Deadline:
         return max(0.0, self.at - self.clock())
 
     def too_late(self, needed: float = MIN_START) -> bool:
-        """True when fewer than `needed` seconds are left: do not start."""
-        return self.remaining() < needed
+        """True when fewer than `needed` seconds are left (with 0, once the deadline has passed)."""
+        return self.at - self.clock() < needed
 
 
 _current: contextvars.ContextVar[Deadline | None] = contextvars.ContextVar("deadline", default=None)

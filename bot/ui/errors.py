@@ -73,3 +73,52 @@ def guarded(
             await send_ephemeral(interaction, UNEXPECTED_ERROR)
 
     return wrapper
+
+
+def _is_ephemeral(interaction: discord.Interaction[Any]) -> bool:
+    message = interaction.message
+    return message is not None and message.flags.ephemeral
+
+
+async def edit_clicked_message(interaction: discord.Interaction[Any], *, note: str, **fields: Any) -> bool:
+    """Show a click's result on the message that was clicked. When Discord does not take the
+    interaction's reply in time, edit the message through the bot's own message endpoint instead,
+    with `note` saying how to continue. Returns whether the member sees the edit."""
+    try:
+        await interaction.response.edit_message(**fields)
+        return True
+    except discord.HTTPException:
+        log.warning("Discord did not take the reply to a click; editing the message directly", exc_info=True)
+    message = interaction.message
+    if message is None or _is_ephemeral(interaction):
+        return False
+    try:
+        await message.edit(**{**fields, "content": note})
+        return True
+    except discord.HTTPException:
+        log.warning("Could not edit the clicked message either", exc_info=True)
+        return False
+
+
+async def deliver(interaction: discord.Interaction[Any], *, ephemeral: bool, **fields: Any) -> bool:
+    """Send a follow-up message. When the interaction's webhook keeps failing, send it by the bot's
+    own channel message endpoint instead: into the same DM, or, for a private reply in a server,
+    as a DM to the member. Returns whether it reached the member."""
+    try:
+        if interaction.response.is_done():
+            await interaction.followup.send(ephemeral=ephemeral, **fields)
+        else:
+            await interaction.response.send_message(ephemeral=ephemeral, **fields)
+        return True
+    except discord.HTTPException:
+        log.warning("Discord's follow-up webhook failed; sending by another route", exc_info=True)
+    fields.pop("wait", None)
+    try:
+        if interaction.guild_id is None and not ephemeral and interaction.channel is not None:
+            await interaction.channel.send(**fields)  # type: ignore[union-attr]
+        else:
+            await interaction.user.send(**fields)
+        return True
+    except discord.HTTPException:
+        log.warning("Could not reach the member by another route either", exc_info=True)
+        return False

@@ -53,7 +53,10 @@ GREY = discord.Colour.light_grey()
 GOLD = discord.Colour.gold()
 
 # Short sentences for clicks that change nothing.
-ALREADY_ANSWERED = "You already answered this question (you chose **{label}**); your first answer counts."
+ALREADY_ANSWERED = (
+    "You already answered this question (you chose **{label}**); your first answer counts. "
+    "Use `/quiz resume` to see where you are."
+)
 NOT_YOURS = "This quiz belongs to someone else. Start your own with `/quiz start`."
 NOT_CURRENT = "That question is not the one you are on. Use `/quiz resume` to see your current question."
 UNKNOWN_CHOICE = "That button is not one of this question's choices. Use `/quiz resume` to see your current question."
@@ -62,6 +65,8 @@ CANCELLED = "This quiz was cancelled, so that button does nothing now. Start a n
 GONE = "This quiz no longer exists (its data may have been deleted). Start a new one with `/quiz start`."
 UNAVAILABLE = "Quizzes are not available right now; please try again in a minute."
 CONTINUES_BELOW = "Your quiz continues below."
+ANSWER_SAVED = "Your answer is saved. If the next question does not appear below, use `/quiz resume` to continue."
+NEXT_NOT_SENT = "Your answer is saved, but I could not send the next message. Use `/quiz resume` to continue."
 NO_SUCH_QUIZ = "That quiz is not available any more. Start a new one with `/quiz start`."
 
 

@@ -20,10 +20,11 @@ import pytest
 from bot.app import TOKEN_REJECTED
 from bot.sandbox.harness import ROOT, BotProcess, InProcessBot
 from bot.sandbox.member import Member, Message
-from bot.sandbox.server import StandIn
+from bot.sandbox.server import InteractionFailed, StandIn
 from bot.storage import Store
 from bot.storage.asks import recent_asks
 from bot.ui.errors import BUTTON_INACTIVE, STORE_BUSY, STORE_DAMAGED, STORE_FULL
+from bot.ui.quiz import ANSWER_SAVED
 from tests.e2e.quiz_helpers import db_rows, knowledge_button, next_question, question_of, session_of
 
 
@@ -371,3 +372,49 @@ async def test_debug_logs_hold_no_credentials_and_no_member_words(standin: Stand
         assert token not in logs
     assert "zebra" not in logs
     assert "[redacted]" in logs
+
+
+# --- Discord's REST API failing --------------------------------------------------------------
+
+
+@pytest.mark.expect_failures("unacknowledged")
+async def test_5xx_on_the_callback_retries_only_within_the_window_and_the_quiz_continues(
+    bot: InProcessBot, standin: StandIn, member: Member, database_path: Path
+) -> None:
+    await member.slash("quiz start", quiz="knowledge")
+    question = await next_question(member)
+    callbacks = "POST /interactions/{interaction_id}/{token}/callback"
+    landed = standin.route_hits[callbacks]
+    failing = standin.inject(502, method="POST", path=r"/callback$", count=2)
+    with pytest.raises(InteractionFailed):
+        await member.click(question, custom_id=knowledge_button(question, correct=True))
+    # The first try and one retry after 1 s; the next retry (3 s later) could not have landed in time.
+    assert failing.hits == 2
+    assert standin.route_hits[callbacks] == landed
+    assert [f.kind for f in standin.failures] == ["unacknowledged"]
+    [answered] = [m for m in member.dms if m.id == question.id]
+    assert answered.edited
+    assert all(b.disabled for b in answered.buttons)
+    assert ANSWER_SAVED in answered.text
+    assert len(rows(database_path, "SELECT * FROM quiz_answers")) == 1
+    follow = await next_question(member)
+    assert "question 2 of 10" in (follow.embeds[0].title or "")
+    after = await member.click(follow, custom_id=knowledge_button(follow, correct=True))
+    assert all(b.disabled for b in after.buttons)
+
+
+async def test_a_follow_up_webhook_that_keeps_failing_is_bypassed(
+    bot: InProcessBot, standin: StandIn, member: Member, database_path: Path
+) -> None:
+    await member.slash("quiz start", quiz="knowledge")
+    question = await next_question(member)
+    failing = standin.inject(502, path=r"^/webhooks/", count=1000)
+    after = await member.click(question, custom_id=knowledge_button(question, correct=True))
+    assert all(b.disabled for b in after.buttons)
+    follow = await member.wait_for_dm(lambda m: "question 2 of 10" in m.text, timeout=30)
+    assert failing.hits >= 2
+    assert follow.buttons and not any(b.disabled for b in follow.buttons)
+    failing.count = 0
+    second = await member.click(follow, custom_id=knowledge_button(follow, correct=False))
+    assert all(b.disabled for b in second.buttons)
+    assert len(rows(database_path, "SELECT * FROM quiz_answers")) == 2
