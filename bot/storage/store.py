@@ -252,6 +252,9 @@ class Store:
             await conn.execute("BEGIN IMMEDIATE")
             await conn.execute("ROLLBACK")
         except sqlite3.OperationalError as exc:
+            if fault_kind(exc) == "busy":
+                # Another program is writing right now, so the file is writable.
+                return
             if "readonly" in str(exc).lower() or "read-only" in str(exc).lower():
                 raise StoreError(
                     f"The database file {self.path} is read-only for this user: Crossroads needs write "
