@@ -146,6 +146,7 @@ class Store:
         self._reader: aiosqlite.Connection | None = None
         self._write_lock = asyncio.Lock()
         self._fault_logged: dict[FaultKind, float] = {}
+        self._busy_ms = BUSY_TIMEOUT_MS
 
     @property
     def conn(self) -> aiosqlite.Connection:
@@ -191,6 +192,7 @@ class Store:
         try:
             conn.row_factory = aiosqlite.Row
             await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            self._busy_ms = BUSY_TIMEOUT_MS
             await self._check_integrity(conn)
             await self._check_writable(conn)
             await conn.execute("PRAGMA foreign_keys = ON")
@@ -384,9 +386,9 @@ class Store:
         except TimeoutError:
             raise self._busy("an earlier write still held the lock at an interaction's deadline") from None
 
-    @staticmethod
-    def _begin(raw: sqlite3.Connection, deadline: Deadline | None) -> None:
-        """BEGIN IMMEDIATE, waiting for another program's lock no longer than the deadline allows."""
+    def _begin(self, raw: sqlite3.Connection, deadline: Deadline | None) -> None:
+        """BEGIN IMMEDIATE, waiting for another program's lock no longer than the deadline allows.
+        Runs on the database thread under the write lock, so `_busy_ms` needs no guard."""
         if deadline is None:
             wait_ms = BUSY_TIMEOUT_MS
         else:
@@ -394,7 +396,9 @@ class Store:
             if left < deadlines.MIN_START:
                 raise sqlite3.OperationalError("database is locked (the deadline passed)")
             wait_ms = max(1, int(left * 1000))
-        raw.execute(f"PRAGMA busy_timeout = {wait_ms}")
+        if wait_ms != self._busy_ms:
+            raw.execute(f"PRAGMA busy_timeout = {wait_ms}")
+            self._busy_ms = wait_ms
         raw.execute("BEGIN IMMEDIATE")
 
     @staticmethod
@@ -458,16 +462,15 @@ class Store:
         finally:
             self._write_lock.release()
 
-    @classmethod
     def _transact(
-        cls, raw: sqlite3.Connection, work: Callable[[sqlite3.Connection], T], deadline: Deadline | None
+        self, raw: sqlite3.Connection, work: Callable[[sqlite3.Connection], T], deadline: Deadline | None
     ) -> T:
-        cls._begin(raw, deadline)
+        self._begin(raw, deadline)
         try:
             result = work(raw)
-            cls._finish(raw, deadline)
+            self._finish(raw, deadline)
         except BaseException:
-            cls._abandon(raw)
+            self._abandon(raw)
             raise
         return result
 
