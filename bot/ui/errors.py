@@ -104,15 +104,15 @@ async def deliver(interaction: discord.Interaction[Any], *, ephemeral: bool, **f
     """Send a follow-up message. When the interaction's webhook keeps failing, send it by the bot's
     own channel message endpoint instead: into the same DM, or, for a private reply in a server,
     as a DM to the member. Returns whether it reached the member."""
+    wait = fields.pop("wait", False)
     try:
         if interaction.response.is_done():
-            await interaction.followup.send(ephemeral=ephemeral, **fields)
+            await interaction.followup.send(ephemeral=ephemeral, wait=wait, **fields)
         else:
             await interaction.response.send_message(ephemeral=ephemeral, **fields)
         return True
     except discord.HTTPException:
         log.warning("Discord's follow-up webhook failed; sending by another route", exc_info=True)
-    fields.pop("wait", None)
     try:
         if interaction.guild_id is None and not ephemeral and interaction.channel is not None:
             await interaction.channel.send(**fields)  # type: ignore[union-attr]
