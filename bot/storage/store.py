@@ -119,6 +119,15 @@ def _split_statements(sql: str) -> list[str]:
     return statements
 
 
+async def _shut(conn: aiosqlite.Connection) -> None:
+    """Close a connection and wait for its worker thread to end: a worker still running when the
+    event loop closes reports "Event loop is closed" on its way out."""
+    await conn.close()
+    worker = getattr(conn, "_thread", None)
+    if worker is not None and worker.is_alive():
+        worker.join(timeout=1.0)
+
+
 class Store:
     """Owns the database connections. Query modules in bot/storage take a Store as their first argument.
 
@@ -208,9 +217,9 @@ class Store:
                     await reader.execute(f"PRAGMA {pragma}")
                 await reader.execute(f"PRAGMA synchronous = {self.synchronous.upper()}")
         except BaseException as exc:
-            await conn.close()
+            await _shut(conn)
             if reader is not None:
-                await reader.close()
+                await _shut(reader)
             if isinstance(exc, sqlite3.Error):
                 raise StoreError(self._describe(exc)) from exc
             raise
@@ -318,10 +327,10 @@ class Store:
         reader, self._reader = self._reader, None
         async with self._write_lock:
             if reader is not None:
-                await reader.close()
+                await _shut(reader)
             with suppress(sqlite3.Error):
                 await conn.execute("PRAGMA optimize")
-            await conn.close()
+            await _shut(conn)
 
     async def __aenter__(self) -> Store:
         await self.open()
