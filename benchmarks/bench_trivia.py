@@ -22,10 +22,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.sandbox.member import Member, Message
-from bot.sandbox.server import StandIn
-
 from bot.sandbox.harness import BotProcess
+from standin.member import Member, Message
+from standin.server import StandIn
 
 SIZES = [200]
 TICKS = os.sysconf("SC_CLK_TCK")

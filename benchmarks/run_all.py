@@ -15,7 +15,15 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-ORDER = ["bench_persistence", "bench_matcher", "bench_server_entries", "bench_startup", "bench_load", "bench_trivia"]
+ORDER = [
+    "bench_persistence",
+    "bench_matcher",
+    "bench_server_entries",
+    "bench_startup",
+    "bench_load",
+    "bench_trivia",
+    "bench_locked",
+]
 
 
 def machine() -> str:

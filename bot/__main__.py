@@ -37,9 +37,10 @@ def _settings() -> Settings:
 
 
 def _setup_logging(settings: Settings) -> None:
-    import discord.utils
+    from bot.logs import setup_logging
 
-    discord.utils.setup_logging(level=settings.log_level_number, root=True)
+    token = settings.discord_token.get_secret_value().strip() if settings.discord_token else ""
+    setup_logging(settings.log_level_number, [token])
 
 
 def _check(settings: Settings) -> int:

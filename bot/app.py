@@ -8,21 +8,28 @@ import pkgutil
 import signal
 import sys
 from collections.abc import Callable
+from typing import Any
 
 import discord
 import yarl
 from discord import app_commands
+from discord.errors import ConnectionClosed
 from discord.ext import commands
 from discord.gateway import DiscordWebSocket
+from discord.webhook.async_ import AsyncWebhookAdapter
+from discord.webhook.async_ import async_context as webhook_adapter
 
+from bot import deadline
 from bot.content import Content, load_content
+from bot.deadline import Deadline
+from bot.instance import AlreadyRunning, InstanceLock
 from bot.knowledge import KnowledgeBase
 from bot.knowledge.server_entries import GuildKnowledge, GuildLayer
 from bot.problems import ContentError
 from bot.settings import Settings
 from bot.storage import Store, StoreError
 from bot.storage.entries import load_guild
-from bot.ui.errors import STORE_BUSY, UNEXPECTED_ERROR, send_ephemeral
+from bot.ui.errors import BUTTON_INACTIVE, UNEXPECTED_ERROR, bind_deadline, send_ephemeral, store_sentence
 
 log = logging.getLogger("crossroads")
 
@@ -47,6 +54,40 @@ def cog_modules() -> list[str]:
     )
 
 
+# A callback sent later than this before the end of the 3-second window would arrive too late.
+CALLBACK_MARGIN = 0.3
+
+
+class InteractionWindowClosed(discord.HTTPException):
+    """The acknowledgement could not be delivered within Discord's 3 seconds (Discord kept failing)."""
+
+    def __init__(self) -> None:
+        Exception.__init__(self, "Discord's 3-second window closed before the reply could be delivered")
+        self.response = None
+        self.status = 504
+        self.code = 0
+        self.text = str(self)
+
+
+class WindowedWebhookAdapter(AsyncWebhookAdapter):
+    """discord.py retries a 5xx after 1 s, then 3 s: the second retry would land after Discord's
+    3-second window has closed. Cut an interaction callback off at the last moment a request
+    could still arrive, so the caller turns to another route while that is still useful."""
+
+    async def create_interaction_response(self, interaction_id: int, token: str, **kwargs: Any) -> Any:
+        window = Deadline.for_interaction(interaction_id, margin=CALLBACK_MARGIN)
+        if window.too_late():
+            raise InteractionWindowClosed()
+        try:
+            async with asyncio.timeout(window.remaining()):
+                result = await super().create_interaction_response(interaction_id, token, **kwargs)
+        except TimeoutError:
+            raise InteractionWindowClosed() from None
+        # Acknowledged: what the handler does next has the follow-up's 15 minutes, not 3 seconds.
+        deadline.set_current(None)
+        return result
+
+
 def point_at_discord(settings: Settings) -> None:
     """Route REST (and the webhook routes interactions use) and the gateway to the configured hosts."""
     if settings.discord_api_base:
@@ -57,6 +98,10 @@ def point_at_discord(settings: Settings) -> None:
 
 class CrossroadsTree(app_commands.CommandTree["CrossroadsBot"]):
     """The command tree, with one error handler for every slash command."""
+
+    async def interaction_check(self, interaction: discord.Interaction[CrossroadsBot], /) -> bool:
+        bind_deadline(interaction)
+        return True
 
     async def on_error(
         self, interaction: discord.Interaction[CrossroadsBot], error: app_commands.AppCommandError
@@ -81,7 +126,7 @@ def describe_command_error(error: app_commands.AppCommandError) -> str | None:
     if isinstance(error, app_commands.CheckFailure):
         return "You cannot use this command here."
     if isinstance(error, app_commands.CommandInvokeError) and isinstance(error.original, StoreError):
-        return STORE_BUSY
+        return store_sentence(error.original)
     return None
 
 
@@ -126,6 +171,8 @@ class CrossroadsBot(commands.Bot):
         )
 
     async def setup_hook(self) -> None:
+        # Every task started from here on (each interaction's) answers through this adapter.
+        webhook_adapter.set(WindowedWebhookAdapter())
         await self._use_local_gateway_if_needed()
         await self.store.open()
         self.content = load_content(self.settings.content_dir)
@@ -150,6 +197,25 @@ class CrossroadsBot(commands.Bot):
         user = self.user
         log.info("Ready as %s (id %s) in %d servers", user, user.id if user else "?", len(self.guilds))
 
+    async def on_interaction(self, interaction: discord.Interaction[CrossroadsBot]) -> None:
+        if interaction.type is discord.InteractionType.component and not self._handles_component(interaction):
+            await send_ephemeral(interaction, BUTTON_INACTIVE)
+
+    def _handles_component(self, interaction: discord.Interaction[CrossroadsBot]) -> bool:
+        """Whether some view or DynamicItem takes this custom_id; discord.py silently drops the rest,
+        which leaves the member with "This interaction failed"."""
+        data: dict[str, object] = dict(interaction.data or {})
+        custom_id = str(data.get("custom_id", ""))
+        views = getattr(self._connection, "_view_store", None)
+        if views is None:
+            return True
+        if any(pattern.fullmatch(custom_id) for pattern in getattr(views, "_dynamic_items", {})):
+            # discord.py builds a DynamicItem only from a button that is on the clicked message.
+            return interaction.message is None or custom_id in _custom_ids(interaction.message)
+        component_type = data.get("component_type")
+        key = (component_type if isinstance(component_type, int) else 0, custom_id)
+        return any(key in items for items in getattr(views, "_views", {}).values())
+
     async def close(self) -> None:
         try:
             await super().close()
@@ -166,6 +232,16 @@ class CrossroadsBot(commands.Bot):
             ready_task.cancel()
 
 
+def _custom_ids(message: discord.Message) -> set[str]:
+    found: set[str] = set()
+    for row in message.components:
+        for child in getattr(row, "children", [row]):
+            custom_id = getattr(child, "custom_id", None)
+            if custom_id:
+                found.add(custom_id)
+    return found
+
+
 def _token(settings: Settings) -> str | None:
     """The bot token, or None (after saying how to set it) when there is none."""
     token = settings.discord_token.get_secret_value().strip() if settings.discord_token else ""
@@ -179,6 +255,10 @@ def describe_start_failure(exc: BaseException) -> str | None:
     """The sentence for a failure to log in or start up; None for anything unexpected."""
     if isinstance(exc, discord.LoginFailure):
         return TOKEN_REJECTED
+    if isinstance(exc, ConnectionClosed):
+        return describe_gateway_close(exc.code)
+    if isinstance(exc, AlreadyRunning):
+        return str(exc)
     if isinstance(exc, ContentError):
         return (
             f"Crossroads cannot start because its content files are invalid.\n{exc.report()}\n"
@@ -196,8 +276,24 @@ def describe_start_failure(exc: BaseException) -> str | None:
     return None
 
 
+def describe_gateway_close(code: int | None) -> str:
+    """The sentence for a gateway connection Discord ended for good while the bot ran."""
+    if code == 4004:
+        return TOKEN_REJECTED
+    reasons = {
+        4010: "an invalid shard",
+        4011: "a bot in too many servers for one connection",
+        4012: "an outdated gateway version",
+        4013: "invalid gateway intents",
+    }
+    reason = reasons.get(code or 0, "a reason it did not give")
+    return f"Discord closed the gateway connection (close code {code}) for {reason}; Crossroads has stopped."
+
+
 START_FAILURES = (
     discord.LoginFailure,
+    ConnectionClosed,
+    AlreadyRunning,
     ContentError,
     StoreError,
     discord.PrivilegedIntentsRequired,
@@ -230,7 +326,9 @@ async def serve(settings: Settings, factory: Callable[[Settings], CrossroadsBot]
             installed.append(sig)
         except (NotImplementedError, RuntimeError):
             pass
+    instance = InstanceLock(settings.database_path)
     try:
+        instance.acquire()
         await bot.start(token)
         return 0
     except START_FAILURES as exc:
@@ -243,6 +341,7 @@ async def serve(settings: Settings, factory: Callable[[Settings], CrossroadsBot]
             await bot.close()
         else:
             await bot.store.close()
+        instance.release()
 
 
 async def sync_commands(settings: Settings, guild_id: int | None) -> int:

@@ -15,7 +15,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import limits
+from bot import deadline, limits
 from bot.knowledge import Entry, KnowledgeBase, Match
 from bot.knowledge.text import normalize
 from bot.limits import clip
@@ -257,15 +257,20 @@ class FAQ(commands.Cog, name=ui.FAQ_COG):
         await asyncio.wait({task}, timeout=LOG_WAIT_SECONDS)
 
     async def _insert_log(self, guild_id: int | None, user_id: int, fields: dict[str, Any]) -> None:
+        # The record outlives the interaction's 3-second window, so it is not bound by its deadline.
+        deadline.set_current(None)
         for attempt in range(1, LOG_ATTEMPTS + 1):
             try:
                 await record_ask(self.bot.store, guild_id=guild_id, user_id=user_id, **fields)
                 return
             except StoreError:
                 if attempt == LOG_ATTEMPTS:
-                    log.warning("Could not record a question in the ask log", exc_info=True)
+                    log.warning("Could not record a question in the ask log after %d attempts", LOG_ATTEMPTS)
                     return
                 await asyncio.sleep(LOG_RETRY_SECONDS)
+            except Exception:
+                log.exception("Could not record a question in the ask log")
+                return
 
 
 def _find_topic(knowledge: KnowledgeBase, topic: str) -> Entry | None:

@@ -33,6 +33,7 @@ from bot.storage.guilds import get_config
 from bot.storage.quiz import ActiveSessionExists, Delivery, Finish, QuizSession
 from bot.ui import quiz as ui
 from bot.ui import trivia as trivia_ui
+from bot.ui.errors import deliver, edit_clicked_message
 
 if TYPE_CHECKING:
     from bot.app import CrossroadsBot
@@ -191,35 +192,33 @@ class Quiz(commands.Cog, name=ui.QUIZ_COG):
             return
         # The answer is committed; now the member sees it.
         index = outcome.position - 1
-        try:
-            await interaction.response.edit_message(
-                content=None,
-                embed=ui.answered_embed(plan, index, outcome.question, outcome.answer),
-                view=ui.answered_view(session_id, outcome.question, outcome.answer, plan.kind),
-            )
-        except discord.HTTPException:
-            # The answer is saved; /quiz resume shows the next question.
-            log.warning("Could not show the answer to session %s question %s", session_id, question_id, exc_info=True)
+        shown = await edit_clicked_message(
+            interaction,
+            note=ui.ANSWER_SAVED,
+            content=None,
+            embed=ui.answered_embed(plan, index, outcome.question, outcome.answer),
+            view=ui.answered_view(session_id, outcome.question, outcome.answer, plan.kind),
+        )
+        if not shown:
+            # The answer is saved; the next click or /quiz resume continues from it.
+            log.warning("Could not show the answer to session %s question %s", session_id, question_id)
             return
         private = interaction.guild_id is not None
         try:
             if result is None:
                 question = attempt.current()
                 if question is not None:
-                    await interaction.followup.send(
+                    await deliver(
+                        interaction,
+                        ephemeral=private,
                         embed=ui.question_embed(plan, attempt.position, question),
                         view=ui.question_view(session_id, question),
-                        ephemeral=private,
-                        wait=False,
                     )
             else:
                 await self._send_result(interaction, recorded.session, plan, result, private=private)
         except discord.HTTPException:
             log.warning("Could not send the next quiz message for session %s", session_id, exc_info=True)
-            await _say(
-                interaction,
-                "Your answer is saved, but I could not send the next message. Use `/quiz resume` to continue.",
-            )
+            await deliver(interaction, ephemeral=True, content=ui.NEXT_NOT_SENT, allowed_mentions=NO_MENTIONS)
 
     async def handle_control(
         self, interaction: Interaction, action: ui.ControlAction, quiz_id: str, session_id: int

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from bot.storage.store import Store
+from bot.storage.store import Store, clean_text
 
 AskCommand = Literal["ask", "faq", "suggestion"]
 QUESTION_MAX = 1000  # longer questions are stored shortened; Discord caps an option at 6000
@@ -52,8 +52,8 @@ async def record_ask(
                 guild_id,
                 user_id,
                 command,
-                question[:QUESTION_MAX],
-                normalized[:QUESTION_MAX],
+                clean_text(question[:QUESTION_MAX]),
+                clean_text(normalized[:QUESTION_MAX]),
                 entry_id,
                 float(score),
                 int(matched),

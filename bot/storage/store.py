@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import re
 import sqlite3
 import time
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
@@ -14,17 +16,68 @@ from typing import Any, Literal, TypeVar
 
 import aiosqlite
 
+from bot import deadline as deadlines
+from bot.deadline import Deadline
+
 log = logging.getLogger(__name__)
 
 SynchronousLevel = Literal["normal", "full"]
+FaultKind = Literal["busy", "damaged", "full", "unavailable"]
 T = TypeVar("T")
-# How long a write waits for another program's lock. Short enough that a member's click still
-# gets its answer (or the sentence saying the database is busy) within Discord's 3 seconds.
+# How long work without a deadline (background writes, the CLI) waits for another program's
+# lock. Work done for an interaction waits only as long as its deadline allows.
 BUSY_TIMEOUT_MS = 2000
+# A fault that repeats (a full disk, a lock held for minutes) is logged at most this often.
+FAULT_LOG_INTERVAL = 60.0
+
+# SQLite's primary result codes for the faults a member is told about.
+_BUSY_CODES = {5, 6}  # SQLITE_BUSY, SQLITE_LOCKED
+_DAMAGED_CODES = {11, 26}  # SQLITE_CORRUPT, SQLITE_NOTADB
+_FULL_CODES = {13}  # SQLITE_FULL
 
 
 class StoreError(Exception):
-    """A database problem described in one sentence a server admin can act on."""
+    """A database problem described in one sentence a server admin can act on.
+
+    `kind` says what a member is told: "busy" (locked by another program or too late to start),
+    "damaged" (corrupt file), "full" (no disk space), "unavailable" (anything else at start-up).
+    In every case the operation changed nothing.
+    """
+
+    def __init__(self, message: str, kind: FaultKind = "unavailable") -> None:
+        super().__init__(message)
+        self.kind: FaultKind = kind
+
+
+def fault_kind(exc: BaseException) -> FaultKind | None:
+    """Which member-facing fault a sqlite3 error is, or None for errors that are bugs."""
+    if not isinstance(exc, sqlite3.Error):
+        return None
+    code = getattr(exc, "sqlite_errorcode", None)
+    if isinstance(code, int):
+        primary = code & 0xFF
+        if primary in _BUSY_CODES:
+            return "busy"
+        if primary in _DAMAGED_CODES:
+            return "damaged"
+        if primary in _FULL_CODES:
+            return "full"
+    text = str(exc).lower()
+    if "locked" in text or "busy" in text:
+        return "busy"
+    if "malformed" in text or "not a database" in text:
+        return "damaged"
+    if "disk is full" in text or "database or disk is full" in text:
+        return "full"
+    return None
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def clean_text(text: str) -> str:
+    """Text safe to store: lone surrogates (which cannot be encoded as UTF-8) become U+FFFD."""
+    return _SURROGATE.sub("\ufffd", text)
 
 
 def _migrations() -> list[tuple[int, str, str]]:
@@ -67,11 +120,26 @@ def _split_statements(sql: str) -> list[str]:
     return statements
 
 
-class Store:
-    """Owns the database connection. Query modules in bot/storage take a Store as their first argument.
+async def _shut(conn: aiosqlite.Connection) -> None:
+    """Close a connection and wait for its worker thread to end: a worker still running when the
+    event loop closes reports "Event loop is closed" on its way out."""
+    await conn.close()
+    worker = getattr(conn, "_thread", None)
+    if worker is not None and worker.is_alive():
+        worker.join(timeout=1.0)
 
-    Every write goes through :meth:`transaction`, which serialises writers on one connection and
-    commits before returning, so an answer the bot acknowledges is already in the database.
+
+class Store:
+    """Owns the database connections. Query modules in bot/storage take a Store as their first argument.
+
+    Every write goes through :meth:`transaction` or :meth:`run`, which serialise writers on one
+    connection and commit before returning, so an answer the bot acknowledges is already in the
+    database. Reads use a second connection (WAL readers never wait for a writer), so a write
+    stuck behind another program's lock does not hold up /ask or a confirmation.
+
+    Work running under a deadline (:mod:`bot.deadline`, bound for each interaction) waits for
+    locks only as long as the deadline allows and is rolled back, never committed, when the
+    deadline passes first; the caller gets a StoreError of kind "busy".
     """
 
     def __init__(
@@ -85,7 +153,10 @@ class Store:
         self.synchronous = synchronous
         self.clock = clock
         self._conn: aiosqlite.Connection | None = None
+        self._reader: aiosqlite.Connection | None = None
         self._write_lock = asyncio.Lock()
+        self._fault_logged: dict[FaultKind, float] = {}
+        self._busy_ms = BUSY_TIMEOUT_MS
 
     @property
     def conn(self) -> aiosqlite.Connection:
@@ -94,17 +165,27 @@ class Store:
         return self._conn
 
     @property
+    def reader(self) -> aiosqlite.Connection:
+        if self._reader is None:
+            return self.conn
+        return self._reader
+
+    @property
     def is_open(self) -> bool:
         return self._conn is not None
+
+    @property
+    def in_memory(self) -> bool:
+        return str(self.path) == ":memory:"
 
     def now(self) -> float:
         return self.clock()
 
     async def open(self) -> None:
-        """Open (creating if needed) the database and bring its schema up to date."""
+        """Open (creating if needed) the database, check it, and bring its schema up to date."""
         if self._conn is not None:
             return
-        if str(self.path) != ":memory:":
+        if not self.in_memory:
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
@@ -112,26 +193,87 @@ class Store:
                     f"Cannot create the folder for the database at {self.path.parent}: "
                     f"{exc.strerror or exc}. Set DATABASE_PATH to a writable location."
                 ) from exc
+            self._check_permissions()
         try:
             conn = await aiosqlite.connect(str(self.path), isolation_level=None)
         except sqlite3.Error as exc:
             raise StoreError(self._describe(exc)) from exc
+        reader: aiosqlite.Connection | None = None
         try:
             conn.row_factory = aiosqlite.Row
             await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            self._busy_ms = BUSY_TIMEOUT_MS
+            await self._check_integrity(conn)
+            await self._check_writable(conn)
             await conn.execute("PRAGMA foreign_keys = ON")
             mode_row = await (await conn.execute("PRAGMA journal_mode = WAL")).fetchone()
-            if mode_row is None or (str(mode_row[0]).lower() != "wal" and str(self.path) != ":memory:"):
+            if mode_row is None or (str(mode_row[0]).lower() != "wal" and not self.in_memory):
                 log.warning("SQLite refused WAL mode; continuing with %s", mode_row[0] if mode_row else "?")
             await conn.execute(f"PRAGMA synchronous = {self.synchronous.upper()}")
             await self._migrate(conn)
-        except StoreError:
-            await conn.close()
+            if not self.in_memory:
+                reader = await aiosqlite.connect(str(self.path), isolation_level=None)
+                reader.row_factory = aiosqlite.Row
+                for pragma in (f"busy_timeout = {BUSY_TIMEOUT_MS}", "foreign_keys = ON", "query_only = ON"):
+                    await reader.execute(f"PRAGMA {pragma}")
+                await reader.execute(f"PRAGMA synchronous = {self.synchronous.upper()}")
+        except BaseException as exc:
+            await _shut(conn)
+            if reader is not None:
+                await _shut(reader)
+            if isinstance(exc, sqlite3.Error):
+                raise StoreError(self._describe(exc)) from exc
             raise
-        except sqlite3.Error as exc:
-            await conn.close()
-            raise StoreError(self._describe(exc)) from exc
         self._conn = conn
+        self._reader = reader
+
+    def _check_permissions(self) -> None:
+        """Refuse a file (or folder) this user cannot write before SQLite quietly opens it read-only."""
+        if self.path.exists() and not os.access(self.path, os.R_OK | os.W_OK):
+            raise StoreError(
+                f"The database file {self.path} is not writable by this user: Crossroads needs read "
+                "and write permission on it. Fix its permissions, or set DATABASE_PATH to a writable file."
+            )
+        if not os.access(self.path.parent, os.W_OK | os.X_OK):
+            raise StoreError(
+                f"The folder {self.path.parent} holding the database is not writable by this user: "
+                "SQLite needs write permission there for its -wal and -shm files. Fix its permissions, "
+                "or set DATABASE_PATH to a writable location."
+            )
+
+    async def _check_integrity(self, conn: aiosqlite.Connection) -> None:
+        """A file with a valid header but damaged pages would otherwise be served as if empty."""
+        try:
+            rows = await (await conn.execute("PRAGMA quick_check")).fetchall()
+            found = [str(row[0]) for row in rows]
+        except sqlite3.DatabaseError as exc:
+            if fault_kind(exc) != "damaged":
+                raise
+            found = [str(exc)]
+        if found != ["ok"]:
+            log.error("PRAGMA quick_check on %s: %s", self.path, "; ".join(found[:5]))
+            raise StoreError(
+                f"The database file {self.path} is damaged (SQLite's integrity check failed): restore "
+                "it from a backup, or move it aside to start with an empty one.",
+                "damaged",
+            )
+
+    async def _check_writable(self, conn: aiosqlite.Connection) -> None:
+        """SQLite opens a file it cannot write read-only without saying so; every write would fail later."""
+        try:
+            await conn.execute("BEGIN IMMEDIATE")
+            await conn.execute("ROLLBACK")
+        except sqlite3.OperationalError as exc:
+            if fault_kind(exc) == "busy":
+                # Another program is writing right now, so the file is writable.
+                return
+            if "readonly" in str(exc).lower() or "read-only" in str(exc).lower():
+                raise StoreError(
+                    f"The database file {self.path} is read-only for this user: Crossroads needs write "
+                    "permission on it and on its folder. Fix the permissions, or set DATABASE_PATH to a "
+                    "writable file."
+                ) from exc
+            raise
 
     def _describe(self, exc: sqlite3.Error) -> str:
         text = str(exc).lower()
@@ -150,6 +292,8 @@ class Store:
                 f"The database file {self.path} is locked by another program. "
                 "Stop the other Crossroads process or tool holding it, then try again."
             )
+        if "disk is full" in text:
+            return f"The disk holding the database file {self.path} is full. Free some space, then try again."
         return f"The database file {self.path} could not be used: {exc}."
 
     async def _migrate(self, conn: aiosqlite.Connection) -> None:
@@ -181,10 +325,13 @@ class Store:
         if self._conn is None:
             return
         conn, self._conn = self._conn, None
+        reader, self._reader = self._reader, None
         async with self._write_lock:
+            if reader is not None:
+                await _shut(reader)
             with suppress(sqlite3.Error):
                 await conn.execute("PRAGMA optimize")
-            await conn.close()
+            await _shut(conn)
 
     async def __aenter__(self) -> Store:
         await self.open()
@@ -193,22 +340,117 @@ class Store:
     async def __aexit__(self, *exc: object) -> None:
         await self.close()
 
+    # --- faults --------------------------------------------------------------------------------
+
+    def fault(self, exc: BaseException) -> BaseException:
+        """The StoreError a member-facing sqlite3 fault becomes (logged, at most once a minute per
+        kind; a damaged file once), or `exc` itself when it is a bug to be raised as it is."""
+        kind = fault_kind(exc)
+        if kind is None:
+            return exc
+        return self._fault(kind, str(exc))
+
+    def _fault(self, kind: FaultKind, detail: str) -> StoreError:
+        now = time.monotonic()
+        last = self._fault_logged.get(kind)
+        if kind == "damaged":
+            if last is None:
+                log.error(
+                    "The database file %s is damaged (%s); restore it from a backup. "
+                    "Members are told nothing changed.",
+                    self.path,
+                    detail,
+                )
+        elif last is None or now - last >= FAULT_LOG_INTERVAL:
+            if kind == "full":
+                log.error("The disk holding %s is full (%s); writes fail until space is freed", self.path, detail)
+            else:
+                log.warning("The database %s is busy (%s); members are told nothing changed", self.path, detail)
+        else:
+            return StoreError(self._fault_sentence(kind), kind)
+        self._fault_logged[kind] = now
+        return StoreError(self._fault_sentence(kind), kind)
+
+    def _fault_sentence(self, kind: FaultKind) -> str:
+        if kind == "damaged":
+            return f"The database file {self.path} is damaged; nothing was changed."
+        if kind == "full":
+            return f"The disk holding {self.path} is full; nothing was changed."
+        return f"The database file {self.path} is busy; nothing was changed."
+
+    def _busy(self, why: str) -> StoreError:
+        return self._fault("busy", why)
+
+    # --- writes --------------------------------------------------------------------------------
+
+    async def _acquire_write(self, deadline: Deadline | None) -> None:
+        """Take this process's write lock, giving up (busy) when the deadline would pass first."""
+        if deadline is None:
+            await self._write_lock.acquire()
+            return
+        if deadline.too_late():
+            raise self._busy("an interaction's deadline passed before its write could start")
+        try:
+            async with asyncio.timeout(deadline.remaining()):
+                await self._write_lock.acquire()
+        except TimeoutError:
+            raise self._busy("an earlier write still held the lock at an interaction's deadline") from None
+
+    def _begin(self, raw: sqlite3.Connection, deadline: Deadline | None) -> None:
+        """BEGIN IMMEDIATE, waiting for another program's lock no longer than the deadline allows.
+        Runs on the database thread under the write lock, so `_busy_ms` needs no guard."""
+        if deadline is None:
+            wait_ms = BUSY_TIMEOUT_MS
+        else:
+            left = deadline.remaining()
+            if left < deadlines.MIN_START:
+                raise sqlite3.OperationalError("database is locked (the deadline passed)")
+            wait_ms = max(1, int(left * 1000))
+        if wait_ms != self._busy_ms:
+            raw.execute(f"PRAGMA busy_timeout = {wait_ms}")
+            self._busy_ms = wait_ms
+        raw.execute("BEGIN IMMEDIATE")
+
+    @staticmethod
+    def _finish(raw: sqlite3.Connection, deadline: Deadline | None) -> None:
+        """COMMIT, unless the deadline passed: the member has been told nothing changed, so roll back."""
+        if deadline is not None and deadline.too_late(0.0):
+            raw.execute("ROLLBACK")
+            raise sqlite3.OperationalError("database is busy (the deadline passed before commit)")
+        raw.execute("COMMIT")
+
+    @staticmethod
+    def _abandon(raw: sqlite3.Connection) -> None:
+        if raw.in_transaction:
+            with suppress(sqlite3.Error):
+                raw.execute("ROLLBACK")
+
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
         """A write transaction (BEGIN IMMEDIATE ... COMMIT); rolled back if the block raises."""
-        async with self._write_lock:
+        deadline = deadlines.current()
+        await self._acquire_write(deadline)
+        try:
             conn = self.conn
+            raw = conn._conn
             try:
-                await conn.execute("BEGIN IMMEDIATE")
-            except sqlite3.OperationalError as exc:
-                raise StoreError(self._describe(exc)) from exc
+                await conn._execute(self._begin, raw, deadline)
+            except sqlite3.Error as exc:
+                raise self.fault(exc) from exc
             try:
                 yield conn
-            except BaseException:
-                await conn.execute("ROLLBACK")
+            except BaseException as exc:
+                await conn._execute(self._abandon, raw)
+                if isinstance(exc, sqlite3.Error):
+                    raise self.fault(exc) from exc
                 raise
-            else:
-                await conn.execute("COMMIT")
+            try:
+                await conn._execute(self._finish, raw, deadline)
+            except sqlite3.Error as exc:
+                await conn._execute(self._abandon, raw)
+                raise self.fault(exc) from exc
+        finally:
+            self._write_lock.release()
 
     async def run(self, work: Callable[[sqlite3.Connection], T]) -> T:
         """Run `work` as one write transaction, in a single hand-off to the database thread.
@@ -219,30 +461,38 @@ class Store:
         statements holds the write lock across one event-loop round trip per statement, which
         under load makes every other writer wait for the whole loop many times over.
         """
-        async with self._write_lock:
+        deadline = deadlines.current()
+        await self._acquire_write(deadline)
+        try:
             conn = self.conn
             try:
-                return await conn._execute(self._transact, conn._conn, work)
-            except sqlite3.OperationalError as exc:
-                if "locked" in str(exc).lower() or "busy" in str(exc).lower():
-                    raise StoreError(self._describe(exc)) from exc
-                raise
+                return await conn._execute(self._transact, conn._conn, work, deadline)
+            except sqlite3.Error as exc:
+                raise self.fault(exc) from exc
+        finally:
+            self._write_lock.release()
+
+    def _transact(
+        self, raw: sqlite3.Connection, work: Callable[[sqlite3.Connection], T], deadline: Deadline | None
+    ) -> T:
+        self._begin(raw, deadline)
+        try:
+            result = work(raw)
+            self._finish(raw, deadline)
+        except BaseException:
+            self._abandon(raw)
+            raise
+        return result
+
+    # --- reads ---------------------------------------------------------------------------------
 
     async def read(self, work: Callable[[sqlite3.Connection], T]) -> T:
         """Run several reads in one hand-off to the database thread (a consistent snapshot)."""
-        conn = self.conn
-        return await conn._execute(self._snapshot, conn._conn, work)
-
-    @staticmethod
-    def _transact(raw: sqlite3.Connection, work: Callable[[sqlite3.Connection], T]) -> T:
-        raw.execute("BEGIN IMMEDIATE")
+        conn = self.reader
         try:
-            result = work(raw)
-        except BaseException:
-            raw.execute("ROLLBACK")
-            raise
-        raw.execute("COMMIT")
-        return result
+            return await conn._execute(self._snapshot, conn._conn, work)
+        except sqlite3.Error as exc:
+            raise self.fault(exc) from exc
 
     @staticmethod
     def _snapshot(raw: sqlite3.Connection, work: Callable[[sqlite3.Connection], T]) -> T:
@@ -255,13 +505,19 @@ class Store:
             raw.execute("COMMIT")
 
     async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> aiosqlite.Row | None:
-        async with self.conn.execute(sql, params) as cursor:
-            row: aiosqlite.Row | None = await cursor.fetchone()
-            return row
+        try:
+            async with self.reader.execute(sql, params) as cursor:
+                row: aiosqlite.Row | None = await cursor.fetchone()
+                return row
+        except sqlite3.Error as exc:
+            raise self.fault(exc) from exc
 
     async def fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[aiosqlite.Row]:
-        async with self.conn.execute(sql, params) as cursor:
-            return list(await cursor.fetchall())
+        try:
+            async with self.reader.execute(sql, params) as cursor:
+                return list(await cursor.fetchall())
+        except sqlite3.Error as exc:
+            raise self.fault(exc) from exc
 
     async def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
         """Run one write statement in its own transaction; returns the number of rows changed."""

@@ -9,12 +9,33 @@ from typing import Any, TypeVar
 
 import discord
 
+from bot import deadline
 from bot.storage import StoreError
 
 log = logging.getLogger("crossroads")
 
 UNEXPECTED_ERROR = "Something went wrong on our side and it has been logged. Please try again in a moment."
 STORE_BUSY = "The database is busy right now; nothing was changed. Please try again in a moment."
+STORE_DAMAGED = (
+    "The database is damaged; nothing changed. The bot's operator has been told and needs to restore it "
+    "from a backup."
+)
+STORE_FULL = "The server's disk is full; nothing changed. Please try again later, once space has been freed."
+BUTTON_INACTIVE = "This button is no longer active."
+
+
+def store_sentence(error: StoreError) -> str:
+    """What a member reads when the database could not do what they asked (nothing changed)."""
+    if error.kind == "damaged":
+        return STORE_DAMAGED
+    if error.kind == "full":
+        return STORE_FULL
+    return STORE_BUSY
+
+
+def bind_deadline(interaction: discord.Interaction[Any]) -> None:
+    """Make the database work this interaction waits on respect its 3-second window."""
+    deadline.set_current(deadline.Deadline.for_interaction(interaction.id))
 
 ItemT = TypeVar("ItemT", bound=discord.ui.Item[Any])
 
@@ -40,14 +61,64 @@ def guarded(
 
     @functools.wraps(callback)
     async def wrapper(item: ItemT, interaction: discord.Interaction[Any]) -> None:
+        bind_deadline(interaction)
         try:
             await callback(item, interaction)
-        except StoreError:
-            log.warning("The database was unavailable for a button click", exc_info=True)
-            await send_ephemeral(interaction, STORE_BUSY)
+        except StoreError as exc:
+            # The store has logged the fault (rate-limited); a traceback per click would flood the log.
+            await send_ephemeral(interaction, store_sentence(exc))
         except Exception:
             custom_id = getattr(item, "custom_id", None)
             log.exception("Button %s failed", custom_id)
             await send_ephemeral(interaction, UNEXPECTED_ERROR)
 
     return wrapper
+
+
+def _is_ephemeral(interaction: discord.Interaction[Any]) -> bool:
+    message = interaction.message
+    return message is not None and message.flags.ephemeral
+
+
+async def edit_clicked_message(interaction: discord.Interaction[Any], *, note: str, **fields: Any) -> bool:
+    """Show a click's result on the message that was clicked. When Discord does not take the
+    interaction's reply in time, edit the message through the bot's own message endpoint instead,
+    with `note` saying how to continue. Returns whether the member sees the edit."""
+    try:
+        await interaction.response.edit_message(**fields)
+        return True
+    except discord.HTTPException:
+        log.warning("Discord did not take the reply to a click; editing the message directly", exc_info=True)
+    message = interaction.message
+    if message is None or _is_ephemeral(interaction):
+        return False
+    try:
+        await message.edit(**{**fields, "content": note})
+        return True
+    except discord.HTTPException:
+        log.warning("Could not edit the clicked message either", exc_info=True)
+        return False
+
+
+async def deliver(interaction: discord.Interaction[Any], *, ephemeral: bool, **fields: Any) -> bool:
+    """Send a follow-up message. When the interaction's webhook keeps failing, send it by the bot's
+    own channel message endpoint instead: into the same DM, or, for a private reply in a server,
+    as a DM to the member. Returns whether it reached the member."""
+    wait = fields.pop("wait", False)
+    try:
+        if interaction.response.is_done():
+            await interaction.followup.send(ephemeral=ephemeral, wait=wait, **fields)
+        else:
+            await interaction.response.send_message(ephemeral=ephemeral, **fields)
+        return True
+    except discord.HTTPException:
+        log.warning("Discord's follow-up webhook failed; sending by another route", exc_info=True)
+    try:
+        if interaction.guild_id is None and not ephemeral and interaction.channel is not None:
+            await interaction.channel.send(**fields)  # type: ignore[union-attr]
+        else:
+            await interaction.user.send(**fields)
+        return True
+    except discord.HTTPException:
+        log.warning("Could not reach the member by another route either", exc_info=True)
+        return False

@@ -40,6 +40,17 @@ SHARE_TEMPLATE = re.compile(r"^quizshare:(?P<session>[0-9]{1,19})$")
 RETRY_LABEL = "Retry the ones I missed"
 SHARE_LABEL = "Share in the server"
 
+# A session number SQLite cannot hold names no session; 0 is a rowid SQLite never assigns, and
+# the templates still match it, so the click reaches the cog and gets its sentence.
+SQLITE_MAX_INTEGER = 2**63 - 1
+NO_SESSION = 0
+
+
+def session_number(text: str) -> int:
+    number = int(text)
+    return number if number <= SQLITE_MAX_INTEGER else NO_SESSION
+
+
 BLURPLE = discord.Colour.blurple()
 GREEN = discord.Colour.green()
 RED = discord.Colour.red()
@@ -57,6 +68,8 @@ CANCELLED = "This quiz was cancelled, so that button does nothing now. Start a n
 GONE = "This quiz no longer exists (its data may have been deleted). Start a new one with `/quiz start`."
 UNAVAILABLE = "Quizzes are not available right now; please try again in a minute."
 CONTINUES_BELOW = "Your quiz continues below."
+ANSWER_SAVED = "Your answer is saved. If the next question does not appear below, use `/quiz resume` to continue."
+NEXT_NOT_SENT = "Your answer is saved, but I could not send the next message. Use `/quiz resume` to continue."
 NO_SUCH_QUIZ = "That quiz is not available any more. Start a new one with `/quiz start`."
 
 
@@ -126,7 +139,7 @@ class ChoiceButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=CHOI
     async def from_custom_id(
         cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> ChoiceButton:
-        return cls(int(match["session"]), match["question"], match["choice"])
+        return cls(session_number(match["session"]), match["question"], match["choice"])
 
     @guarded
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
@@ -167,7 +180,7 @@ class ControlButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=CON
             "fresh": "fresh",
             "review": "review",
         }
-        return cls(actions[match["action"]], match["quiz"], int(match["session"]))
+        return cls(actions[match["action"]], match["quiz"], session_number(match["session"]))
 
     @guarded
     async def callback(self, interaction: discord.Interaction[Any]) -> None:

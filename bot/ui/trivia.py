@@ -14,6 +14,8 @@ from typing import Any, Protocol
 
 import discord
 
+from bot import limits
+from bot.limits import clip
 from bot.quiz import PlannedQuestion
 from bot.storage.trivia import LeaderboardEntry, LeaderboardOrder, ResultRow, TriviaRecord
 from bot.trivia import (
@@ -28,9 +30,7 @@ from bot.trivia import (
     Placing,
     Reveal,
 )
-from bot.ui import limits
 from bot.ui.errors import guarded
-from bot.ui.limits import clip
 
 TRIVIA_COG = "Trivia"
 ANSWER_TEMPLATE = re.compile(

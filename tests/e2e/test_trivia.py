@@ -10,11 +10,11 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 import pytest
-from bot.sandbox.server import StandIn
 
 from bot.sandbox.harness import BotProcess, InProcessBot
 from bot.storage import Store
 from bot.storage import trivia as store_trivia
+from standin.server import StandIn
 from tests.e2e.quiz_helpers import db_rows
 from tests.e2e.trivia_helpers import (
     question,

@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-from bot.sandbox.member import Member, Message
-from bot.sandbox.server import StandIn
-
 from bot.sandbox.harness import InProcessBot, sandbox_settings
+from standin.member import Member, Message
+from standin.server import StandIn
 
 # A 10-second question lasts 1.5 s of wall time and the pause between questions 0.75 s; members
 # are still told 10 seconds. Waits below allow for a loaded machine.

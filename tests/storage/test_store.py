@@ -161,3 +161,110 @@ async def test_run_and_transaction_do_not_interleave(tmp_path: Path) -> None:
         await asyncio.gather(slow_transaction(), store.run(quick), slow_transaction(), store.run(quick))
         row = await store.fetchone("SELECT COUNT(*) FROM ask_log")
         assert row is not None and row[0] == 4
+
+
+# --- faults and deadlines --------------------------------------------------------------------
+
+
+def _lock_externally(path: Path) -> sqlite3.Connection:
+    blocker = sqlite3.connect(path, timeout=0, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
+    return blocker
+
+
+async def test_a_write_under_a_deadline_gives_up_in_time_and_commits_nothing(tmp_path: Path) -> None:
+    import time
+
+    from bot import deadline
+
+    path = tmp_path / "db.sqlite"
+    async with Store(path) as store:
+        blocker = _lock_externally(path)
+        try:
+            deadline.set_current(deadline.Deadline(at=time.time() + 0.3))
+            with pytest.raises(StoreError) as raised:
+                await store.execute(
+                    "INSERT INTO ask_log (user_id, question, normalized, score, matched, asked_at)"
+                    " VALUES (1, 'q', 'q', 0.5, 0, 0)"
+                )
+            assert raised.value.kind == "busy"
+            # Reads do not wait for the writer's lock.
+            assert await store.fetchone("SELECT COUNT(*) FROM ask_log") is not None
+        finally:
+            deadline.set_current(None)
+            blocker.rollback()
+            blocker.close()
+        row = await store.fetchone("SELECT COUNT(*) FROM ask_log")
+        assert row is not None and row[0] == 0
+
+
+async def test_work_that_finishes_after_its_deadline_is_rolled_back(tmp_path: Path) -> None:
+    from bot import deadline
+
+    now = [100.0]
+    async with Store(tmp_path / "db.sqlite") as store:
+
+        def slow(conn: sqlite3.Connection) -> None:
+            conn.execute(
+                "INSERT INTO ask_log (user_id, question, normalized, score, matched, asked_at)"
+                " VALUES (1, 'q', 'q', 0.5, 0, 0)"
+            )
+            now[0] += 5  # the deadline passes while the work runs
+
+        deadline.set_current(deadline.Deadline(at=101.0, clock=lambda: now[0]))
+        try:
+            with pytest.raises(StoreError) as raised:
+                await store.run(slow)
+        finally:
+            deadline.set_current(None)
+        assert raised.value.kind == "busy"
+        row = await store.fetchone("SELECT COUNT(*) FROM ask_log")
+        assert row is not None and row[0] == 0
+
+
+def test_sqlite_errors_are_sorted_into_the_faults_members_are_told_about() -> None:
+    from bot.storage.store import fault_kind
+
+    def error(code: int, text: str) -> sqlite3.Error:
+        exc = sqlite3.OperationalError(text)
+        exc.sqlite_errorcode = code  # type: ignore[attr-defined]
+        return exc
+
+    assert fault_kind(error(5, "database is locked")) == "busy"
+    assert fault_kind(error(11, "database disk image is malformed")) == "damaged"
+    assert fault_kind(error(13, "database or disk is full")) == "full"
+    assert fault_kind(error(13 | (1 << 8), "database or disk is full")) == "full"
+    assert fault_kind(sqlite3.IntegrityError("UNIQUE constraint failed")) is None
+
+
+def test_lone_surrogates_are_replaced_before_storing() -> None:
+    from bot.storage.store import clean_text
+
+    assert clean_text("a\ud800b\udfff") == "a\ufffdb\ufffd"
+    assert clean_text("fine ✓ 😀") == "fine ✓ 😀"
+
+
+async def test_a_full_disk_is_logged_once_a_minute(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    async with Store(tmp_path / "db.sqlite") as store:
+        full = sqlite3.OperationalError("database or disk is full")
+        full.sqlite_errorcode = 13  # type: ignore[attr-defined]
+        errors = [store.fault(full) for _ in range(50)]
+    assert all(isinstance(e, StoreError) and e.kind == "full" for e in errors)
+    assert len([r for r in caplog.records if "is full" in r.getMessage()]) == 1
+
+
+async def test_a_database_with_damaged_pages_is_refused_by_quick_check(tmp_path: Path) -> None:
+    path = tmp_path / "db.sqlite"
+    async with Store(path) as store:
+        await store.executemany(
+            "INSERT INTO ask_log (user_id, question, normalized, score, matched, asked_at) VALUES (?, ?, ?, 0.5, 0, 0)",
+            [(n, "q" * 200, "q") for n in range(200)],
+        )
+    data = bytearray(path.read_bytes())
+    page = int.from_bytes(data[16:18], "big")
+    for offset in range(2 * page, len(data)):
+        data[offset] = (offset * 131) % 251
+    path.write_bytes(bytes(data))
+    with pytest.raises(StoreError, match="is damaged") as raised:
+        await Store(path).open()
+    assert raised.value.kind == "damaged"

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from bot import limits
 from bot.quiz import make_plan
 from bot.trivia import FORMULA, Game, Placing, Standing, TriviaAnswer, reveal, trim_plan
-from bot.ui import limits
 from bot.ui import trivia as ui
 from tests.quiz.factories import knowledge_quiz
 
