@@ -5,10 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, TypeVar
 
+import yaml
 from pydantic import BaseModel, ValidationError
 
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.models import Entry, RoleProfile
+from bot.knowledge.questions import load_questions, training_files
 from bot.problems import Problem, read_yaml
 
 TOP_LEVEL_KEYS = ("entries", "profiles")
@@ -88,9 +90,33 @@ def load_knowledge(directory: Path) -> tuple[KnowledgeBase | None, list[Problem]
                 )
         if not entries:
             problems.append(Problem(str(directory), None, None, "has no entries; add some under entries:"))
+    exemplars, negatives, exemplar_problems = _exemplars(directory, set(entry_file))
+    problems.extend(exemplar_problems)
     if problems:
         return None, sorted(problems)
-    return KnowledgeBase(entries, profiles), []
+    return KnowledgeBase(entries, profiles, exemplars=exemplars, negatives=negatives), []
+
+
+def _exemplars(directory: Path, entry_ids: set[str]) -> tuple[list[tuple[str, str]], list[str], list[Problem]]:
+    """The labelled member questions in `directory`/decision: (question, entry id) pairs for the
+    answerable ones, and the questions that must be declined."""
+    pairs: list[tuple[str, str]] = []
+    negatives: list[str] = []
+    problems: list[Problem] = []
+    for path in training_files(directory):
+        try:
+            questions = load_questions(path)
+        except (OSError, ValueError, KeyError, TypeError, yaml.YAMLError) as error:
+            problems.append(Problem(str(path), None, None, f"cannot read the labelled questions: {error}"))
+            continue
+        for item in questions.on_topic:
+            unknown = [entry_id for entry_id in item.ids if entry_id not in entry_ids]
+            if unknown or not item.ids:
+                problems.append(Problem(str(path), item.question, "ids", f"names no existing entry: {unknown}"))
+                continue
+            pairs.append((item.question, item.ids[0]))
+        negatives.extend(item.question for item in questions.off_topic + questions.not_covered)
+    return pairs, negatives, problems
 
 
 def load_knowledge_file(path: Path) -> tuple[list[Entry], list[RoleProfile], list[Problem]]:
