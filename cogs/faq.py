@@ -2,7 +2,8 @@
 
 Each command matches against `bot.content.knowledge` (read at use time, since a reload swaps it),
 records the question in the ask log, and replies once with an embed from bot/ui/faq.py. Topic
-buttons ("did you mean" and related entries) are DynamicItems, so they work after a restart.
+buttons ("did you mean" and related entries) and the "Helpful" / "Not what I asked" votes under
+every answer are DynamicItems, so they work after a restart; they carry the logged question's id.
 """
 
 from __future__ import annotations
@@ -16,9 +17,10 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.knowledge import Entry, KnowledgeBase, Match
+from bot.knowledge.matcher import CHOOSING_ENTRY
 from bot.knowledge.text import normalize
 from bot.storage import StoreError
-from bot.storage.asks import AskCommand, record_ask
+from bot.storage.asks import AskCommand, get_ask, record_ask, record_vote
 from bot.storage.guilds import get_config
 from bot.ui import faq as ui
 from bot.ui import limits
@@ -30,7 +32,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 NO_MENTIONS = discord.AllowedMentions.none()
-QUESTION_MAX = 300
+# Members describe their situation before they ask; 2000 characters is what a Discord message
+# holds, so anything a member would write in chat fits. Replies quote it clipped to a footer.
+QUESTION_MAX = 2000
+TOPIC_MAX = 300
 ROLE_CHOICES = [
     app_commands.Choice(name="AI Engineer", value="ai"),
     app_commands.Choice(name="ML Engineer", value="ml"),
@@ -50,7 +55,7 @@ class FAQ(commands.Cog, name=ui.FAQ_COG):
 
     def __init__(self, bot: CrossroadsBot) -> None:
         self.bot = bot
-        self._pending_logs: set[asyncio.Task[None]] = set()
+        self._pending_logs: set[asyncio.Task[int | None]] = set()
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(*ui.DYNAMIC_ITEMS)
@@ -76,31 +81,31 @@ class FAQ(commands.Cog, name=ui.FAQ_COG):
     ) -> None:
         result = self.knowledge.match(question)
         ephemeral = await self._private(interaction, private)
-        await self._record(interaction, "ask", question, result)
-        await self._reply_with_match(interaction, question, result, ephemeral)
+        ask_id = await self._record(interaction, "ask", question, result)
+        await self._reply_with_match(interaction, question, result, ephemeral, ask_id)
 
     @app_commands.command(name="faq", description="Read one topic from the knowledge base")
     @app_commands.describe(topic="Start typing to see the topics", private=PRIVATE_HELP)
     async def faq(
         self,
         interaction: Interaction,
-        topic: app_commands.Range[str, 1, QUESTION_MAX],
+        topic: app_commands.Range[str, 1, TOPIC_MAX],
         private: bool | None = None,
     ) -> None:
         knowledge = self.knowledge
         ephemeral = await self._private(interaction, private)
         entry = _find_topic(knowledge, topic)
         if entry is not None:
-            await self._record_entry(interaction, "faq", topic, entry)
-            await self._send_entry(interaction, entry, None, ephemeral)
+            ask_id = await self._record_entry(interaction, "faq", topic, entry)
+            await self._send_entry(interaction, entry, None, ephemeral, ask_id)
             return
         result = knowledge.match(topic)
-        await self._record(interaction, "faq", topic, result)
-        await self._reply_with_match(interaction, topic, result, ephemeral)
+        ask_id = await self._record(interaction, "faq", topic, result)
+        await self._reply_with_match(interaction, topic, result, ephemeral, ask_id)
 
     @faq.autocomplete("topic")
     async def faq_topic(self, interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
-        hits = self.knowledge.autocomplete(current[:QUESTION_MAX], limits.AUTOCOMPLETE_CHOICES)
+        hits = self.knowledge.autocomplete(current[:TOPIC_MAX], limits.AUTOCOMPLETE_CHOICES)
         return [
             app_commands.Choice(name=clip(hit.title, limits.CHOICE_NAME), value=hit.entry_id)
             for hit in hits
@@ -135,27 +140,46 @@ class FAQ(commands.Cog, name=ui.FAQ_COG):
 
     # --- topic buttons -----------------------------------------------------------------------
 
-    async def handle_topic(self, interaction: discord.Interaction[Any], entry_id: str, source: ui.TopicSource) -> None:
+    async def handle_topic(
+        self, interaction: discord.Interaction[Any], entry_id: str, source: ui.TopicSource, ask_id: int | None
+    ) -> None:
         """A "did you mean" or related-entry button: show that entry.
 
-        The member who asked sees their declined reply turn into the answer; anyone else clicking
-        (and every related-entry click) gets the answer privately, so a channel is not flooded."""
+        The member who asked sees their declined reply turn into the answer, labelled with their
+        question (read from the ask log by the id the button carries). Anyone else clicking, and
+        every related-entry click, gets the answer privately and unlabelled, so no answer is ever
+        shown in public under another member's question."""
         entry = self.knowledge.get(entry_id)
         if entry is None:
             await interaction.response.send_message(ui.GONE, ephemeral=True, allowed_mentions=NO_MENTIONS)
             return
-        asked = ui.asked_question(interaction.message)
+        asked = await get_ask(self.bot.store, ask_id) if ask_id is not None and source == "suggestion" else None
+        if asked is not None:
+            own_reply = asked.user_id == interaction.user.id
+        else:
+            own_reply = source == "suggestion" and ui.asked_by(interaction.message) == interaction.user.id
         command: AskCommand = "suggestion" if source == "suggestion" else "faq"
-        await self._record_entry(interaction, command, asked or entry.title, entry)
-        own_reply = ui.asked_by(interaction.message) == interaction.user.id
+        question = asked.question if asked is not None and own_reply else entry.title
+        new_id = await self._record_entry(interaction, command, question, entry)
         if source == "suggestion" and own_reply:
             await interaction.response.edit_message(
-                embeds=ui.answer_embeds(entry, question=asked),
-                view=ui.related_view(self.knowledge.related(entry)),
+                embeds=ui.answer_embeds(entry, question=asked.question if asked is not None else None),
+                view=ui.answer_view(self.knowledge.related(entry), new_id),
                 allowed_mentions=NO_MENTIONS,
             )
             return
-        await self._send_entry(interaction, entry, asked if source == "suggestion" else None, True)
+        await self._send_entry(interaction, entry, None, True, new_id)
+
+    async def handle_vote(self, interaction: discord.Interaction[Any], ask_id: int, helpful: bool) -> None:
+        """ "Helpful" / "Not what I asked": one vote per member per answer; a second click changes it."""
+        try:
+            previous = await record_vote(self.bot.store, ask_id=ask_id, user_id=interaction.user.id, helpful=helpful)
+        except LookupError:
+            await interaction.response.send_message(ui.VOTE_GONE, ephemeral=True, allowed_mentions=NO_MENTIONS)
+            return
+        await interaction.response.send_message(
+            ui.vote_sentence(helpful, previous), ephemeral=True, allowed_mentions=NO_MENTIONS
+        )
 
     # --- helpers -----------------------------------------------------------------------------
 
@@ -169,13 +193,17 @@ class FAQ(commands.Cog, name=ui.FAQ_COG):
             return False
         return config.ask_private
 
-    async def _reply_with_match(self, interaction: Interaction, question: str, result: Match, ephemeral: bool) -> None:
+    async def _reply_with_match(
+        self, interaction: Interaction, question: str, result: Match, ephemeral: bool, ask_id: int | None
+    ) -> None:
         entry = self.knowledge.get(result.entry_id) if result.entry_id else None
         if entry is not None:
-            await self._send_entry(interaction, entry, question, ephemeral)
+            await self._send_entry(interaction, entry, question, ephemeral, ask_id, which_path=result.which_path)
             return
-        embed = ui.declined_embed(question, result.suggestions)
-        view = ui.suggestions_view(result.suggestions)
+        embed = ui.declined_embed(
+            question, result.suggestions, uncovered=result.uncovered, which_path=result.which_path
+        )
+        view = ui.suggestions_view(result.suggestions, ask_id)
         if view is None:
             await interaction.response.send_message(embed=embed, ephemeral=ephemeral, allowed_mentions=NO_MENTIONS)
         else:
@@ -184,10 +212,19 @@ class FAQ(commands.Cog, name=ui.FAQ_COG):
             )
 
     async def _send_entry(
-        self, interaction: discord.Interaction[Any], entry: Entry, question: str | None, ephemeral: bool
+        self,
+        interaction: discord.Interaction[Any],
+        entry: Entry,
+        question: str | None,
+        ephemeral: bool,
+        ask_id: int | None,
+        *,
+        which_path: bool = False,
     ) -> None:
         embeds = ui.answer_embeds(entry, question=question)
-        view = ui.related_view(self.knowledge.related(entry))
+        if which_path and entry.id == CHOOSING_ENTRY:
+            embeds = ui.which_path_footer(embeds)
+        view = ui.answer_view(self.knowledge.related(entry), ask_id)
         if view is None:
             await interaction.response.send_message(embeds=embeds, ephemeral=ephemeral, allowed_mentions=NO_MENTIONS)
         else:
@@ -195,8 +232,10 @@ class FAQ(commands.Cog, name=ui.FAQ_COG):
                 embeds=embeds, view=view, ephemeral=ephemeral, allowed_mentions=NO_MENTIONS
             )
 
-    async def _record(self, interaction: Interaction, command: AskCommand, question: str, result: Match) -> None:
-        await self._write_log(
+    async def _record(
+        self, interaction: Interaction, command: AskCommand, question: str, result: Match
+    ) -> int | None:
+        return await self._write_log(
             interaction,
             command=command,
             question=question,
@@ -208,8 +247,8 @@ class FAQ(commands.Cog, name=ui.FAQ_COG):
 
     async def _record_entry(
         self, interaction: discord.Interaction[Any], command: AskCommand, question: str, entry: Entry
-    ) -> None:
-        await self._write_log(
+    ) -> int | None:
+        return await self._write_log(
             interaction,
             command=command,
             question=question,
@@ -219,25 +258,27 @@ class FAQ(commands.Cog, name=ui.FAQ_COG):
             matched=True,
         )
 
-    async def _write_log(self, interaction: discord.Interaction[Any], **fields: Any) -> None:
-        """Record the question before replying. When the database is slow (another process holds
-        its write lock) the reply goes out after LOG_WAIT_SECONDS and the record follows; a
-        database problem never costs the member the answer."""
+    async def _write_log(self, interaction: discord.Interaction[Any], **fields: Any) -> int | None:
+        """Record the question before replying and return its id in the ask log. When the database
+        is slow (another process holds its write lock) the reply goes out after LOG_WAIT_SECONDS
+        without vote buttons and the record follows; a database problem never costs the member
+        the answer."""
         task = asyncio.create_task(self._insert_log(interaction.guild_id, interaction.user.id, fields))
         self._pending_logs.add(task)
         task.add_done_callback(self._pending_logs.discard)
-        await asyncio.wait({task}, timeout=LOG_WAIT_SECONDS)
+        done, _ = await asyncio.wait({task}, timeout=LOG_WAIT_SECONDS)
+        return task.result() if done else None
 
-    async def _insert_log(self, guild_id: int | None, user_id: int, fields: dict[str, Any]) -> None:
+    async def _insert_log(self, guild_id: int | None, user_id: int, fields: dict[str, Any]) -> int | None:
         for attempt in range(1, LOG_ATTEMPTS + 1):
             try:
-                await record_ask(self.bot.store, guild_id=guild_id, user_id=user_id, **fields)
-                return
+                return await record_ask(self.bot.store, guild_id=guild_id, user_id=user_id, **fields)
             except StoreError:
                 if attempt == LOG_ATTEMPTS:
                     log.warning("Could not record a question in the ask log", exc_info=True)
-                    return
+                    return None
                 await asyncio.sleep(LOG_RETRY_SECONDS)
+        return None
 
 
 def _find_topic(knowledge: KnowledgeBase, topic: str) -> Entry | None:

@@ -216,22 +216,22 @@ class Matcher:
         for question, entry_id in exemplars:
             by_entry.setdefault(entry_id, []).append(question)
         texts: list[str] = []
-        weights: list[float] = []
+        row_weights: list[float] = []
         self._exemplar_rows: dict[str, list[int]] = {}
         self._vector_starts = np.zeros(count, dtype=np.intp)
         for index, entry in enumerate(entries):
             self._vector_starts[index] = len(texts)
             texts.extend(entry.phrasings())
-            weights.extend([1.0] * len(entry.phrasings()))
+            row_weights.extend([1.0] * len(entry.phrasings()))
             lines = _answer_lines(entry.answer)
             texts.extend(lines)
-            weights.extend([_ANSWER_LINE_WEIGHT] * len(lines))
+            row_weights.extend([_ANSWER_LINE_WEIGHT] * len(lines))
             for question in by_entry.get(entry.id, []):
                 self._exemplar_rows.setdefault(text.normalize(question), []).append(len(texts))
                 texts.append(question)
-                weights.append(1.0)
-        self._vectors = semantic_module.embed(texts) * np.asarray(weights, dtype=np.float32)[:, None]
-        centroid = self._vectors[: int(self._vector_starts[-1])].mean(axis=0) if count > 1 else self._vectors.mean(axis=0)
+                row_weights.append(1.0)
+        self._vectors = semantic_module.embed(texts) * np.asarray(row_weights, dtype=np.float32)[:, None]
+        centroid = self._vectors.mean(axis=0)
         self._centroid = centroid / (np.linalg.norm(centroid) or 1.0)
         self._choosing = self._position.get(CHOOSING_ENTRY)
         # Labelled questions the guide must decline: closeness to one is evidence against answering.
@@ -382,7 +382,8 @@ class Matcher:
         intent = scope.intent_text(question) if scope.is_long(question) else question
         query = self._query(intent)
         total = sum(query.weights)
-        known = sum(w for t, w in zip(query.terms, query.weights, strict=True) if t in self._idf) / total if total else 0.0
+        known_weight = sum(w for t, w in zip(query.terms, query.weights, strict=True) if t in self._idf)
+        known = known_weight / total if total else 0.0
         vector = semantic_module.embed([intent])[0]
         domain = float(self._centroid @ vector) if vector.any() else 0.0
         negative = 0.0

@@ -34,8 +34,9 @@ class QuestionSet:
 
 def load_questions(path: Path) -> QuestionSet:
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    on_topic = data.get("on_topic", [])
     return QuestionSet(
-        on_topic=tuple(Labelled(str(x["q"]), tuple(x["ids"]), str(x.get("kind", ""))) for x in data.get("on_topic", [])),
+        on_topic=tuple(Labelled(str(x["q"]), tuple(x["ids"]), str(x.get("kind", ""))) for x in on_topic),
         off_topic=tuple(Labelled(str(x["q"]), (), str(x.get("kind", ""))) for x in data.get("off_topic", [])),
         not_covered=tuple(Labelled(str(x["q"]), (), str(x.get("subject", ""))) for x in data.get("not_covered", [])),
     )

@@ -95,7 +95,8 @@ _ASKING = re.compile(
     re.IGNORECASE,
 )
 _CHOOSING = re.compile(
-    r"\b(which (role|path|career) (should|would|is|fits|suits)|which (one|of (the|these|them)) (should|would|fits|suits)|"
+    r"\b(which (role|path|career) (should|would|is|fits|suits)|"
+    r"which (one|of (the|these|them)) (should|would|fits|suits)|"
     r"which is (better|best|right) for me|which (would suit|suits|fits)|"
     r"what (would|do) you (recommend|suggest|think)|what should i (go for|pick|choose|do)|"
     r"(should|would) i (go for|pick|choose|do|be|go with|go into|become)|"

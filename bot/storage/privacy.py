@@ -24,6 +24,7 @@ FRIENDLY_NAMES = {
     "quiz_sessions": "quiz_sessions",
     "quiz_answers": "quiz_answers",
     "ask_log": "asked_questions",
+    "ask_votes": "answer_votes",
 }
 # Columns holding JSON text, exported as JSON values.
 JSON_COLUMNS = {("quiz_sessions", "result")}

@@ -31,6 +31,7 @@ LABELS = {
     "quiz_sessions": ("quiz session", "quiz sessions"),
     "quiz_answers": ("quiz answer", "quiz answers"),
     "asked_questions": ("question you asked", "questions you asked"),
+    "answer_votes": ("vote on an answer", "votes on answers"),
 }
 
 
@@ -74,7 +75,15 @@ def summary_embed(data: Mapping[str, Any]) -> discord.Embed:
             value=f"{len(asked)} questions with the answer each got ({declined} had no confident answer).",
             inline=False,
         )
-    known = {"member_id", "exported_at", "quiz_sessions", "quiz_answers", "asked_questions"}
+    votes = data.get("answer_votes", [])
+    if votes:
+        wrong = sum(1 for v in votes if not v.get("helpful"))
+        embed.add_field(
+            name="Your votes on answers",
+            value=f"{len(votes)} votes: {len(votes) - wrong} Helpful, {wrong} Not what I asked.",
+            inline=False,
+        )
+    known = {"member_id", "exported_at", "quiz_sessions", "quiz_answers", "asked_questions", "answer_votes"}
     for key, rows in data.items():
         if key not in known and isinstance(rows, list) and rows:
             embed.add_field(name=key.replace("_", " ").capitalize(), value=f"{len(rows)} records.", inline=False)
