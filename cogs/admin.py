@@ -1,4 +1,4 @@
-"""Server admin commands: /kb reload, /kb unanswered, /stats and /config.
+"""Server admin commands: /kb reload, /kb unanswered, /kb feedback, /stats and /config.
 
 Discord shows them only to members with Manage Server by default; because a server can open them
 to others, each handler checks the member's permission again and refuses with a sentence.
@@ -16,8 +16,9 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.reload import reload_content
+from bot.storage.asks import wrong_answers
 from bot.storage.guilds import get_config, update_config
-from bot.storage.stats import MAX_DAYS, MIN_DAYS, server_stats, unanswered_questions
+from bot.storage.stats import MAX_DAYS, MIN_DAYS, server_stats, unanswered_questions, window_start
 from bot.ui import admin as ui
 from bot.ui.charts import render_stats_chart
 
@@ -159,6 +160,25 @@ class Admin(commands.Cog):
             return
         csv_file = discord.File(io.BytesIO(ui.unanswered_csv(questions)), filename=ui.UNANSWERED_CSV)
         await _reply(interaction, embed=ui.unanswered_embed(questions, days), file=csv_file)
+
+    @kb.command(name="feedback", description="Answers members marked 'Not what I asked', with their questions")
+    @app_commands.describe(days=f"How many days back to look ({MIN_DAYS}-{MAX_DAYS}, default 30)")
+    async def kb_feedback(
+        self, interaction: Interaction, days: app_commands.Range[int, MIN_DAYS, MAX_DAYS] = 30
+    ) -> None:
+        if await _refuse_unless_admin(interaction) or await _refuse_bad_days(interaction, days):
+            return
+        assert interaction.guild_id is not None
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        wrong = await wrong_answers(self.bot.store, interaction.guild_id, window_start(self.bot.store, days))
+        if not wrong:
+            await _reply(interaction, ui.no_feedback_sentence(days))
+            return
+
+        def title_of(entry_id: str) -> str:
+            return _entry_title(self.bot, entry_id)
+
+        await _reply(interaction, embed=ui.feedback_embed(wrong, days, title_of))
 
     # /stats
 
