@@ -90,6 +90,9 @@ def load_knowledge(directory: Path) -> tuple[KnowledgeBase | None, list[Problem]
                 )
         if not entries:
             problems.append(Problem(str(directory), None, None, "has no entries; add some under entries:"))
+    if problems:
+        return None, sorted(problems)
+    # Labelled questions are checked against the entries only once the entries themselves load.
     exemplars, negatives, exemplar_problems = _exemplars(directory, set(entry_file))
     problems.extend(exemplar_problems)
     if problems:

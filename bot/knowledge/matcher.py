@@ -302,15 +302,15 @@ class Matcher:
         """Entries for `question`, best first, each with its hybrid score."""
         return [hit for hit, _ in self._hybrid(question)[:limit]]
 
-    def _semantic(self, vector: np.ndarray, question: str) -> np.ndarray:
+    def _semantic(self, vector: np.ndarray, question: str, leave_out: bool) -> np.ndarray:
         """Per entry, the cosine similarity of `vector` to the entry's closest phrasing.
 
-        A labelled question never matches itself, so training sees the similarity a new question
-        would get."""
+        With `leave_out`, a labelled question does not match itself, so training (and the
+        tuning-set figures) see the similarity a new question would get."""
         if not vector.any():
             return np.zeros(len(self._ids), dtype=np.float32)
         similarities = self._vectors @ vector
-        own = self._exemplar_rows.get(text.normalize(question))
+        own = self._exemplar_rows.get(text.normalize(question)) if leave_out else None
         if own:
             similarities[own] = -1.0
         return np.maximum.reduceat(similarities, self._vector_starts)
@@ -336,7 +336,7 @@ class Matcher:
             scores[index] = (_LEXICAL_WEIGHT * lexical + _SEMANTIC_WEIGHT * similarity, lexical, similarity)
         return scores
 
-    def _hybrid(self, question: str) -> list[tuple[Hit, tuple[float, float, float]]]:
+    def _hybrid(self, question: str, leave_out: bool = False) -> list[tuple[Hit, tuple[float, float, float]]]:
         """Every candidate entry, best first, with (fused, lexical, semantic).
 
         A long message is scored twice, as its asking sentences and as a whole, and the two are
@@ -345,7 +345,7 @@ class Matcher:
         texts = [intent] if intent == question else [intent, question]
         vectors = semantic_module.embed(texts)
         per_text = [
-            self._scores(self._query(text_), self._semantic(vector, question))
+            self._scores(self._query(text_), self._semantic(vector, question, leave_out))
             for text_, vector in zip(texts, vectors, strict=True)
         ]
         if len(per_text) == 1:
@@ -376,9 +376,11 @@ class Matcher:
             best = max(best, 2 * precision * recall / (precision + recall))
         return best
 
-    def signals(self, question: str) -> tuple[list[Hit], tuple[float, ...]]:
-        """The ranked entries and the decision model's signals (see decision.FEATURES) for `question`."""
-        ranked = self._hybrid(question)
+    def signals(self, question: str, leave_out: bool = False) -> tuple[list[Hit], tuple[float, ...]]:
+        """The ranked entries and the decision model's signals (see decision.FEATURES) for `question`.
+
+        `leave_out` ignores the question's own copy among the labelled questions (for training)."""
+        ranked = self._hybrid(question, leave_out)
         intent = scope.intent_text(question) if scope.is_long(question) else question
         query = self._query(intent)
         total = sum(query.weights)
@@ -389,7 +391,7 @@ class Matcher:
         negative = 0.0
         if len(self._negatives) and vector.any():
             similarities = self._negatives @ vector
-            own = self._negative_rows.get(text.normalize(question))
+            own = self._negative_rows.get(text.normalize(question)) if leave_out else None
             if own:
                 similarities[own] = -1.0
             negative = max(float(similarities.max()), 0.0)
@@ -410,9 +412,11 @@ class Matcher:
         )
         return [hit for hit, _ in ranked], values
 
-    def match(self, question: str) -> Match:
-        """Answer `question` with one entry, or decline it with up to three suggestions."""
-        ranked, values = self.signals(question)
+    def match(self, question: str, leave_out: bool = False) -> Match:
+        """Answer `question` with one entry, or decline it with up to three suggestions.
+
+        `leave_out` scores a labelled question as if it were new (see signals)."""
+        ranked, values = self.signals(question, leave_out)
         uncovered = scope.uncovered_subject(question)
         # The guide says nothing on these subjects, so no entry may answer them, however close.
         probability = self.decision.probability(values) if ranked and uncovered is None else 0.0

@@ -50,7 +50,7 @@ def examples(matcher: Matcher, knowledge_dir: Path) -> tuple[np.ndarray, np.ndar
     groups: list[int] = []
     for group, items in enumerate((questions.on_topic, questions.off_topic, questions.not_covered)):
         for item in items:
-            ranked, values = matcher.signals(item.question)
+            ranked, values = matcher.signals(item.question, leave_out=True)
             rows.append(values)
             labels.append(int(group == 0 and bool(ranked) and ranked[0].entry_id in item.ids))
             groups.append(group)

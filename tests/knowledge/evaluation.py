@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.knowledge import KnowledgeBase
+from bot.knowledge import KnowledgeBase, Match
 from bot.knowledge.questions import QuestionSet, load_questions
 
 KNOWLEDGE = Path(__file__).resolve().parents[2] / "data" / "knowledge"
@@ -62,18 +62,23 @@ class Score:
         )
 
 
-def score(kb: KnowledgeBase, questions: QuestionSet) -> Score:
+def score(kb: KnowledgeBase, questions: QuestionSet, *, leave_out: bool = False) -> Score:
+    """How `kb` does on a question set. `leave_out` scores training questions as if new."""
+
+    def match(question: str) -> Match:
+        return kb.matcher.match(question, leave_out=leave_out)
+
     right = 0
     by_kind: dict[str, tuple[int, int]] = {}
     for item in questions.on_topic:
-        result = kb.match(item.question)
+        result = match(item.question)
         ok = result.matched and result.entry_id in item.ids
         right += ok
         done, total = by_kind.get(item.kind, (0, 0))
         by_kind[item.kind] = (done + ok, total + 1)
     declined = near_declined = near = 0
     for item in questions.off_topic:
-        result = kb.match(item.question)
+        result = match(item.question)
         declined += not result.matched
         if item.kind == "near":
             near += 1
@@ -81,7 +86,7 @@ def score(kb: KnowledgeBase, questions: QuestionSet) -> Score:
     said = sum(
         1
         for item in questions.not_covered
-        if (result := kb.match(item.question)) and not result.matched and result.uncovered is not None
+        if (result := match(item.question)) and not result.matched and result.uncovered is not None
     )
     return Score(
         right, len(questions.on_topic), declined, len(questions.off_topic), near_declined, near, said,
