@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 REQUIRED = 0.95
 # (right on topic, off-topic declined), as reached; see BENCHMARKS.md for the first-run figures.
 SEALED_FLOORS = {
-    "sealed-1": (0.76, 0.90),
+    "sealed-1": (0.74, 0.94),
     "sealed-2": (0.0, 0.0),
 }
 
