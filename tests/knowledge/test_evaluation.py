@@ -22,7 +22,7 @@ REQUIRED = 0.95
 # first-run figures.
 SEALED_FLOORS = {
     "sealed-1": (0.74, 0.94, 1.0),
-    "sealed-2": (0.77, 0.94, 0.9),
+    "sealed-2": (0.765, 0.94, 0.9),
 }
 
 
