@@ -60,13 +60,19 @@ async def test_counts_match_the_export(store: Store) -> None:
         "quiz_sessions": 2,
         "quiz_answers": 4,
         "asked_questions": 2,
+        "answer_votes": 0,
     }
 
 
 async def test_member_with_no_data_exports_empty_lists(store: Store) -> None:
     data = await export_member_data(store, MEMBER)
     assert data["quiz_sessions"] == [] and data["quiz_answers"] == [] and data["asked_questions"] == []
-    assert await delete_member_data(store, MEMBER) == {"quiz_sessions": 0, "quiz_answers": 0, "asked_questions": 0}
+    assert await delete_member_data(store, MEMBER) == {
+        "quiz_sessions": 0,
+        "quiz_answers": 0,
+        "asked_questions": 0,
+        "answer_votes": 0,
+    }
 
 
 async def test_delete_removes_every_row_of_the_member_and_nothing_else(store: Store) -> None:
@@ -75,7 +81,7 @@ async def test_delete_removes_every_row_of_the_member_and_nothing_else(store: St
 
     removed = await delete_member_data(store, MEMBER)
 
-    assert removed == {"quiz_sessions": 2, "quiz_answers": 4, "asked_questions": 2}
+    assert removed == {"quiz_sessions": 2, "quiz_answers": 4, "asked_questions": 2, "answer_votes": 0}
     for table in await owned_tables(store):
         if table.parent is None:
             row = await store.fetchone(f"SELECT COUNT(*) AS n FROM {table.name} WHERE user_id = ?", (MEMBER,))
@@ -104,7 +110,12 @@ async def test_delete_is_one_transaction(store: Store) -> None:
     )
     with pytest.raises(Exception, match="refused"):
         await delete_member_data(store, MEMBER)
-    assert await count_member_data(store, MEMBER) == {"quiz_sessions": 2, "quiz_answers": 4, "asked_questions": 2}
+    assert await count_member_data(store, MEMBER) == {
+        "quiz_sessions": 2,
+        "quiz_answers": 4,
+        "asked_questions": 2,
+        "answer_votes": 0,
+    }
 
 
 async def test_every_table_with_a_member_column_is_covered(store: Store) -> None:
