@@ -11,12 +11,15 @@ stored model and the data agree. Applying it needs only numpy.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
+
+from bot.knowledge.questions import training_files
 
 FEATURES: tuple[str, ...] = (
     "lexical",  # the lexical confidence of the top entry (term coverage and closest phrasing)
@@ -73,6 +76,17 @@ class DecisionModel:
             data_digest=str(data["data_digest"]),
             held_out={str(k): float(v) for k, v in data["held_out"].items()},
         )
+
+
+def data_digest(knowledge_dir: Path) -> str:
+    """A fingerprint of everything the model is trained from: entries and labelled questions."""
+    digest = hashlib.sha256()
+    files = sorted(knowledge_dir.glob("*.yaml")) + training_files(knowledge_dir)
+    for path in files:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    digest.update(",".join(FEATURES).encode())
+    return digest.hexdigest()
 
 
 @lru_cache(maxsize=1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -9,6 +10,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from bot.knowledge.base import KnowledgeBase
+from bot.knowledge.decision import data_digest, shipped_model
 from bot.knowledge.models import Entry, RoleProfile
 from bot.knowledge.questions import load_questions, training_files
 from bot.problems import Problem, read_yaml
@@ -17,6 +19,7 @@ TOP_LEVEL_KEYS = ("entries", "profiles")
 REQUIRED_PROFILES = ("ai", "ml")
 
 M = TypeVar("M", bound=BaseModel)
+log = logging.getLogger(__name__)
 
 
 def load_knowledge(directory: Path) -> tuple[KnowledgeBase | None, list[Problem]]:
@@ -97,6 +100,9 @@ def load_knowledge(directory: Path) -> tuple[KnowledgeBase | None, list[Problem]
     problems.extend(exemplar_problems)
     if problems:
         return None, sorted(problems)
+    if shipped_model().data_digest != data_digest(directory):
+        # Still usable (its signals do not depend on particular entries), but no longer calibrated on this data.
+        log.warning("The /ask decision model was trained on other content; run python -m bot.knowledge.train")
     return KnowledgeBase(entries, profiles, exemplars=exemplars, negatives=negatives), []
 
 

@@ -13,15 +13,14 @@ fitted on the rest and the bar is chosen on the held-out questions only.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import sys
 from pathlib import Path
 
 import numpy as np
 
-from bot.knowledge.decision import FEATURES, MODEL_PATH, DecisionModel
+from bot.knowledge.decision import MODEL_PATH, DecisionModel, data_digest
 from bot.knowledge.matcher import Matcher
-from bot.knowledge.questions import load_training, training_files
+from bot.knowledge.questions import load_training
 
 DEFAULT_KNOWLEDGE = Path(__file__).resolve().parents[2] / "data" / "knowledge"
 HELD_OUT_SHARE = 0.25
@@ -29,17 +28,6 @@ SEED = 7
 # The bar keeps at least this share of held-out off-topic questions declined.
 DECLINE_TARGET = 0.95
 REGULARISATION = 1.0
-
-
-def data_digest(knowledge_dir: Path) -> str:
-    """A fingerprint of everything the model is trained from: entries and labelled questions."""
-    digest = hashlib.sha256()
-    files = sorted(knowledge_dir.glob("*.yaml")) + training_files(knowledge_dir)
-    for path in files:
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    digest.update(",".join(FEATURES).encode())
-    return digest.hexdigest()
 
 
 def examples(matcher: Matcher, knowledge_dir: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
