@@ -1,21 +1,22 @@
-"""From a member's question to ranked, scored knowledge-base entries.
+"""From a member's question to ranked, scored knowledge-base entries, and the decision to answer.
 
 How a question is scored:
 
-1. The question is normalised, each unknown word is repaired towards the knowledge base's own
-   vocabulary when it is a plausible typo (rapidfuzz), then synonyms, abbreviations and
-   stopwords are applied and every word is stemmed (PyStemmer) — the same pipeline the entries
-   went through.
-2. BM25 (bm25s) over each entry's title, phrasings, aliases, tags and answer picks the
-   candidates.
-3. Each candidate gets a confidence between 0 and 1: mostly how much of the question's meaning
-   (its terms weighted by rarity) the entry covers, plus how closely the question reads like
-   one of the entry's own phrasings. Terms the knowledge base has never seen count against the
-   confidence, which is how "what's the weather" or "best minecraft seed" end up unmatched.
-4. At or above the confidence bar the best entry is the answer. A question that shares at least
-   three meaningful words with the knowledge base has shown it is on topic, so for it a lower
-   bar applies (two thirds of the full one): its unfamiliar words are more likely filler than a
-   different subject. Below the bar the question is declined with up to three suggestions.
+1. A long message is reduced to its asking sentences (scope.intent_text), scored together with
+   the whole text.
+2. Lexical: the question is normalised, each unknown word is repaired towards the knowledge
+   base's own vocabulary when it is a plausible typo (rapidfuzz), synonyms, abbreviations and
+   stopwords are applied and every word is stemmed (PyStemmer). BM25 (bm25s) picks candidates,
+   and each gets a confidence from how much of the question's weighted terms it covers and how
+   closely the question reads like one of its phrasings.
+3. Semantic: the question's embedding (semantic.py) against each entry's phrasings, answer
+   lines and the labelled member questions it answers; the closest one counts. Its best
+   entries join the candidates.
+4. Hybrid: the two scores are averaged; "which should I pick" favours the choosing entry.
+5. The decision model (decision.py) turns the signals of the top entry into the probability
+   that it answers the question. At or above the bar it is the answer; below it, or when the
+   question is on a subject the guide does not cover (scope.py), the question is declined with
+   up to three of the closest entries.
 
 Everything is deterministic: equal scores are ordered by entry position in the files.
 """
