@@ -8,7 +8,7 @@ import pkgutil
 import signal
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import discord
 import yarl
@@ -63,7 +63,7 @@ class InteractionWindowClosed(discord.HTTPException):
 
     def __init__(self) -> None:
         Exception.__init__(self, "Discord's 3-second window closed before the reply could be delivered")
-        self.response = None
+        self.response = cast(Any, None)
         self.status = 504
         self.code = 0
         self.text = str(self)

@@ -1,4 +1,4 @@
-"""Server admin commands: /kb reload, /kb unanswered, /stats and /config.
+"""Server admin commands: /kb reload, /kb unanswered, /kb feedback, /stats and /config.
 
 Discord shows them only to members with Manage Server by default; because a server can open them
 to others, each handler checks the member's permission again and refuses with a sentence.
@@ -16,9 +16,10 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.reload import reload_content
+from bot.storage.asks import wrong_answers
 from bot.storage.entries import latest_ask_ids
 from bot.storage.guilds import get_config, update_config
-from bot.storage.stats import MAX_DAYS, MIN_DAYS, server_stats, unanswered_questions
+from bot.storage.stats import MAX_DAYS, MIN_DAYS, server_stats, unanswered_questions, window_start
 from bot.trivia import MAX_SECONDS as TRIVIA_MAX_SECONDS
 from bot.trivia import MIN_SECONDS as TRIVIA_MIN_SECONDS
 from bot.ui import admin as ui
@@ -162,6 +163,25 @@ class Admin(commands.Cog):
         ask_ids = await latest_ask_ids(self.bot.store, interaction.guild_id, [q.normalized for q in questions[:25]])
         view = teach_ui.unanswered_view(questions, ask_ids)
         await _reply(interaction, embed=ui.unanswered_embed(questions, days), file=csv_file, view=view)
+
+    @kb.command(name="feedback", description="Answers members marked 'Not what I asked', with their questions")
+    @app_commands.describe(days=f"How many days back to look ({MIN_DAYS}-{MAX_DAYS}, default 30)")
+    async def kb_feedback(
+        self, interaction: Interaction, days: app_commands.Range[int, MIN_DAYS, MAX_DAYS] = 30
+    ) -> None:
+        if await _refuse_unless_admin(interaction):
+            return
+        assert interaction.guild_id is not None
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        wrong = await wrong_answers(self.bot.store, interaction.guild_id, window_start(self.bot.store, days))
+        if not wrong:
+            await _reply(interaction, ui.no_feedback_sentence(days))
+            return
+
+        def title_of(entry_id: str) -> str:
+            return _entry_title(self.bot, entry_id)
+
+        await _reply(interaction, embed=ui.feedback_embed(wrong, days, title_of))
 
     # /stats
 

@@ -2,7 +2,10 @@
 
 Each command matches against `bot.content.knowledge` (read at use time, since a reload swaps it),
 records the question in the ask log, and replies once with an embed from bot/ui/faq.py. Topic
-buttons ("did you mean" and related entries) are DynamicItems, so they work after a restart.
+buttons ("did you mean" and related entries) and the "Helpful" / "Not what I asked" votes under
+every answer are DynamicItems, so they work after a restart; they carry the logged question's id.
+In a server, matching uses that server's knowledge base (`bot.knowledge_for`): the shipped
+entries plus the ones its admins wrote. `/faq` without a topic opens the topic index.
 """
 
 from __future__ import annotations
@@ -17,10 +20,11 @@ from discord.ext import commands
 
 from bot import deadline, limits
 from bot.knowledge import Entry, KnowledgeBase, Match
+from bot.knowledge.matcher import CHOOSING_ENTRY
 from bot.knowledge.text import normalize
 from bot.limits import clip
 from bot.storage import StoreError
-from bot.storage.asks import AskCommand, record_ask
+from bot.storage.asks import AskCommand, get_ask, record_ask, record_vote
 from bot.storage.guilds import get_config
 from bot.ui import faq as ui
 from bot.ui import topics
@@ -31,7 +35,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 NO_MENTIONS = discord.AllowedMentions.none()
-QUESTION_MAX = 300
+# Members describe their situation before they ask; 2000 characters is what a Discord message
+# holds, so anything a member would write in chat fits. Replies quote it clipped to a footer.
+QUESTION_MAX = 2000
+TOPIC_MAX = 300
 ROLE_CHOICES = [
     app_commands.Choice(name="AI Engineer", value="ai"),
     app_commands.Choice(name="ML Engineer", value="ml"),
@@ -51,7 +58,7 @@ class FAQ(commands.Cog, name=ui.FAQ_COG):
 
     def __init__(self, bot: CrossroadsBot) -> None:
         self.bot = bot
-        self._pending_logs: set[asyncio.Task[None]] = set()
+        self._pending_logs: set[asyncio.Task[int | None]] = set()
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(*ui.DYNAMIC_ITEMS, *topics.DYNAMIC_ITEMS)
@@ -66,7 +73,7 @@ class FAQ(commands.Cog, name=ui.FAQ_COG):
         return self.bot.content.knowledge
 
     async def knowledge_for(self, interaction: discord.Interaction[Any]) -> KnowledgeBase:
-        """The shipped knowledge base plus the entries of the server the interaction comes from."""
+        """The knowledge base for where the member asked: their server's, or the shipped one in DMs."""
         return await self.bot.knowledge_for(interaction.guild_id)
 
     # --- slash commands ----------------------------------------------------------------------
@@ -82,15 +89,15 @@ class FAQ(commands.Cog, name=ui.FAQ_COG):
         knowledge = await self.knowledge_for(interaction)
         result = knowledge.match(question)
         ephemeral = await self._private(interaction, private)
-        await self._record(interaction, "ask", question, result)
-        await self._reply_with_match(interaction, question, result, ephemeral, knowledge)
+        ask_id = await self._record(interaction, "ask", question, result)
+        await self._reply_with_match(interaction, question, result, ephemeral, ask_id, knowledge)
 
     @app_commands.command(name="faq", description="Read one topic, or leave the topic out to see them all")
     @app_commands.describe(topic="Start typing to see the topics; leave out for the index", private=PRIVATE_HELP)
     async def faq(
         self,
         interaction: Interaction,
-        topic: app_commands.Range[str, 1, QUESTION_MAX] | None = None,
+        topic: app_commands.Range[str, 1, TOPIC_MAX] | None = None,
         private: bool | None = None,
     ) -> None:
         knowledge = await self.knowledge_for(interaction)
@@ -104,17 +111,17 @@ class FAQ(commands.Cog, name=ui.FAQ_COG):
             return
         entry = _find_topic(knowledge, topic)
         if entry is not None:
-            await self._record_entry(interaction, "faq", topic, entry)
-            await self._send_entry(interaction, entry, None, ephemeral, knowledge)
+            ask_id = await self._record_entry(interaction, "faq", topic, entry)
+            await self._send_entry(interaction, entry, None, ephemeral, ask_id, knowledge)
             return
         result = knowledge.match(topic)
-        await self._record(interaction, "faq", topic, result)
-        await self._reply_with_match(interaction, topic, result, ephemeral, knowledge)
+        ask_id = await self._record(interaction, "faq", topic, result)
+        await self._reply_with_match(interaction, topic, result, ephemeral, ask_id, knowledge)
 
     @faq.autocomplete("topic")
     async def faq_topic(self, interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
         knowledge = await self.knowledge_for(interaction)
-        choices = topics.topic_choices(knowledge, current[:QUESTION_MAX])
+        choices = topics.topic_choices(knowledge, current[:TOPIC_MAX])
         return [
             app_commands.Choice(name=clip(name, limits.CHOICE_NAME), value=value)
             for name, value in choices
@@ -149,28 +156,47 @@ class FAQ(commands.Cog, name=ui.FAQ_COG):
 
     # --- topic buttons -----------------------------------------------------------------------
 
-    async def handle_topic(self, interaction: discord.Interaction[Any], entry_id: str, source: ui.TopicSource) -> None:
+    async def handle_topic(
+        self, interaction: discord.Interaction[Any], entry_id: str, source: ui.TopicSource, ask_id: int | None
+    ) -> None:
         """A "did you mean" or related-entry button: show that entry.
 
-        The member who asked sees their declined reply turn into the answer; anyone else clicking
-        (and every related-entry click) gets the answer privately, so a channel is not flooded."""
+        The member who asked sees their declined reply turn into the answer, labelled with their
+        question (read from the ask log by the id the button carries). Anyone else clicking, and
+        every related-entry click, gets the answer privately and unlabelled, so no answer is ever
+        shown in public under another member's question."""
         knowledge = await self.knowledge_for(interaction)
         entry = knowledge.get(entry_id)
         if entry is None:
             await interaction.response.send_message(ui.GONE, ephemeral=True, allowed_mentions=NO_MENTIONS)
             return
-        asked = ui.asked_question(interaction.message)
+        asked = await get_ask(self.bot.store, ask_id) if ask_id is not None and source == "suggestion" else None
+        if asked is not None:
+            own_reply = asked.user_id == interaction.user.id
+        else:
+            own_reply = source == "suggestion" and ui.asked_by(interaction.message) == interaction.user.id
         command: AskCommand = "suggestion" if source == "suggestion" else "faq"
-        await self._record_entry(interaction, command, asked or entry.title, entry)
-        own_reply = ui.asked_by(interaction.message) == interaction.user.id
+        question = asked.question if asked is not None and own_reply else entry.title
+        new_id = await self._record_entry(interaction, command, question, entry)
         if source == "suggestion" and own_reply:
             await interaction.response.edit_message(
-                embeds=ui.answer_embeds(entry, question=asked),
-                view=self._entry_view(interaction, knowledge, entry),
+                embeds=ui.answer_embeds(entry, question=asked.question if asked is not None else None),
+                view=topics.entry_view(entry, knowledge.related(entry), new_id),
                 allowed_mentions=NO_MENTIONS,
             )
             return
-        await self._send_entry(interaction, entry, asked if source == "suggestion" else None, True, knowledge)
+        await self._send_entry(interaction, entry, None, True, new_id, knowledge)
+
+    async def handle_vote(self, interaction: discord.Interaction[Any], ask_id: int, helpful: bool) -> None:
+        """ "Helpful" / "Not what I asked": one vote per member per answer; a second click changes it."""
+        try:
+            previous = await record_vote(self.bot.store, ask_id=ask_id, user_id=interaction.user.id, helpful=helpful)
+        except LookupError:
+            await interaction.response.send_message(ui.VOTE_GONE, ephemeral=True, allowed_mentions=NO_MENTIONS)
+            return
+        await interaction.response.send_message(
+            ui.vote_sentence(helpful, previous), ephemeral=True, allowed_mentions=NO_MENTIONS
+        )
 
     # --- helpers -----------------------------------------------------------------------------
 
@@ -185,14 +211,24 @@ class FAQ(commands.Cog, name=ui.FAQ_COG):
         return config.ask_private
 
     async def _reply_with_match(
-        self, interaction: Interaction, question: str, result: Match, ephemeral: bool, knowledge: KnowledgeBase
+        self,
+        interaction: Interaction,
+        question: str,
+        result: Match,
+        ephemeral: bool,
+        ask_id: int | None,
+        knowledge: KnowledgeBase,
     ) -> None:
         entry = knowledge.get(result.entry_id) if result.entry_id else None
         if entry is not None:
-            await self._send_entry(interaction, entry, question, ephemeral, knowledge)
+            await self._send_entry(
+                interaction, entry, question, ephemeral, ask_id, knowledge, which_path=result.which_path
+            )
             return
-        embed = ui.declined_embed(question, result.suggestions)
-        view = ui.suggestions_view(result.suggestions)
+        embed = ui.declined_embed(
+            question, result.suggestions, uncovered=result.uncovered, which_path=result.which_path
+        )
+        view = ui.suggestions_view(result.suggestions, ask_id)
         if view is None:
             await interaction.response.send_message(embed=embed, ephemeral=ephemeral, allowed_mentions=NO_MENTIONS)
         else:
@@ -200,22 +236,21 @@ class FAQ(commands.Cog, name=ui.FAQ_COG):
                 embed=embed, view=view, ephemeral=ephemeral, allowed_mentions=NO_MENTIONS
             )
 
-    def _entry_view(
-        self, interaction: discord.Interaction[Any], knowledge: KnowledgeBase, entry: Entry
-    ) -> discord.ui.View | None:
-        """Related-entry buttons and the entry's link buttons (a server's own entries carry theirs too)."""
-        return topics.entry_view(entry, knowledge.related(entry))
-
     async def _send_entry(
         self,
         interaction: discord.Interaction[Any],
         entry: Entry,
         question: str | None,
         ephemeral: bool,
+        ask_id: int | None,
         knowledge: KnowledgeBase,
+        *,
+        which_path: bool = False,
     ) -> None:
         embeds = ui.answer_embeds(entry, question=question)
-        view = self._entry_view(interaction, knowledge, entry)
+        if which_path and entry.id == CHOOSING_ENTRY:
+            embeds = ui.which_path_footer(embeds)
+        view = topics.entry_view(entry, knowledge.related(entry), ask_id)
         if view is None:
             await interaction.response.send_message(embeds=embeds, ephemeral=ephemeral, allowed_mentions=NO_MENTIONS)
         else:
@@ -223,8 +258,10 @@ class FAQ(commands.Cog, name=ui.FAQ_COG):
                 embeds=embeds, view=view, ephemeral=ephemeral, allowed_mentions=NO_MENTIONS
             )
 
-    async def _record(self, interaction: Interaction, command: AskCommand, question: str, result: Match) -> None:
-        await self._write_log(
+    async def _record(
+        self, interaction: Interaction, command: AskCommand, question: str, result: Match
+    ) -> int | None:
+        return await self._write_log(
             interaction,
             command=command,
             question=question,
@@ -236,8 +273,8 @@ class FAQ(commands.Cog, name=ui.FAQ_COG):
 
     async def _record_entry(
         self, interaction: discord.Interaction[Any], command: AskCommand, question: str, entry: Entry
-    ) -> None:
-        await self._write_log(
+    ) -> int | None:
+        return await self._write_log(
             interaction,
             command=command,
             question=question,
@@ -247,30 +284,32 @@ class FAQ(commands.Cog, name=ui.FAQ_COG):
             matched=True,
         )
 
-    async def _write_log(self, interaction: discord.Interaction[Any], **fields: Any) -> None:
-        """Record the question before replying. When the database is slow (another process holds
-        its write lock) the reply goes out after LOG_WAIT_SECONDS and the record follows; a
-        database problem never costs the member the answer."""
+    async def _write_log(self, interaction: discord.Interaction[Any], **fields: Any) -> int | None:
+        """Record the question before replying and return its id in the ask log. When the database
+        is slow (another process holds its write lock) the reply goes out after LOG_WAIT_SECONDS
+        without vote buttons and the record follows; a database problem never costs the member
+        the answer."""
         task = asyncio.create_task(self._insert_log(interaction.guild_id, interaction.user.id, fields))
         self._pending_logs.add(task)
         task.add_done_callback(self._pending_logs.discard)
-        await asyncio.wait({task}, timeout=LOG_WAIT_SECONDS)
+        done, _ = await asyncio.wait({task}, timeout=LOG_WAIT_SECONDS)
+        return task.result() if done else None
 
-    async def _insert_log(self, guild_id: int | None, user_id: int, fields: dict[str, Any]) -> None:
+    async def _insert_log(self, guild_id: int | None, user_id: int, fields: dict[str, Any]) -> int | None:
         # The record outlives the interaction's 3-second window, so it is not bound by its deadline.
         deadline.set_current(None)
         for attempt in range(1, LOG_ATTEMPTS + 1):
             try:
-                await record_ask(self.bot.store, guild_id=guild_id, user_id=user_id, **fields)
-                return
+                return await record_ask(self.bot.store, guild_id=guild_id, user_id=user_id, **fields)
             except StoreError:
                 if attempt == LOG_ATTEMPTS:
                     log.warning("Could not record a question in the ask log after %d attempts", LOG_ATTEMPTS)
-                    return
+                    return None
                 await asyncio.sleep(LOG_RETRY_SECONDS)
             except Exception:
                 log.exception("Could not record a question in the ask log")
-                return
+                return None
+        return None
 
 
 def _find_topic(knowledge: KnowledgeBase, topic: str) -> Entry | None:

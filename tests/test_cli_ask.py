@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-KEYS = {"matched", "id", "title", "answer", "score", "suggestions"}
+KEYS = {"matched", "id", "title", "answer", "score", "suggestions", "not_covered"}
 
 
 def ask(*args: str, stdin: str | None = None, content_dir: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -96,3 +96,10 @@ def test_broken_content_is_reported_not_answered(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "pay-and-jobs.yaml [salary-comparison] related[0]" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_subject_the_guide_does_not_cover_is_named() -> None:
+    result = ask("can i work remotely as an ml engineer")
+    assert "The guide does not cover remote work." in result.stdout
+    data = json.loads(ask("can i work remotely as an ml engineer", "--json").stdout)
+    assert data["matched"] is False and data["not_covered"] == "remote work"

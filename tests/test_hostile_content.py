@@ -35,7 +35,7 @@ def test_a_misspelt_top_level_key_is_listed_with_the_other_problems(content_dir:
     content, problems = check_content(content_dir)
     assert content is None
     shown = messages(problems)
-    assert f"{target} entrys: unknown key (use entries: or profiles:)" in shown
+    assert f"{target} entrys: unknown key (use category:, entries: or profiles:)" in shown
     assert f"{target}: has neither entries: nor profiles:" in shown
     with pytest.raises(ContentError) as raised:
         load_content(content_dir)

@@ -24,6 +24,7 @@ def match_json(knowledge: KnowledgeBase, match: Match) -> dict[str, Any]:
         "answer": entry.answer if entry else None,
         "score": round(match.score, 4),
         "suggestions": [{"id": hit.entry_id, "title": hit.title} for hit in match.suggestions],
+        "not_covered": match.uncovered,
     }
 
 
@@ -32,6 +33,8 @@ def render_text(knowledge: KnowledgeBase, match: Match) -> str:
     entry = knowledge.get(match.entry_id) if match.entry_id else None
     if entry is None:
         lines = [DECLINED]
+        if match.uncovered:
+            lines.append(f"The guide does not cover {match.uncovered}.")
         if match.suggestions:
             lines.append("Did you mean:")
             lines.extend(f"  • {hit.title}" for hit in match.suggestions)

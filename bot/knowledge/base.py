@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 
-from bot.knowledge.matcher import DEFAULT_THRESHOLD, Hit, Match, Matcher
+from bot.knowledge.matcher import Hit, Match, Matcher
 from bot.knowledge.models import Entry, RoleKey, RoleProfile
 
 
@@ -16,13 +16,20 @@ class KnowledgeBase:
         entries: Sequence[Entry],
         profiles: Sequence[RoleProfile],
         *,
-        threshold: float = DEFAULT_THRESHOLD,
+        threshold: float | None = None,
+        exemplars: Sequence[tuple[str, str]] = (),
+        negatives: Sequence[str] = (),
     ) -> None:
         self._entries = {entry.id: entry for entry in entries}
         if len(self._entries) != len(entries):
             raise ValueError("entry ids must be unique")
         self._profiles = {profile.key: profile for profile in profiles}
-        self.matcher = Matcher(list(self._entries.values()), threshold=threshold)
+        # Kept so a server's layered knowledge base compares questions with the same labelled ones.
+        self.exemplars = tuple(exemplars)
+        self.negatives = tuple(negatives)
+        self.matcher = Matcher(
+            list(self._entries.values()), threshold=threshold, exemplars=exemplars, negatives=negatives
+        )
 
     def entry_ids(self) -> list[str]:
         """Every entry id, in file order."""

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any, TypeVar
 
+import yaml
 from pydantic import BaseModel, ValidationError
 
 from bot.knowledge.base import KnowledgeBase
+from bot.knowledge.decision import data_digest, shipped_model
 from bot.knowledge.models import CATEGORY_MAX, Entry, RoleProfile
+from bot.knowledge.questions import load_questions, training_files
 from bot.problems import Problem, read_yaml
 
 TOP_LEVEL_KEYS = ("category", "entries", "profiles")
 REQUIRED_PROFILES = ("ai", "ml")
 
 M = TypeVar("M", bound=BaseModel)
+log = logging.getLogger(__name__)
 
 
 def load_knowledge(directory: Path) -> tuple[KnowledgeBase | None, list[Problem]]:
@@ -90,7 +95,37 @@ def load_knowledge(directory: Path) -> tuple[KnowledgeBase | None, list[Problem]
             problems.append(Problem(str(directory), None, None, "has no entries; add some under entries:"))
     if problems:
         return None, sorted(problems)
-    return KnowledgeBase(entries, profiles), []
+    # Labelled questions are checked against the entries only once the entries themselves load.
+    exemplars, negatives, exemplar_problems = _exemplars(directory, set(entry_file))
+    problems.extend(exemplar_problems)
+    if problems:
+        return None, sorted(problems)
+    if shipped_model().data_digest != data_digest(directory):
+        # Still usable (its signals do not depend on particular entries), but no longer calibrated on this data.
+        log.warning("The /ask decision model was trained on other content; run python -m bot.knowledge.train")
+    return KnowledgeBase(entries, profiles, exemplars=exemplars, negatives=negatives), []
+
+
+def _exemplars(directory: Path, entry_ids: set[str]) -> tuple[list[tuple[str, str]], list[str], list[Problem]]:
+    """The labelled member questions in `directory`/decision: (question, entry id) pairs for the
+    answerable ones, and the questions that must be declined."""
+    pairs: list[tuple[str, str]] = []
+    negatives: list[str] = []
+    problems: list[Problem] = []
+    for path in training_files(directory):
+        try:
+            questions = load_questions(path)
+        except (OSError, ValueError, KeyError, TypeError, yaml.YAMLError) as error:
+            problems.append(Problem(str(path), None, None, f"cannot read the labelled questions: {error}"))
+            continue
+        for item in questions.on_topic:
+            unknown = [entry_id for entry_id in item.ids if entry_id not in entry_ids]
+            if unknown or not item.ids:
+                problems.append(Problem(str(path), item.question, "ids", f"names no existing entry: {unknown}"))
+                continue
+            pairs.append((item.question, item.ids[0]))
+        negatives.extend(item.question for item in questions.off_topic + questions.not_covered)
+    return pairs, negatives, problems
 
 
 def load_knowledge_file(path: Path) -> tuple[list[Entry], list[RoleProfile], list[Problem]]:

@@ -1,21 +1,22 @@
-"""From a member's question to ranked, scored knowledge-base entries.
+"""From a member's question to ranked, scored knowledge-base entries, and the decision to answer.
 
 How a question is scored:
 
-1. The question is normalised, each unknown word is repaired towards the knowledge base's own
-   vocabulary when it is a plausible typo (rapidfuzz), then synonyms, abbreviations and
-   stopwords are applied and every word is stemmed (PyStemmer) — the same pipeline the entries
-   went through.
-2. BM25 (bm25s) over each entry's title, phrasings, aliases, tags and answer picks the
-   candidates.
-3. Each candidate gets a confidence between 0 and 1: mostly how much of the question's meaning
-   (its terms weighted by rarity) the entry covers, plus how closely the question reads like
-   one of the entry's own phrasings. Terms the knowledge base has never seen count against the
-   confidence, which is how "what's the weather" or "best minecraft seed" end up unmatched.
-4. At or above the confidence bar the best entry is the answer. A question that shares at least
-   three meaningful words with the knowledge base has shown it is on topic, so for it a lower
-   bar applies (two thirds of the full one): its unfamiliar words are more likely filler than a
-   different subject. Below the bar the question is declined with up to three suggestions.
+1. A long message is reduced to its asking sentences (scope.intent_text), scored together with
+   the whole text.
+2. Lexical: the question is normalised, each unknown word is repaired towards the knowledge
+   base's own vocabulary when it is a plausible typo (rapidfuzz), synonyms, abbreviations and
+   stopwords are applied and every word is stemmed (PyStemmer). BM25 (bm25s) picks candidates,
+   and each gets a confidence from how much of the question's weighted terms it covers and how
+   closely the question reads like one of its phrasings.
+3. Semantic: the question's embedding (semantic.py) against each entry's phrasings, answer
+   lines and the labelled member questions it answers; the closest one counts. Its best
+   entries join the candidates.
+4. Hybrid: the two scores are averaged; "which should I pick" favours the choosing entry.
+5. The decision model (decision.py) turns the signals of the top entry into the probability
+   that it answers the question. At or above the bar it is the answer; below it, or when the
+   question is on a subject the guide does not cover (scope.py), the question is declined with
+   up to three of the closest entries.
 
 Everything is deterministic: equal scores are ordered by entry position in the files.
 """
@@ -26,6 +27,7 @@ import bisect
 import itertools
 import logging
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -35,16 +37,17 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from bot.knowledge import text
+from bot.knowledge import scope, text
+from bot.knowledge import semantic as semantic_module
+from bot.knowledge.decision import DecisionModel, shipped_model
 from bot.knowledge.models import Entry
 
 # bm25s turns its own logger up to DEBUG on import; index building is not news for an operator.
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 
-DEFAULT_THRESHOLD = 0.55
-SUPPORTED_SHARE = 2 / 3  # the lower bar, as a share of the full one
-SUPPORTING_TERMS = 3  # known question terms that earn the lower bar
 SUGGESTION_FLOOR = 0.3
+CHOOSING_ENTRY = "choosing"
+_ROLE_TERMS = frozenset({"ai", "ml", "engin", "aitoml", "mltoai"})
 MAX_SUGGESTIONS = 3
 MAX_AUTOCOMPLETE = 25
 CANDIDATES = 8
@@ -64,6 +67,16 @@ _REPAIRED_WEIGHT = 0.85
 _PREFIX_SCORE = 0.3
 _PREFIX_STEP = 0.05
 _TITLE_FUZZY_SHARE = 0.6
+# Hybrid ranking: the lexical confidence and the embedding similarity, blended.
+_LEXICAL_WEIGHT = 0.5
+_SEMANTIC_WEIGHT = 0.5
+# A long message: how much its asking sentences count against the whole text.
+_INTENT_SHARE = 0.7
+# "Which should I pick?" is what the choosing entry answers, whatever else the message says.
+_WHICH_PATH_BONUS = 0.15
+# An answer line is evidence of its entry, a little weaker than a phrasing written as a question.
+_ANSWER_LINE_WEIGHT = 0.9
+_MARKDOWN = re.compile(r"[*_`>#]|^\s*(?:[•\-]|\d+\.)\s*", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -77,7 +90,9 @@ class Hit:
 
 @dataclass(frozen=True)
 class Match:
-    """The outcome for one question: an answer, or a polite decline with suggestions."""
+    """The outcome for one question: an answer, or a polite decline with suggestions.
+
+    `score` is the decision model's probability that the top entry answers the question."""
 
     question: str
     normalized: str
@@ -85,6 +100,8 @@ class Match:
     score: float
     ranked: tuple[Hit, ...]
     suggestions: tuple[Hit, ...]
+    uncovered: str | None = None  # a subject the guide does not cover, when declined for it
+    which_path: bool = False  # the member asks which path to take: offer the path finder
 
     @property
     def best(self) -> Hit | None:
@@ -104,13 +121,28 @@ class _Query:
     known: int  # how many of the terms the knowledge base uses
 
 
+def _answer_lines(answer: str) -> list[str]:
+    """The answer's lines and sentences without markdown, each long enough to mean something."""
+    plain = _MARKDOWN.sub("", answer)
+    parts = re.split(r"\n+|(?<=[.!?])\s+", plain)
+    return [part.strip() for part in parts if len(part.split()) >= 3]
+
+
 class Matcher:
     """Ranks knowledge-base entries for free-text questions. Build once, then query many times."""
 
-    def __init__(self, entries: Sequence[Entry], threshold: float = DEFAULT_THRESHOLD) -> None:
+    def __init__(
+        self,
+        entries: Sequence[Entry],
+        threshold: float | None = None,
+        decision: DecisionModel | None = None,
+        exemplars: Sequence[tuple[str, str]] = (),
+        negatives: Sequence[str] = (),
+    ) -> None:
         if not entries:
             raise ValueError("the matcher needs at least one entry")
-        self.threshold = threshold
+        self.decision = decision or shipped_model()
+        self.threshold = self.decision.bar if threshold is None else threshold
         self._ids = [entry.id for entry in entries]
         self._titles = [entry.title for entry in entries]
         self._position = {entry_id: index for index, entry_id in enumerate(self._ids)}
@@ -178,6 +210,36 @@ class Matcher:
                     counts = self._word_entries.setdefault(word, {})
                     counts[index] = counts.get(index, 0) + 1
         self._choice_words = sorted(self._word_entries)
+
+        # Each entry is embedded as its phrasings, the lines of its answer and the labelled member
+        # questions it answers; an entry's similarity to a question is that of its closest one.
+        by_entry: dict[str, list[str]] = {}
+        for question, entry_id in exemplars:
+            by_entry.setdefault(entry_id, []).append(question)
+        texts: list[str] = []
+        row_weights: list[float] = []
+        self._exemplar_rows: dict[str, list[int]] = {}
+        self._vector_starts = np.zeros(count, dtype=np.intp)
+        for index, entry in enumerate(entries):
+            self._vector_starts[index] = len(texts)
+            texts.extend(entry.phrasings())
+            row_weights.extend([1.0] * len(entry.phrasings()))
+            lines = _answer_lines(entry.answer)
+            texts.extend(lines)
+            row_weights.extend([_ANSWER_LINE_WEIGHT] * len(lines))
+            for question in by_entry.get(entry.id, []):
+                self._exemplar_rows.setdefault(text.normalize(question), []).append(len(texts))
+                texts.append(question)
+                row_weights.append(1.0)
+        self._vectors = semantic_module.embed(texts) * np.asarray(row_weights, dtype=np.float32)[:, None]
+        centroid = self._vectors.mean(axis=0)
+        self._centroid = centroid / (np.linalg.norm(centroid) or 1.0)
+        self._choosing = self._position.get(CHOOSING_ENTRY)
+        # Labelled questions the guide must decline: closeness to one is evidence against answering.
+        self._negatives = semantic_module.embed(list(negatives))
+        self._negative_rows: dict[str, list[int]] = {}
+        for row, question in enumerate(negatives):
+            self._negative_rows.setdefault(text.normalize(question), []).append(row)
         self._repair = lru_cache(maxsize=16_384)(self._repair_word)
 
     def __len__(self) -> int:
@@ -238,38 +300,69 @@ class Matcher:
     # --- ranking ---------------------------------------------------------------------------
 
     def rank(self, question: str, limit: int = CANDIDATES) -> list[Hit]:
-        """Entries for `question`, best first, each with its confidence."""
-        query = self._query(question)
-        return [hit for hit, _ in self._rank(query, limit)]
+        """Entries for `question`, best first, each with its hybrid score."""
+        return [hit for hit, _ in self._hybrid(question)[:limit]]
 
-    def _rank(self, query: _Query, limit: int) -> list[tuple[Hit, bool]]:
-        """Ranked hits, each with whether a question term appears in the entry's phrasings or tags."""
-        if not query.terms:
-            return []
-        known = [term for term in query.terms if term in self._term_ids]
-        if not known:
-            return []
-        scores = self._bm25.get_scores([self._term_ids[term] for term in known])
-        candidate_count = min(max(limit, CANDIDATES), len(self._ids))
-        order = np.lexsort((np.arange(len(scores)), -scores))[:candidate_count]
-        top = float(scores[order[0]]) if len(order) else 0.0
-        if top <= 0.0:
-            return []
+    def _semantic(self, vector: np.ndarray, question: str, leave_out: bool) -> np.ndarray:
+        """Per entry, the cosine similarity of `vector` to the entry's closest phrasing.
+
+        With `leave_out`, a labelled question does not match itself, so training (and the
+        tuning-set figures) see the similarity a new question would get."""
+        if not vector.any():
+            return np.zeros(len(self._ids), dtype=np.float32)
+        similarities = self._vectors @ vector
+        own = self._exemplar_rows.get(text.normalize(question)) if leave_out else None
+        if own:
+            similarities[own] = -1.0
+        return np.maximum.reduceat(similarities, self._vector_starts)
+
+    def _scores(self, query: _Query, semantic: np.ndarray) -> dict[int, tuple[float, float, float]]:
+        """(fused, lexical, semantic) for the lexical and semantic candidates of one text."""
+        known = [self._term_ids[term] for term in query.terms if term in self._term_ids]
+        bm25 = self._bm25.get_scores(known) if known else np.zeros(len(self._ids))
+        count = min(CANDIDATES, len(self._ids))
+        lexical_top = [int(i) for i in np.lexsort((np.arange(len(bm25)), -bm25))[:count] if bm25[i] > 0.0]
+        semantic_top = [int(i) for i in np.lexsort((np.arange(len(semantic)), -semantic))[:count]]
         total_weight = sum(query.weights)
         query_weights = dict(zip(query.terms, query.weights, strict=True))
-        hits: list[tuple[float, float, int, bool]] = []
-        for index in order:
-            bm25_score = float(scores[index])
-            if bm25_score <= 0.0:
-                break
-            fields = self._field_terms[index]
-            covered = sum(weight * fields.get(term, 0.0) for term, weight in query_weights.items())
-            coverage = covered / total_weight
-            fit = self._phrasing_fit(query_weights, total_weight, index)
-            confidence = _COVERAGE_SHARE * coverage + _PHRASING_SHARE * fit
-            hits.append((confidence, bm25_score, int(index), fit > 0.0))
-        hits.sort(key=lambda hit: (-hit[0], -hit[1], hit[2]))
-        return [(Hit(self._ids[i], self._titles[i], round(score, 4)), named) for score, _, i, named in hits[:limit]]
+        scores: dict[int, tuple[float, float, float]] = {}
+        for index in dict.fromkeys(lexical_top + semantic_top):
+            lexical = 0.0
+            if bm25[index] > 0.0 and total_weight > 0.0:
+                fields = self._field_terms[index]
+                coverage = sum(weight * fields.get(term, 0.0) for term, weight in query_weights.items()) / total_weight
+                fit = self._phrasing_fit(query_weights, total_weight, index)
+                lexical = _COVERAGE_SHARE * coverage + _PHRASING_SHARE * fit
+            similarity = max(float(semantic[index]), 0.0)
+            scores[index] = (_LEXICAL_WEIGHT * lexical + _SEMANTIC_WEIGHT * similarity, lexical, similarity)
+        return scores
+
+    def _hybrid(self, question: str, leave_out: bool = False) -> list[tuple[Hit, tuple[float, float, float]]]:
+        """Every candidate entry, best first, with (fused, lexical, semantic).
+
+        A long message is scored twice, as its asking sentences and as a whole, and the two are
+        blended so the member's description of themselves does not drown the question."""
+        intent = scope.intent_text(question) if scope.is_long(question) else question
+        texts = [intent] if intent == question else [intent, question]
+        vectors = semantic_module.embed(texts)
+        per_text = [
+            self._scores(self._query(text_), self._semantic(vector, question, leave_out))
+            for text_, vector in zip(texts, vectors, strict=True)
+        ]
+        if len(per_text) == 1:
+            combined = per_text[0]
+        else:
+            combined = {}
+            for index in dict.fromkeys([*per_text[0], *per_text[1]]):
+                parts = [scores.get(index, (0.0, 0.0, 0.0)) for scores in per_text]
+                combined[index] = tuple(  # type: ignore[assignment]
+                    _INTENT_SHARE * a + (1 - _INTENT_SHARE) * b for a, b in zip(parts[0], parts[1], strict=True)
+                )
+        if self._choosing is not None and scope.asks_which_path(question):
+            fused, lexical, similarity = combined.get(self._choosing, (0.0, 0.0, 0.0))
+            combined[self._choosing] = (fused + _WHICH_PATH_BONUS, lexical, similarity)
+        ordered = sorted(combined.items(), key=lambda item: (-item[1][0], item[0]))
+        return [(Hit(self._ids[i], self._titles[i], round(min(max(s[0], 0.0), 1.0), 4)), s) for i, s in ordered]
 
     def _phrasing_fit(self, query_weights: dict[str, float], total_weight: float, index: int) -> float:
         """How well the question and the entry's closest phrasing cover each other (F1 of weights)."""
@@ -284,26 +377,66 @@ class Matcher:
             best = max(best, 2 * precision * recall / (precision + recall))
         return best
 
-    def match(self, question: str) -> Match:
-        """Answer `question` with one entry, or decline it with up to three suggestions."""
-        query = self._query(question)
-        found = self._rank(query, CANDIDATES)
-        ranked = tuple(hit for hit, _ in found)
-        score = ranked[0].score if ranked else 0.0
-        bar = self.threshold * SUPPORTED_SHARE if query.known >= SUPPORTING_TERMS else self.threshold
-        matched = bool(ranked) and score >= bar
+    def signals(self, question: str, leave_out: bool = False) -> tuple[list[Hit], tuple[float, ...]]:
+        """The ranked entries and the decision model's signals (see decision.FEATURES) for `question`.
+
+        `leave_out` ignores the question's own copy among the labelled questions (for training)."""
+        ranked = self._hybrid(question, leave_out)
+        intent = scope.intent_text(question) if scope.is_long(question) else question
+        query = self._query(intent)
+        total = sum(query.weights)
+        known_weight = sum(w for t, w in zip(query.terms, query.weights, strict=True) if t in self._idf)
+        known = known_weight / total if total else 0.0
+        vector = semantic_module.embed([intent])[0]
+        domain = float(self._centroid @ vector) if vector.any() else 0.0
+        negative = 0.0
+        if len(self._negatives) and vector.any():
+            similarities = self._negatives @ vector
+            own = self._negative_rows.get(text.normalize(question)) if leave_out else None
+            if own:
+                similarities[own] = -1.0
+            negative = max(float(similarities.max()), 0.0)
+        first = ranked[0][1] if ranked else (0.0, 0.0, 0.0)
+        second = ranked[1][1][0] if len(ranked) > 1 else 0.0
+        values = (
+            first[1],
+            first[2],
+            first[0],
+            first[0] - second,
+            negative,
+            first[2] - negative,
+            known,
+            domain,
+            math.log1p(len(text.words(question))),
+            1.0 if _ROLE_TERMS & set(query.terms) else 0.0,
+            1.0 if scope.asks_which_path(question) else 0.0,
+        )
+        return [hit for hit, _ in ranked], values
+
+    def match(self, question: str, leave_out: bool = False) -> Match:
+        """Answer `question` with one entry, or decline it with up to three suggestions.
+
+        `leave_out` scores a labelled question as if it were new (see signals)."""
+        ranked, values = self.signals(question, leave_out)
+        uncovered = scope.uncovered_subject(question)
+        # The guide says nothing on these subjects, so no entry may answer them, however close.
+        probability = self.decision.probability(values) if ranked and uncovered is None else 0.0
+        matched = bool(ranked) and probability >= self.threshold
+        which_path = scope.asks_which_path(question)
         suggestions: tuple[Hit, ...] = ()
         if not matched:
-            # Only entries whose own phrasings share a word with the question are worth offering.
-            close = (hit for hit, named in found if named and hit.score >= SUGGESTION_FLOOR)
-            suggestions = tuple(close)[:MAX_SUGGESTIONS]
+            suggestions = tuple(hit for hit in ranked if hit.score >= SUGGESTION_FLOOR)[:MAX_SUGGESTIONS]
+            if not suggestions and ranked and (uncovered or which_path):
+                suggestions = tuple(ranked[:MAX_SUGGESTIONS])
         return Match(
             question=question,
             normalized=text.normalize(question),
             matched=matched,
-            score=score,
-            ranked=ranked,
+            score=round(probability, 4),
+            ranked=tuple(ranked[:CANDIDATES]),
             suggestions=suggestions,
+            uncovered=None if matched else uncovered,
+            which_path=which_path,
         )
 
     def autocomplete(self, typed: str, limit: int = MAX_AUTOCOMPLETE) -> list[Hit]:

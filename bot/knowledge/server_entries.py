@@ -282,7 +282,14 @@ def layered(shipped: KnowledgeBase, layer: GuildLayer) -> KnowledgeBase:
     entries.extend(item.entry for item in layer.entries if item.entry.id not in shipped)
     if not entries:
         return shipped
-    return KnowledgeBase(entries, shipped.profiles(), threshold=shipped.matcher.threshold)
+    kept = {entry.id for entry in entries}
+    return KnowledgeBase(
+        entries,
+        shipped.profiles(),
+        threshold=shipped.matcher.threshold,
+        exemplars=[(question, entry_id) for question, entry_id in shipped.exemplars if entry_id in kept],
+        negatives=shipped.negatives,
+    )
 
 
 def export_yaml(layer: GuildLayer) -> str:

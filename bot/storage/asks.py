@@ -9,7 +9,7 @@ from typing import Literal
 from bot.storage.store import Store, clean_text
 
 AskCommand = Literal["ask", "faq", "suggestion"]
-QUESTION_MAX = 1000  # longer questions are stored shortened; Discord caps an option at 6000
+QUESTION_MAX = 2000  # /ask accepts up to 2000 characters; Discord caps an option at 6000
 
 
 @dataclass(frozen=True)
@@ -91,3 +91,76 @@ async def recent_asks(store: Store, guild_id: int | None, limit: int = 50) -> li
         )
         for row in rows
     ]
+
+
+async def get_ask(store: Store, ask_id: int) -> AskRecord | None:
+    """One logged question by its id (None when it was deleted, e.g. by its asker's /mydata delete)."""
+    row = await store.fetchone("SELECT * FROM ask_log WHERE id = ?", (ask_id,))
+    if row is None:
+        return None
+    return AskRecord(
+        id=row["id"],
+        guild_id=row["guild_id"],
+        user_id=row["user_id"],
+        command=row["command"],
+        question=row["question"],
+        normalized=row["normalized"],
+        entry_id=row["entry_id"],
+        score=row["score"],
+        matched=bool(row["matched"]),
+        asked_at=row["asked_at"],
+    )
+
+
+async def record_vote(store: Store, *, ask_id: int, user_id: int, helpful: bool) -> bool | None:
+    """Store a member's vote on one answer, replacing their earlier vote on it.
+
+    Returns the member's previous vote (None when this is their first), or raises LookupError
+    when the answer's question is no longer in the log."""
+    async with store.transaction() as conn:
+        cursor = await conn.execute("SELECT guild_id FROM ask_log WHERE id = ?", (ask_id,))
+        asked = await cursor.fetchone()
+        if asked is None:
+            raise LookupError(f"no logged question {ask_id}")
+        cursor = await conn.execute(
+            "SELECT helpful FROM ask_votes WHERE ask_id = ? AND user_id = ?", (ask_id, user_id)
+        )
+        previous = await cursor.fetchone()
+        await conn.execute(
+            """
+            INSERT INTO ask_votes (ask_id, user_id, guild_id, helpful, voted_at) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (ask_id, user_id) DO UPDATE SET helpful = excluded.helpful, voted_at = excluded.voted_at
+            """,
+            (ask_id, user_id, asked[0], int(helpful), store.now()),
+        )
+    return None if previous is None else bool(previous[0])
+
+
+@dataclass(frozen=True)
+class WrongAnswer:
+    """Questions whose answer members marked "Not what I asked", for one entry."""
+
+    entry_id: str
+    votes: int
+    questions: tuple[str, ...]  # newest first, each once
+
+
+async def wrong_answers(store: Store, guild_id: int, since: float, limit: int = 25) -> list[WrongAnswer]:
+    """Entries whose answers members marked wrong in a server since `since`, most votes first."""
+    rows = await store.fetchall(
+        """
+        SELECT l.entry_id AS entry_id, l.question AS question, v.voted_at AS voted_at
+        FROM ask_votes v JOIN ask_log l ON l.id = v.ask_id
+        WHERE v.guild_id = ? AND v.helpful = 0 AND v.voted_at >= ? AND l.entry_id IS NOT NULL
+        ORDER BY v.voted_at DESC, v.ask_id DESC
+        """,
+        (guild_id, since),
+    )
+    grouped: dict[str, tuple[int, list[str]]] = {}
+    for row in rows:
+        votes, questions = grouped.setdefault(row["entry_id"], (0, []))
+        if row["question"] not in questions:
+            questions.append(row["question"])
+        grouped[row["entry_id"]] = (votes + 1, questions)
+    ordered = sorted(grouped.items(), key=lambda item: (-item[1][0], item[0]))[:limit]
+    return [WrongAnswer(entry_id, votes, tuple(questions)) for entry_id, (votes, questions) in ordered]

@@ -26,6 +26,7 @@ FRIENDLY_NAMES = {
     "quiz_sessions": "quiz_sessions",
     "quiz_answers": "quiz_answers",
     "ask_log": "asked_questions",
+    "ask_votes": "answer_votes",
 }
 # Columns naming a member in rows that belong to others too: exported, and cleared (not the row
 # deleted) when the member deletes their data; a trivia game belongs to everyone who played it.

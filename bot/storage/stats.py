@@ -101,6 +101,8 @@ class FaqStats:
     declined: int = 0
     low_confidence: int = 0
     top_entries: tuple[tuple[str, int], ...] = ()
+    helpful: int = 0  # answers members marked "Helpful"
+    not_helpful: int = 0  # answers members marked "Not what I asked"
 
     @property
     def answer_rate(self) -> float | None:
@@ -190,6 +192,14 @@ async def faq_stats(
         """,
         (guild_id, since, top),
     )
+    votes = await store.fetchone(
+        """
+        SELECT COALESCE(SUM(helpful = 1), 0) AS helpful, COALESCE(SUM(helpful = 0), 0) AS not_helpful
+        FROM ask_votes
+        WHERE guild_id = ? AND voted_at >= ?
+        """,
+        (guild_id, since),
+    )
     if totals is None:
         return FaqStats()
     return FaqStats(
@@ -198,6 +208,8 @@ async def faq_stats(
         declined=int(totals["declined"]),
         low_confidence=int(totals["low"]),
         top_entries=tuple((row["entry_id"], int(row["uses"])) for row in entries),
+        helpful=int(votes["helpful"]) if votes else 0,
+        not_helpful=int(votes["not_helpful"]) if votes else 0,
     )
 
 

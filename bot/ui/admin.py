@@ -14,6 +14,7 @@ import discord
 
 from bot import limits
 from bot.problems import Problem
+from bot.storage.asks import WrongAnswer
 from bot.storage.guilds import GuildConfig
 from bot.storage.stats import ServerStats, UnansweredQuestion
 from bot.ui.charts import path_label
@@ -123,6 +124,35 @@ def no_unanswered_sentence(days: int) -> str:
     )
 
 
+def no_feedback_sentence(days: int) -> str:
+    return f"No answer was marked \u201cNot what I asked\u201d in the last {_plural(days, 'day')}."
+
+
+def feedback_embed(wrong: Sequence[WrongAnswer], days: int, title_of: Callable[[str], str]) -> discord.Embed:
+    """Answers members marked "Not what I asked", grouped by entry with the questions that led there."""
+    lines = []
+    for item in wrong:
+        title = discord.utils.escape_markdown(limits.clip(title_of(item.entry_id), 100))
+        lines.append(f"**{title}** (`{item.entry_id}`) · {_plural(item.votes, 'vote')}")
+        for question in item.questions[:5]:
+            text = discord.utils.escape_markdown(limits.clip(" ".join(question.split()), 150))
+            lines.append(f"\u2003• {text}")
+        if len(item.questions) > 5:
+            lines.append(f"\u2003• … and {len(item.questions) - 5} more")
+    body, shown = _fit_lines(lines, limits.EMBED_DESCRIPTION - 200)
+    embed = discord.Embed(
+        title=limits.clip(f"Answers marked “Not what I asked”, last {_plural(days, 'day')}", limits.EMBED_TITLE),
+        colour=INFO_COLOUR,
+        description=body,
+    )
+    total = sum(item.votes for item in wrong)
+    footer = f"{_plural(len(wrong), 'entry', 'entries')}, {_plural(total, 'vote')} in all, most votes first."
+    if shown < len(lines):
+        footer += " Some questions did not fit."
+    embed.set_footer(text=limits.clip(footer, limits.EMBED_FOOTER))
+    return embed
+
+
 def unanswered_embed(questions: Sequence[UnansweredQuestion], days: int) -> discord.Embed:
     """The most frequent unanswered questions; the CSV attachment carries all of them."""
     lines = []
@@ -197,6 +227,11 @@ def stats_embed(stats: ServerStats, entry_title: Callable[[str], str] | None = N
         questions += ". /kb unanswered lists the gaps."
     else:
         questions = "No questions asked."
+    if faq.helpful or faq.not_helpful:
+        questions += (
+            f"\nVotes on answers: {faq.helpful} Helpful, {faq.not_helpful} Not what I asked"
+            + (". /kb feedback lists the answers marked wrong." if faq.not_helpful else ".")
+        )
     embed.add_field(name="Questions", value=limits.clip(questions, limits.EMBED_FIELD_VALUE), inline=False)
 
     if faq.top_entries:

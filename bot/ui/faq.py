@@ -1,10 +1,16 @@
 """What members see of the knowledge base: the answer embed, the "did you mean" reply, the role
 profile card, the side-by-side comparison, and the persistent topic buttons.
 
-Topic buttons are DynamicItems whose custom_id names the entry (``faq:<entry id>`` for a "did you
-mean" choice, ``faq:<entry id>:r`` for a related entry), so they keep working after a restart.
-The buttons only parse their custom_id; what a click does lives in the FAQ cog, reached through
-the :class:`TopicHandler` it registers as the cog named ``FAQ``.
+Topic buttons are DynamicItems whose custom_id names the entry (``faq:<entry id>:q<ask id>`` for
+a "did you mean" choice under a logged question, ``faq:<entry id>`` for one from before questions
+were carried, ``faq:<entry id>:r`` for a related entry), so they keep working after a restart.
+Vote buttons (``vote:<ask id>:h`` for "Helpful", ``vote:<ask id>:n`` for "Not what I asked") sit
+under every answer. A question is carried by its id in the ask log, never read back from an
+embed. The buttons only parse their custom_id; what a click does lives in the FAQ cog, reached
+through the :class:`TopicHandler` it registers as the cog named ``FAQ``.
+
+Echoed member text is inert: it appears only in embed footers, which Discord renders as plain
+text (no markdown, no links, no mentions).
 """
 
 from __future__ import annotations
@@ -23,7 +29,8 @@ from bot.ui.errors import guarded
 
 FAQ_COG = "FAQ"
 TOPIC_PREFIX = "faq"
-TOPIC_TEMPLATE = re.compile(r"^faq:(?P<entry>[a-z0-9][a-z0-9-]{0,59})(?::(?P<via>r))?$")
+TOPIC_TEMPLATE = re.compile(r"^faq:(?P<entry>[a-z0-9][a-z0-9-]{0,59})(?::(?P<via>r|q(?P<ask>[0-9]{1,19})))?$")
+VOTE_TEMPLATE = re.compile(r"^vote:(?P<ask>[0-9]{1,19}):(?P<kind>[hn])$")
 TopicSource = Literal["suggestion", "related"]
 
 BLURPLE = discord.Colour.blurple()
@@ -31,7 +38,14 @@ GREY = discord.Colour.light_grey()
 AI_COLOUR = discord.Colour.teal()
 ML_COLOUR = discord.Colour.purple()
 
-DECLINED_TITLE = "I don't have an answer for that yet"
+DECLINED_TITLE = "I don't have a confident answer to that"
+UNCOVERED_TITLE = "The guide doesn't cover that"
+HELPFUL_LABEL = "Helpful"
+NOT_HELPFUL_LABEL = "Not what I asked"
+PATH_FINDER = (
+    "Not sure which path fits you? The path finder asks a few questions and suggests one: "
+    "`/quiz start` → Path finder."
+)
 UNAVAILABLE = "The knowledge base is not available right now; please try again in a minute."
 GONE = "That topic is no longer in the knowledge base. Browse the current topics with `/faq`."
 PROFILE_MISSING = "That role profile is missing from the knowledge base; ask a server admin to check the content."
@@ -40,17 +54,35 @@ ASKED_PREFIX = "You asked: "
 QUESTION_IN_FOOTER = 500
 
 
-def topic_custom_id(entry_id: str, source: TopicSource = "suggestion") -> str:
-    custom_id = f"{TOPIC_PREFIX}:{entry_id}" + (":r" if source == "related" else "")
+def topic_custom_id(entry_id: str, source: TopicSource = "suggestion", ask_id: int | None = None) -> str:
+    custom_id = f"{TOPIC_PREFIX}:{entry_id}"
+    if source == "related":
+        custom_id += ":r"
+    elif ask_id is not None:
+        custom_id += f":q{ask_id}"
     if len(custom_id) > limits.CUSTOM_ID or not TOPIC_TEMPLATE.match(custom_id):
         raise ValueError(f"cannot make a topic button for entry id {entry_id!r}")
     return custom_id
 
 
-class TopicHandler(Protocol):
-    """What the FAQ cog provides to the topic buttons."""
+def vote_custom_id(ask_id: int, helpful: bool) -> str:
+    return f"vote:{ask_id}:{'h' if helpful else 'n'}"
 
-    async def handle_topic(self, interaction: discord.Interaction[Any], entry_id: str, source: TopicSource) -> None: ...
+
+class TopicHandler(Protocol):
+    """What the FAQ cog provides to the topic and vote buttons."""
+
+    async def handle_topic(
+        self, interaction: discord.Interaction[Any], entry_id: str, source: TopicSource, ask_id: int | None
+    ) -> None: ...
+
+    async def handle_vote(self, interaction: discord.Interaction[Any], ask_id: int, helpful: bool) -> None: ...
+
+
+def _handler(interaction: discord.Interaction[Any]) -> TopicHandler | None:
+    get_cog = getattr(interaction.client, "get_cog", None)
+    cog = get_cog(FAQ_COG) if get_cog is not None else None
+    return cog
 
 
 class TopicButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=TOPIC_TEMPLATE):
@@ -61,6 +93,7 @@ class TopicButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=TOPIC
         entry_id: str,
         source: TopicSource = "suggestion",
         *,
+        ask_id: int | None = None,
         label: str = "…",
         style: discord.ButtonStyle = discord.ButtonStyle.secondary,
         row: int | None = None,
@@ -69,41 +102,96 @@ class TopicButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=TOPIC
             discord.ui.Button(
                 label=clip(label, limits.BUTTON_LABEL),
                 style=style,
-                custom_id=topic_custom_id(entry_id, source),
+                custom_id=topic_custom_id(entry_id, source, ask_id),
             ),
             row=row,
         )
         self.entry_id = entry_id
         self.source: TopicSource = source
+        self.ask_id = ask_id
 
     @classmethod
     async def from_custom_id(
         cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
     ) -> TopicButton:
-        return cls(match["entry"], "related" if match["via"] else "suggestion")
+        related = match["via"] == "r"
+        ask_id = int(match["ask"]) if match["ask"] else None
+        return cls(match["entry"], "related" if related else "suggestion", ask_id=ask_id)
 
     @guarded
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        get_cog = getattr(interaction.client, "get_cog", None)
-        cog = get_cog(FAQ_COG) if get_cog is not None else None
-        if cog is None:
+        handler = _handler(interaction)
+        if handler is None:
             await interaction.response.send_message(
                 UNAVAILABLE, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
             )
             return
-        handler: TopicHandler = cog
-        await handler.handle_topic(interaction, self.entry_id, self.source)
+        await handler.handle_topic(interaction, self.entry_id, self.source, self.ask_id)
 
 
-DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (TopicButton,)
+class VoteButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=VOTE_TEMPLATE):
+    """ "Helpful" or "Not what I asked" under an answer: ``vote:<ask id>:h`` or ``vote:<ask id>:n``."""
+
+    def __init__(self, ask_id: int, helpful: bool, *, row: int | None = None) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=HELPFUL_LABEL if helpful else NOT_HELPFUL_LABEL,
+                style=discord.ButtonStyle.success if helpful else discord.ButtonStyle.secondary,
+                custom_id=vote_custom_id(ask_id, helpful),
+            ),
+            row=row,
+        )
+        self.ask_id = ask_id
+        self.helpful = helpful
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> VoteButton:
+        return cls(int(match["ask"]), match["kind"] == "h")
+
+    @guarded
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        handler = _handler(interaction)
+        if handler is None:
+            await interaction.response.send_message(
+                UNAVAILABLE, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
+            )
+            return
+        await handler.handle_vote(interaction, self.ask_id, self.helpful)
+
+
+DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (TopicButton, VoteButton)
+
+
+def vote_sentence(helpful: bool, previous: bool | None) -> str:
+    """The private reply to a vote."""
+    if previous is not None and previous == helpful:
+        return "You already voted that way on this answer; nothing changed."
+    if helpful:
+        said = "Thanks, marked as helpful."
+    else:
+        said = "Thanks, marked as not what you asked. The server admins see it in `/kb feedback`, so they can fix it."
+    return said if previous is None else f"Vote changed. {said}"
+
+
+VOTE_GONE = "That question is no longer stored (its asker deleted their data), so it cannot take votes."
 
 
 # --- answers -----------------------------------------------------------------------------------
 
 
 def _quote(question: str, limit: int) -> str:
+    """A member's question for a footer: one line, clipped. Footers render no markdown or links."""
     flat = " ".join(question.split())
     return clip(flat, limit)
+
+
+def which_path_footer(embeds: list[discord.Embed]) -> list[discord.Embed]:
+    """Add the path finder offer to an answer to "which should I pick"."""
+    last = embeds[-1]
+    last.description = clip(f"{last.description or ''}\n\n{PATH_FINDER}", limits.EMBED_DESCRIPTION)
+    return embeds
 
 
 def answer_embeds(entry: Entry, *, question: str | None = None) -> list[discord.Embed]:
@@ -118,17 +206,6 @@ def answer_embeds(entry: Entry, *, question: str | None = None) -> list[discord.
     return embeds
 
 
-def asked_question(message: discord.Message | None) -> str | None:
-    """The question a member asked, read back from the footer of the bot's reply to it."""
-    if message is None:
-        return None
-    for embed in reversed(message.embeds):
-        footer = embed.footer.text or ""
-        if footer.startswith(ASKED_PREFIX):
-            return footer[len(ASKED_PREFIX) :] or None
-    return None
-
-
 def asked_by(message: discord.Message | None) -> int | None:
     """The id of the member whose slash command produced `message`, when Discord says so."""
     metadata = getattr(message, "interaction_metadata", None) if message is not None else None
@@ -136,43 +213,66 @@ def asked_by(message: discord.Message | None) -> int | None:
     return user.id if user is not None else None
 
 
-def related_view(related: Sequence[Entry]) -> discord.ui.View | None:
-    """Buttons for the entries an answer points to (one row), or None when there are none."""
-    if not related:
+def answer_view(related: Sequence[Entry], ask_id: int | None = None) -> discord.ui.View | None:
+    """Buttons under an answer: the entries it points to (first row) and, when the question is
+    in the ask log, "Helpful" / "Not what I asked" (second row). None when there are none."""
+    if not related and ask_id is None:
         return None
     view = discord.ui.View(timeout=None)
     for entry in related[:MAX_TOPIC_BUTTONS]:
-        view.add_item(TopicButton(entry.id, "related", label=entry.title))
+        view.add_item(TopicButton(entry.id, "related", label=entry.title, row=0))
+    if ask_id is not None:
+        view.add_item(VoteButton(ask_id, True, row=1))
+        view.add_item(VoteButton(ask_id, False, row=1))
     return view
 
 
-def declined_embed(question: str, suggestions: Sequence[Hit]) -> discord.Embed:
-    """The reply below the confidence bar: an honest "not sure", and what is closest."""
-    quoted = _quote(question, 300)
-    if suggestions:
-        description = (
-            f"Nothing in the knowledge base answers “{quoted}” closely enough.\n"
-            "**Did you mean one of these?** Pick one below."
+def related_view(related: Sequence[Entry]) -> discord.ui.View | None:
+    """Buttons for the entries an answer points to (one row), or None when there are none."""
+    return answer_view(related, None)
+
+
+def declined_embed(
+    question: str, suggestions: Sequence[Hit], *, uncovered: str | None = None, which_path: bool = False
+) -> discord.Embed:
+    """The reply below the confidence bar: an honest "not sure" (or "the guide doesn't cover
+    that"), the closest topics, and the path finder for "which path" questions. The member's
+    question is quoted only in the footer, where it cannot render as markdown or a link."""
+    lines: list[str] = []
+    if uncovered:
+        lines.append(
+            f"The guide behind Crossroads doesn't cover **{uncovered}**, so I won't guess an answer."
         )
+        if suggestions:
+            lines.append("**Closest topics it does cover:** pick one below.")
+    elif suggestions:
+        lines.append("I'm not confident any answer fits your question.\n**Closest topics:** pick one below.")
     else:
-        description = (
-            f"Nothing in the knowledge base is about “{quoted}”.\n"
-            "I can answer questions on the AI Engineer and ML Engineer careers: pay, skills, degrees, "
-            "getting started, daily work or switching roles. Browse every topic with `/faq`."
+        lines.append(
+            "That doesn't look like something the guide covers. I answer questions on the AI Engineer and "
+            "ML Engineer careers: pay, skills, degrees, getting started, daily work or switching roles. "
+            "Browse every topic with `/faq`."
         )
-    description += "\n\n-# Unanswered questions are shown to the server admins so they can add answers."
-    embed = discord.Embed(title=DECLINED_TITLE, description=clip(description, limits.EMBED_DESCRIPTION), colour=GREY)
+    if which_path or not suggestions:
+        lines.append(PATH_FINDER)
+    lines.append("-# Questions without a confident answer are shown to the server admins so they can add answers.")
+    title = UNCOVERED_TITLE if uncovered else DECLINED_TITLE
+    embed = discord.Embed(title=title, description=clip("\n\n".join(lines), limits.EMBED_DESCRIPTION), colour=GREY)
     embed.set_footer(text=ASKED_PREFIX + _quote(question, QUESTION_IN_FOOTER))
     return embed
 
 
-def suggestions_view(suggestions: Sequence[Hit]) -> discord.ui.View | None:
-    """ "Did you mean" buttons, at most one row of them."""
+def suggestions_view(suggestions: Sequence[Hit], ask_id: int | None = None) -> discord.ui.View | None:
+    """ "Did you mean" buttons, at most one row of them, carrying the logged question's id."""
     if not suggestions:
         return None
     view = discord.ui.View(timeout=None)
     for hit in suggestions[:MAX_TOPIC_BUTTONS]:
-        view.add_item(TopicButton(hit.entry_id, "suggestion", label=hit.title, style=discord.ButtonStyle.primary))
+        view.add_item(
+            TopicButton(
+                hit.entry_id, "suggestion", ask_id=ask_id, label=hit.title, style=discord.ButtonStyle.primary
+            )
+        )
     return view
 
 

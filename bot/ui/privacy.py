@@ -38,6 +38,7 @@ LABELS = {
     "trivia_answers": ("trivia answer", "trivia answers"),
     "trivia_results": ("trivia game result", "trivia game results"),
     "trivia_games_started": ("trivia game you started", "trivia games you started"),
+    "answer_votes": ("vote on an answer", "votes on answers"),
 }
 
 
@@ -81,7 +82,15 @@ def summary_embed(data: Mapping[str, Any]) -> discord.Embed:
             value=f"{len(asked)} questions with the answer each got ({declined} had no confident answer).",
             inline=False,
         )
-    known = {"member_id", "exported_at", "quiz_sessions", "quiz_answers", "asked_questions"}
+    votes = data.get("answer_votes", [])
+    if votes:
+        wrong = sum(1 for v in votes if not v.get("helpful"))
+        embed.add_field(
+            name="Your votes on answers",
+            value=f"{len(votes)} votes: {len(votes) - wrong} Helpful, {wrong} Not what I asked.",
+            inline=False,
+        )
+    known = {"member_id", "exported_at", "quiz_sessions", "quiz_answers", "asked_questions", "answer_votes"}
     for key, rows in data.items():
         if key not in known and isinstance(rows, list) and rows:
             embed.add_field(name=key.replace("_", " ").capitalize(), value=f"{len(rows)} records.", inline=False)

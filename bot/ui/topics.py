@@ -19,7 +19,7 @@ from bot.knowledge import Entry, KnowledgeBase
 from bot.knowledge.topics import TopicGroup, index_order, topic_groups
 from bot.limits import clip
 from bot.ui.errors import guarded
-from bot.ui.faq import FAQ_COG, UNAVAILABLE, TopicButton, TopicHandler, related_view
+from bot.ui.faq import FAQ_COG, UNAVAILABLE, TopicButton, TopicHandler, answer_view
 
 # What /faq receives when the member picks "Browse all topics" in autocomplete; never an entry id.
 INDEX_VALUE = "*"
@@ -133,7 +133,7 @@ class TopicSelect(discord.ui.DynamicItem[discord.ui.Select[Any]], template=SELEC
         handler: TopicHandler = cog
         values = self.item.values
         if values:
-            await handler.handle_topic(interaction, values[0], "related")
+            await handler.handle_topic(interaction, values[0], "related", None)
 
 
 DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (TopicSelect,)
@@ -142,11 +142,12 @@ DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (TopicSelect,)
 # --- under an answer -------------------------------------------------------------------------
 
 
-def entry_view(entry: Entry, related: Sequence[Entry]) -> discord.ui.View | None:
-    """Related-topic buttons on the first row and the entry's link buttons on the second."""
-    view = related_view(related) or discord.ui.View(timeout=None)
+def entry_view(entry: Entry, related: Sequence[Entry], ask_id: int | None = None) -> discord.ui.View | None:
+    """Related-topic buttons on the first row, the votes on the second (when the question is in
+    the ask log), and the entry's link buttons on the third."""
+    view = answer_view(related, ask_id) or discord.ui.View(timeout=None)
     for link in entry.links[: limits.BUTTONS_PER_ROW]:
-        view.add_item(discord.ui.Button(style=discord.ButtonStyle.link, label=link.label, url=link.url, row=1))
+        view.add_item(discord.ui.Button(style=discord.ButtonStyle.link, label=link.label, url=link.url, row=2))
     return view if view.children else None
 
 

@@ -26,6 +26,17 @@ def buttons(message: Message) -> list[str]:
     return [button.custom_id or "" for button in message.buttons]
 
 
+def topics(message: Message) -> list[str]:
+    """The topic buttons' custom_ids, without the vote buttons."""
+    return [custom_id for custom_id in buttons(message) if custom_id.startswith("faq:")]
+
+
+def choice(message: Message, entry_id: str) -> str:
+    """The custom_id of the "closest topics" button for `entry_id`."""
+    [custom_id] = [c for c in buttons(message) if c.split(":")[:2] == ["faq", entry_id]]
+    return custom_id
+
+
 async def asks(bot: InProcessBot, standin: StandIn) -> list[AskRecord]:
     return await recent_asks(bot.client.store, standin.guild.id)
 
@@ -41,7 +52,10 @@ async def test_ask_answers_in_the_members_words_with_related_topics(
     assert "$120k–$180k" in (embed.description or "")
     assert "$110k–$160k" in (embed.description or "")
     assert embed.footer == "You asked: how much do MLEs make??"
-    assert buttons(reply) == ["faq:total-compensation:r", "faq:location-and-pay:r", "faq:job-market:r"]
+    assert topics(reply) == ["faq:total-compensation:r", "faq:location-and-pay:r", "faq:job-market:r"]
+    [logged] = await asks(bot, standin)
+    assert [button.label for button in reply.buttons][-2:] == ["Helpful", "Not what I asked"]
+    assert buttons(reply)[-2:] == [f"vote:{logged.id}:h", f"vote:{logged.id}:n"]
 
 
 async def test_every_ask_is_logged_for_admins(bot: InProcessBot, standin: StandIn, member: Member) -> None:
@@ -65,8 +79,9 @@ async def test_off_topic_is_declined_honestly(bot: InProcessBot, member: Member)
     reply = await member.slash("ask", question="what's the weather like today")
 
     assert reply.embeds[0].title == DECLINED_TITLE
-    assert "/faq" in (reply.embeds[0].description or "")
-    assert reply.buttons == []
+    description = reply.embeds[0].description or ""
+    assert "/faq" in description and "/quiz start" in description
+    assert not [custom_id for custom_id in buttons(reply) if custom_id.startswith("vote:")]
 
 
 async def test_a_near_miss_offers_choices_and_a_click_answers_it(
@@ -75,19 +90,22 @@ async def test_a_near_miss_offers_choices_and_a_click_answers_it(
     reply = await member.slash("ask", question="how much do plumbers make")
 
     assert reply.embeds[0].title == DECLINED_TITLE
-    assert "Did you mean" in (reply.embeds[0].description or "")
+    assert "Closest topics" in (reply.embeds[0].description or "")
     choices = buttons(reply)
     assert 1 <= len(choices) <= 3
-    assert choices[0] == "faq:salary-comparison"
+    [asked] = await asks(bot, standin)
+    assert choices[0] == f"faq:salary-comparison:q{asked.id}"
 
-    answered = await member.click(reply, custom_id="faq:salary-comparison")
+    answered = await member.click(reply, custom_id=choices[0])
 
     assert answered.id == reply.id
     assert answered.embeds[0].title == SALARY_TITLE
+    assert answered.embeds[-1].footer == "You asked: how much do plumbers make"
     assert "faq:total-compensation:r" in buttons(answered)
     click = (await asks(bot, standin))[0]
     assert (click.command, click.entry_id, click.matched) == ("suggestion", "salary-comparison", True)
     assert click.question == "how much do plumbers make"
+    assert buttons(answered)[-2:] == [f"vote:{click.id}:h", f"vote:{click.id}:n"]
 
 
 async def test_someone_elses_choice_click_answers_them_privately(
@@ -96,11 +114,14 @@ async def test_someone_elses_choice_click_answers_them_privately(
     reply = await member.slash("ask", question="how much do plumbers make")
     other = standin.member("morgan")
 
-    seen = await other.click(reply, custom_id="faq:salary-comparison")
+    seen = await other.click(reply, custom_id=choice(reply, "salary-comparison"))
 
     assert seen.ephemeral and seen.id != reply.id
     assert seen.embeds[0].title == SALARY_TITLE
+    assert seen.embeds[-1].footer is None, "another member's question never labels this answer"
     assert reply.embeds[0].title == DECLINED_TITLE
+    click = (await asks(bot, standin))[0]
+    assert (click.user_id, click.question) == (other.id, SALARY_TITLE)
 
 
 async def test_a_related_topic_button_shows_that_topic_privately(bot: InProcessBot, member: Member) -> None:
@@ -117,9 +138,10 @@ async def test_topic_buttons_still_work_after_a_restart(bot: InProcessBot, membe
     reply = await member.slash("ask", question="how much do plumbers make")
     await bot.restart()
 
-    answered = await member.click(reply, custom_id="faq:salary-comparison")
+    answered = await member.click(reply, custom_id=choice(reply, "salary-comparison"))
 
     assert answered.embeds[0].title == SALARY_TITLE
+    assert answered.embeds[-1].footer == "You asked: how much do plumbers make"
 
 
 async def test_faq_autocomplete_offers_the_best_topics_first(bot: InProcessBot, member: Member) -> None:
@@ -196,7 +218,7 @@ async def test_a_declined_private_question_can_still_be_answered_by_a_click(bot:
     reply = await member.slash("ask", question="how much do plumbers make", private=True)
     assert reply.ephemeral
 
-    answered = await member.click(reply, custom_id="faq:salary-comparison")
+    answered = await member.click(reply, custom_id=choice(reply, "salary-comparison"))
 
     assert answered.embeds[0].title == SALARY_TITLE
 

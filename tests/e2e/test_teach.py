@@ -17,12 +17,13 @@ from bot.sandbox.harness import InProcessBot, sandbox_settings
 from bot.sandbox.player import Player
 from bot.sandbox.script import parse_script
 from bot.storage import entries as store_entries
+from bot.ui.faq import DECLINED_TITLE
 from standin.member import Member, Message
 from standin.server import StandIn
 from standin.state import Guild
 
 DATA = Path(__file__).resolve().parents[2] / "data"
-STUDY_QUESTION = "when is the next study group call in this community"
+STUDY_QUESTION = "when is the next study group call"
 STUDY_PARAPHRASE = "when does the study group call happen"
 STUDY_TITLE = "When the study group meets"
 STUDY_ANSWER = "The study group meets on voice every Thursday at 18:00 UTC; everyone is welcome."
@@ -39,7 +40,7 @@ async def teach_from_unanswered(admin: Member, question: str) -> Message:
 
 async def write_study_answer(admin: Member, member: Member) -> Message:
     declined = await member.slash("ask", question=STUDY_QUESTION)
-    assert declined.embed.title == "I don't have an answer for that yet"
+    assert declined.embed.title == DECLINED_TITLE
     controls = await teach_from_unanswered(admin, STUDY_QUESTION)
     modal = await admin.click_modal(controls, "Write an answer")
     assert len(modal.title) <= 45 and len(modal.inputs) <= 5
@@ -50,7 +51,7 @@ async def test_an_unanswered_question_answered_in_a_modal_answers_the_next_parap
     bot: InProcessBot, admin: Member, member: Member
 ) -> None:
     declined = await member.slash("ask", question=STUDY_QUESTION)
-    assert declined.embed.title == "I don't have an answer for that yet"
+    assert declined.embed.title == DECLINED_TITLE
 
     controls = await teach_from_unanswered(admin, STUDY_QUESTION)
     assert controls.ephemeral
@@ -76,9 +77,9 @@ async def test_an_unanswered_question_answered_in_a_modal_answers_the_next_parap
 async def test_it_is_about_adds_the_question_as_a_phrasing_at_once(
     bot: InProcessBot, admin: Member, member: Member
 ) -> None:
-    question = "how fat is the paycheck"
+    question = "what kind of moolah are we talking"
     declined = await member.slash("ask", question=question)
-    assert declined.embed.title == "I don't have an answer for that yet"
+    assert declined.embed.title == DECLINED_TITLE
     salary = bot.client.content.knowledge.get("salary-comparison")
     assert salary is not None
 
@@ -250,15 +251,15 @@ expect Added “{STUDY_TITLE}”
 as alice
 /ask question: what is the study group schedule
 expect {STUDY_ANSWER}
-/ask question: who runs the mentoring sessions
+/ask question: who runs the book club
 as morgan
 /kb unanswered
-select who runs the mentoring sessions
+select who runs the book club
 click Write an answer
 expect [modal] Write an answer
-submit title: Mentoring | answer: Two volunteers run them.
+submit title: Book club | answer: Two volunteers run them.
 as alice
-/ask question: who runs mentoring sessions
+/ask question: who runs book club
 expect Two volunteers run them.
 """
     for action in parse_script(script):

@@ -1,343 +1,94 @@
-"""The matcher's evaluation set: questions worded the way members write them, with the entry that
-should answer each, and questions the knowledge base should decline.
+"""The matcher's evaluation sets, read from data/knowledge/.
 
-A few questions honestly fit two entries (both answers state what was asked); those list every
-acceptable entry, the preferred one first.
+* The tuning set (``decision/tuning.yaml``): the questions the matcher was developed against;
+  also training data for the decision model.
+* The sealed sets (``eval/sealed-*.yaml``): written from the article alone and committed before
+  the matcher was changed (set 1) or after the work was done (set 2); never tuned on.
 
 Shared by tests/knowledge/test_evaluation.py and benchmarks/bench_matcher.py.
 """
 
 from __future__ import annotations
 
-ON_TOPIC: list[tuple[str, str | tuple[str, ...]]] = [
-    # choosing
-    ("should i be an ai engineer or ml engineer", "choosing"),
-    ("AIE or MLE, which one should I pick??", "choosing"),
-    ("which path is better for me, ai or ml", "choosing"),
-    ("cant decide between ai engineering and machine learning engineering, help", "choosing"),
-    ("how do i choose my path", "choosing"),
-    ("im torn between the two careers, how do people usually decide", "choosing"),
-    ("shoud i become an ai enginer or a machine lerning engineer", "choosing"),
-    # what each role is
-    ("what does an ai engineer do", "ai-engineer"),
-    ("what is an AIE", "ai-engineer"),
-    ("what's an ai engineer exactly", "ai-engineer"),
-    ("ai engineer job description?", "ai-engineer"),
-    ("what does a machine learning engineer do", "ml-engineer"),
-    ("what even is an MLE", "ml-engineer"),
-    ("whats an ml enginer", "ml-engineer"),
-    ("explain the ml engineer role to me like im five", "ml-engineer"),
-    # difference
-    ("AIE vs MLE", "ai-vs-ml-difference"),
-    ("ai engineer vs ml engineer", "ai-vs-ml-difference"),
-    ("whats the diffrence between ai and ml engineers", "ai-vs-ml-difference"),
-    ("is an ai engineer the same thing as a machine learning engineer", "ai-vs-ml-difference"),
-    ("how are the two roles different", "ai-vs-ml-difference"),
-    ("difference ai eng ml eng", "ai-vs-ml-difference"),
-    # daily work
-    ("what does an ai engineer do day to day", "ai-daily-work"),
-    ("typical day of an AIE?", "ai-daily-work"),
-    ("what do ai engineers actually work on all day", "ai-daily-work"),
-    ("whats a typical day for an mle", "ml-daily-work"),
-    ("ml engineer daily tasks", "ml-daily-work"),
-    ("what do machine learning engineers do all day long", "ml-daily-work"),
-    # lifecycle
-    ("which part of the ml lifecycle does each role focus on", "ml-lifecycle"),
-    ("do ai engineers train models", "ml-lifecycle"),
-    ("who does deployment and who does training", "ml-lifecycle"),
-    ("lifecycle phases ai vs ml", "ml-lifecycle"),
-    # salary
-    ("how much do ML engineers make", "salary-comparison"),
-    ("how much do ai engineers earn", "salary-comparison"),
-    ("how mcuh do mle's earn", "salary-comparison"),
-    ("AIE salary", "salary-comparison"),
-    ("which one pays more", "salary-comparison"),
-    ("what's the pay like for an ai engineer", "salary-comparison"),
-    ("salery range for machine learning engineers?", "salary-comparison"),
-    ("do ML engineers get paid more than AI engineers", "salary-comparison"),
-    ("money wise which is better ai or ml", "salary-comparison"),
-    # location and equity
-    ("do ml engineers earn more in silicon valley", "location-and-pay"),
-    ("does location affect salary", "location-and-pay"),
-    ("do these jobs come with equity", "location-and-pay"),
-    ("bay area ml salaries", "location-and-pay"),
-    ("do ai-first companies pay more", "location-and-pay"),
-    # total compensation
-    ("what about bonuses", "total-compensation"),
-    ("total comp for ai engineers in finance", "total-compensation"),
-    ("can ai engineers out earn ml engineers with bonuses and equity", "total-compensation"),
-    ("does total compensation even out between the two", "total-compensation"),
-    ("do ai engineers in healthcare make as much as ml engineers", "total-compensation"),
-    # job market
-    ("which role has more job opportunities", "job-market"),
-    ("where are the ml jobs", "job-market"),
-    ("are ML jobs only in tech hubs?", "job-market"),
-    ("is there more demand for ai engineers or ml engineers", "job-market"),
-    ("which industries hire ai engineers", "job-market"),
-    # ease of entry
-    ("is ai engineering easier to get into", "easier-entry"),
-    ("which one is easier to break into", "easier-entry"),
-    ("is ml engineering harder to get into than ai", "easier-entry"),
-    ("is AI eng easier", "easier-entry"),
-    ("which is more beginner friendly", "easier-entry"),
-    # entry paths
-    ("how do i become an ai engineer", "entry-paths"),
-    ("roadmap to become an ml engineer", "entry-paths"),
-    ("where do i even start", "entry-paths"),
-    (
-        "hey guys so I've been a web dev for like 5 years and im wondering how to get into ai engineering",
-        "entry-paths",
-    ),
-    ("how to becom an ml engineer", "entry-paths"),
-    # degree
-    ("do I need a degree", "degree-needed"),
-    ("do i need a phd for ml", "degree-needed"),
-    ("can i become an ai engineer without a degree", "degree-needed"),
-    ("is a masters required for machine learning engineering", "degree-needed"),
-    ("no cs degree, am I cooked for AIE?", "degree-needed"),
-    ("do u need a diploma to be an mle", "degree-needed"),
-    # maths
-    ("how much math do i need for ml", "math-needed"),
-    ("do ai engineers need calculus", "math-needed"),
-    ("im terrible at maths can i still do ai engineering", "math-needed"),
-    ("do i need linear algebra", "math-needed"),
-    ("what math do mles use", "math-needed"),
-    # skills
-    ("what skills does an ai engineer need", "ai-engineer-skills"),
-    ("AIE skills?", "ai-engineer-skills"),
-    ("what should i learn to be an ai enginer", "ai-engineer-skills"),
-    ("what skills do i need for ml engineering", "ml-engineer-skills"),
-    ("MLE skillset", "ml-engineer-skills"),
-    ("what does an ml engineer need to know", "ml-engineer-skills"),
-    # tools
-    ("pytorch or tensorflow", "tools-and-frameworks"),
-    ("what tools do ai engineers use", "tools-and-frameworks"),
-    ("which cloud should i learn aws gcp or azure", "tools-and-frameworks"),
-    ("what frameworks do ml engineers use", "tools-and-frameworks"),
-    ("should i learn jax", "tools-and-frameworks"),
-    ("ai engineer tech stack", "tools-and-frameworks"),
-    # switching
-    ("can i switch later", "switching-roles"),
-    ("am i stuck with the role i pick", "switching-roles"),
-    ("can you move between ai and ml engineering", "switching-roles"),
-    ("how do i switch from ai engineering to ml engineering", "ai-to-ml"),
-    ("im an aie and want to start building models myself", "ai-to-ml"),
-    ("AIE to MLE transition", "ai-to-ml"),
-    ("how do i switch from ml to ai engineering", "ml-to-ai"),
-    ("MLE to AIE", "ml-to-ai"),
-    ("i'm an ml engineer, how do i become an ai engineer", "ml-to-ai"),
-    # author
-    ("who is zen", "author-path"),
-    ("how did the author become a senior ai engineer", "author-path"),
-    ("can a self taught dev become an ai engineer", "author-path"),
-    ("how long did it take the author to get to senior", "author-path"),
-    ("who wrote this guide", "author-path"),
-    # resources
-    ("any youtube tutorials?", "youtube-tutorials"),
-    ("where can i learn ai engineering", "youtube-tutorials"),
-    ("good resources for beginners?", "youtube-tutorials"),
-    # community
-    ("what is the ai native engineer community", "community"),
-    ("where can i find a mentor", "community"),
-    ("is there a community for this", "community"),
-    ("does the community help ml people too", "community"),
-    # a second batch, written after the first was passing
-    ("ai eng or ml eng for someone who hates math", ("choosing", "math-needed")),
-    ("what do ai engineers build", "ai-engineer"),
-    ("what do ml engineers build", "ml-engineer"),
-    ("ml vs ai engineering whats the diff", "ai-vs-ml-difference"),
-    ("ai engineer salary in the us", "salary-comparison"),
-    ("how much money does a machine learning engineer make a year", "salary-comparison"),
-    ("is the pay better in ml", "salary-comparison"),
-    ("do ai engineers get stock options", ("location-and-pay", "total-compensation")),
-    ("are ml salaries higher in sf", "location-and-pay"),
-    ("do ai engineers in finance get big bonuses", "total-compensation"),
-    ("can i find ai engineering jobs outside tech hubs", "job-market"),
-    ("is ml engineering hard to get into without a phd", ("degree-needed", "easier-entry")),
-    ("can a frontend dev become an ai engineer", ("entry-paths", "author-path")),
-    ("what math is needed for ai engineering", "math-needed"),
-    ("skills for machine learning engineer", "ml-engineer-skills"),
-    ("do i need to know docker and cloud for aie", "ai-engineer-skills"),
-    ("jax vs pytorch", "tools-and-frameworks"),
-    ("what apis do ai engineers use, openai?", "tools-and-frameworks"),
-    ("do ml engineers deploy models", "ml-lifecycle"),
-    ("whats the daily routine of a machine learning engineer", "ml-daily-work"),
-    ("what do ai engineers do at work every day", "ai-daily-work"),
-    ("can i go from ml engineer to ai engineer", "ml-to-ai"),
-    ("going from ai engineering into ml, tips?", "ai-to-ml"),
-    ("if i pick ai engineering can i change to ml later", "switching-roles"),
-    ("how did the guy who wrote this get his job", "author-path"),
-    ("is there a discord community for mentorship", "community"),
-    ("where do i find the youtube videos", "youtube-tutorials"),
-    ("which is easier ai or ml", "easier-entry"),
-    ("are ai engineers just software engineers", ("ai-engineer", "easier-entry")),
-    ("ML engineers publish papers?", ("ml-engineer", "ml-daily-work")),
-    # a third batch
-    ("which career should a backend developer choose", "choosing"),
-    ("is ai engineering just calling the openai api", ("ai-engineer", "tools-and-frameworks")),
-    ("what exactly does a machine learning engineer spend time on", "ml-daily-work"),
-    ("aie mle difference?", "ai-vs-ml-difference"),
-    ("MLE pay range", "salary-comparison"),
-    ("what's the starting salary for ai engineers", "salary-comparison"),
-    ("do silicon valley companies give equity to ml engineers", "location-and-pay"),
-    ("ai engineers in healthcare salary vs ml engineers", "total-compensation"),
-    ("are there ai engineering jobs in every industry", "job-market"),
-    ("how hard is it to become an ml engineer", "easier-entry"),
-    ("what's the first step to becoming an ai engineer", "entry-paths"),
-    ("does an mle need a phd", "degree-needed"),
-    ("how much statistics does an ml engineer need", "math-needed"),
-    ("what should i learn for ml engineering", "ml-engineer-skills"),
-    ("do ai engineers need to know graphql", "ai-engineer-skills"),
-    ("tensorflow or jax for a beginner", "tools-and-frameworks"),
-    ("which lifecycle phase do ml engineers focus on", "ml-lifecycle"),
-    ("what does a normal day look like for an ai engineer", "ai-daily-work"),
-    ("ml engineer wanting to switch to ai engineering", "ml-to-ai"),
-    ("ai engineer wanting to switch to ml engineering", "ai-to-ml"),
-    ("can i change careers between ai and ml later on", "switching-roles"),
-    ("how many years did it take zen to become senior", "author-path"),
-    ("does the author have youtube tutorials", "youtube-tutorials"),
-    ("how do i join the ai native engineer community", "community"),
-    ("ml engineer vs ai engineer which is better for me", "choosing"),
-    # a fourth batch
-    ("i like research more than shipping products, which role?", ("choosing", "ml-engineer")),
-    ("what's the job of an ai engineer in a company", "ai-engineer"),
-    ("do ml engineers design neural network architectures", "ml-engineer"),
-    ("is aie and mle basically the same job", "ai-vs-ml-difference"),
-    ("what's the salary difference between aie and mle", "salary-comparison"),
-    ("120-180k for ml engineers, is that right?", "salary-comparison"),
-    ("do startups in the bay area give ml engineers equity", "location-and-pay"),
-    ("can an ai engineer earn more than an ml engineer in enterprise software", "total-compensation"),
-    ("is it easier to find a job as an ai engineer", ("job-market", "easier-entry")),
-    ("i have no maths background, is ai engineering accessible", "easier-entry"),
-    ("steps to become an ai engineer from scratch", "entry-paths"),
-    ("is a bachelors enough for ml engineering", "degree-needed"),
-    ("is probability theory important for ml engineers", "math-needed"),
-    ("ai engineers need to know message queues?", "ai-engineer-skills"),
-    ("distributed training skills for mle", "ml-engineer-skills"),
-    ("should ai engineers learn aws or azure", "tools-and-frameworks"),
-    ("serving and deployment, which role handles it", "ml-lifecycle"),
-    ("do ai engineers build user interfaces", "ai-daily-work"),
-    ("do ml engineers spend time analysing datasets", "ml-daily-work"),
-    ("tips for moving from machine learning engineering into ai engineering", "ml-to-ai"),
-    ("fine tuning models as a first step toward ml engineering?", "ai-to-ml"),
-    ("is switching roles common", "switching-roles"),
-    ("did the author have a cs degree", ("author-path", "degree-needed")),
-    ("where are the tutorials you mentioned", "youtube-tutorials"),
-    ("what does the ai native engineer community offer", "community"),
-    # a fifth batch
-    ("honestly which one would you recommend for a career changer", "choosing"),
-    ("im 30 and a java dev, ai or ml?", ("choosing", "easier-entry")),
-    ("so what does an ai engineer actually build day to day", "ai-daily-work"),
-    ("define machine learning engineer", "ml-engineer"),
-    ("ml engineer vs ai engineer differences pls", "ai-vs-ml-difference"),
-    ("yearly pay ai engineer", "salary-comparison"),
-    ("which career earns more money", "salary-comparison"),
-    ("is equity common for ml roles in silicon valley", "location-and-pay"),
-    ("do bonuses make ai engineer pay competitive", "total-compensation"),
-    ("which role is more in demand", "job-market"),
-    ("is ai engineering more accessible than ml", "easier-entry"),
-    ("how would a complete beginner become an ml engineer", "entry-paths"),
-    ("phd or no phd for ai engineering", "degree-needed"),
-    ("what level of calculus do ml engineers need", "math-needed"),
-    ("which skills should an aspiring ai engineer focus on", "ai-engineer-skills"),
-    ("ml engineer skill requirements", "ml-engineer-skills"),
-    ("is jax worth learning for ml engineering", "tools-and-frameworks"),
-    ("which phase of the lifecycle is the ai engineers job", "ml-lifecycle"),
-    ("what do ai engineers do every day", "ai-daily-work"),
-    ("ml engineer day in the life", "ml-daily-work"),
-    ("switching from ai engineer to ml engineer, how?", "ai-to-ml"),
-    ("going from mle to aie, what should i learn", "ml-to-ai"),
-    ("can people change between these two careers", "switching-roles"),
-    ("what's the author's background", "author-path"),
-    ("is there a video series to learn this", "youtube-tutorials"),
-    ("how can i get mentorship for my ai career", "community"),
-    ("how many years does it take to become a senior ai engineer", "author-path"),
-    ("do ai engineers use openai and anthropic models", ("ai-engineer", "tools-and-frameworks")),
-    ("how does the ai engineer salary compare to ml engineer salary", "salary-comparison"),
-    ("what do I need to learn to get hired as an aie", "ai-engineer-skills"),
-]
+from dataclasses import dataclass
+from pathlib import Path
 
-OFF_TOPIC: list[str] = [
-    "lol",
-    "what's the weather like today",
-    "anyone playing minecraft tonight",
-    "best minecraft seed?",
-    "how do I bake bread",
-    "how much do plumbers make",
-    "what is the capital of france",
-    "recommend me a good movie",
-    "gm",
-    "who won the football game last night",
-    "how do i fix my wifi",
-    "my cat is sick what should i do",
-    "what's your favourite pizza topping",
-    "can someone help me with my chemistry homework",
-    "how do I cook pasta",
-    "is it going to rain tomorrow",
-    "tell me a joke",
-    "how old is the universe",
-    "best gaming laptop under 1000",
-    "how do i get better at chess",
-    "what time is it in tokyo",
-    "lmao same",
-    "anyone here like anime",
-    "how do I tie a tie",
-    "what's the best way to lose weight",
-    "how many legs does a spider have",
-    "whats the meaning of life",
-    "ban this guy pls",
-    "how do I change my discord nickname",
-    "recommend a good pizza place in new york",
-    "how do i center a div",
-    "what's a good gpu for gaming",
-    "anyone want to play valorant",
-    "how do i make friends",
-    "what's the best programming font",
-    "how much does a tesla cost",
-    "where can i buy cheap shoes",
-    "how do i learn guitar",
-    "is coffee bad for you",
-    "what should i eat for dinner",
-    "how tall is the eiffel tower",
-    "i'm bored",
-    "can you dm me",
-    "what's the salary of a dentist",
-    "how to become a doctor",
-    "anyone know a good vpn",
-    "how do i get a girlfriend",
-    "what's 2+2",
-    "best budget headphones",
-    "good morning everyone",
-    "how do i reset my password",
-    "where is the nearest hospital",
-    "can someone review my resume for a nursing job",
-    "what's the best car insurance",
-    "brb",
-    "how do i bake a cake",
-    "who is the president",
-    "what's the best phone in 2025",
-    "help my code won't compile in rust",
-    "is it cold outside",
-    "how much sugar is in a coke",
-    "does anyone have a spare ticket",
-    "i love this server",
-    "how do i mute a channel",
-    "what's a good name for my dog",
-    "what's your favourite colour",
-    "how do i invest in crypto",
-    "who's online",
-    "can you play music",
-    "recommend a book",
-    "how do i cook rice",
-    "what's the time",
-    "i need a new keyboard",
-    "is the server down",
-    "how tall are giraffes",
-    "hello bot",
-    "thank you!",
-]
+from bot.knowledge import KnowledgeBase, Match
+from bot.knowledge.questions import QuestionSet, load_questions
+
+KNOWLEDGE = Path(__file__).resolve().parents[2] / "data" / "knowledge"
+TUNING = load_questions(KNOWLEDGE / "decision" / "tuning.yaml")
+SEALED = {path.stem: load_questions(path) for path in sorted((KNOWLEDGE / "eval").glob("sealed-*.yaml"))}
+
+ON_TOPIC: list[tuple[str, tuple[str, ...]]] = [(x.question, x.ids) for x in TUNING.on_topic]
+OFF_TOPIC: list[str] = [x.question for x in TUNING.off_topic + TUNING.not_covered]
 
 
 def accepted(expected: str | tuple[str, ...]) -> tuple[str, ...]:
     """The entry ids that count as a right answer."""
     return (expected,) if isinstance(expected, str) else expected
+
+
+@dataclass(frozen=True)
+class Score:
+    right: int
+    on_topic: int
+    declined: int
+    off_topic: int
+    near_declined: int
+    near: int
+    uncovered_said: int  # not-covered questions declined and named as not covered
+    not_covered: int
+    by_kind: dict[str, tuple[int, int]]
+
+    @property
+    def accuracy(self) -> float:
+        return self.right / self.on_topic if self.on_topic else 1.0
+
+    @property
+    def decline_rate(self) -> float:
+        return self.declined / self.off_topic if self.off_topic else 1.0
+
+    @property
+    def uncovered_rate(self) -> float:
+        return self.uncovered_said / self.not_covered if self.not_covered else 1.0
+
+    def line(self) -> str:
+        return (
+            f"{self.accuracy:.1%} right ({self.right}/{self.on_topic}), "
+            f"{self.decline_rate:.1%} off-topic declined ({self.declined}/{self.off_topic}; "
+            f"near misses {self.near_declined}/{self.near}), "
+            f"not covered said {self.uncovered_said}/{self.not_covered}"
+        )
+
+
+def score(kb: KnowledgeBase, questions: QuestionSet, *, leave_out: bool = False) -> Score:
+    """How `kb` does on a question set. `leave_out` scores training questions as if new."""
+
+    def match(question: str) -> Match:
+        return kb.matcher.match(question, leave_out=leave_out)
+
+    right = 0
+    by_kind: dict[str, tuple[int, int]] = {}
+    for item in questions.on_topic:
+        result = match(item.question)
+        ok = result.matched and result.entry_id in item.ids
+        right += ok
+        done, total = by_kind.get(item.kind, (0, 0))
+        by_kind[item.kind] = (done + ok, total + 1)
+    declined = near_declined = near = 0
+    for item in questions.off_topic:
+        result = match(item.question)
+        declined += not result.matched
+        if item.kind == "near":
+            near += 1
+            near_declined += not result.matched
+    said = sum(
+        1
+        for item in questions.not_covered
+        if (result := match(item.question)) and not result.matched and result.uncovered is not None
+    )
+    return Score(
+        right, len(questions.on_topic), declined, len(questions.off_topic), near_declined, near, said,
+        len(questions.not_covered), by_kind,
+    )

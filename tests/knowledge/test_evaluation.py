@@ -1,5 +1,11 @@
-"""The matcher against the evaluation set in tests/knowledge/evaluation.py: at least 95% of
-member-style questions get the right entry, and at least 95% of off-topic ones are declined."""
+"""The matcher against its evaluation sets (tests/knowledge/evaluation.py).
+
+* The tuning set is also training data, so it is scored leaving each question out of the
+  labelled questions the matcher compares with: at least 95% right and 95% of off-topic declined.
+* The sealed sets were never tuned on. Their floors are the figures reached when the work was
+  done; a change may raise them, never lower them. Every question on a subject the guide does
+  not cover must be declined and named as not covered.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +14,16 @@ from pathlib import Path
 import pytest
 
 from bot.knowledge import KnowledgeBase, load_knowledge
-from tests.knowledge.evaluation import OFF_TOPIC, ON_TOPIC, accepted
+from tests.knowledge.evaluation import SEALED, TUNING, score
 
 ROOT = Path(__file__).resolve().parents[2]
 REQUIRED = 0.95
+# (right on topic, off-topic declined, not-covered named), as reached; BENCHMARKS.md has the
+# first-run figures.
+SEALED_FLOORS = {
+    "sealed-1": (0.74, 0.94, 1.0),
+    "sealed-2": (0.765, 0.94, 0.9),
+}
 
 
 @pytest.fixture(scope="module")
@@ -21,32 +33,30 @@ def kb() -> KnowledgeBase:
     return knowledge
 
 
-def test_the_set_is_big_enough_and_names_real_entries(kb: KnowledgeBase) -> None:
-    assert len(ON_TOPIC) >= 80
-    assert len(OFF_TOPIC) >= 25
-    assert len({q for q, _ in ON_TOPIC}) == len(ON_TOPIC)
-    assert len(set(OFF_TOPIC)) == len(OFF_TOPIC)
-    for _, expected in ON_TOPIC:
-        assert set(accepted(expected)) <= set(kb.entry_ids())
-    covered = {accepted(expected)[0] for _, expected in ON_TOPIC}
-    assert covered == set(kb.entry_ids()), "every entry should be asked about"
+def test_the_sets_are_big_enough_and_name_real_entries(kb: KnowledgeBase) -> None:
+    assert len(TUNING.on_topic) >= 200 and len(TUNING.off_topic) >= 70
+    for name, sealed in SEALED.items():
+        assert len(sealed.on_topic) >= 150, name
+        assert len(sealed.off_topic) >= 50, name
+        assert sum(item.kind == "near" for item in sealed.off_topic) * 2 >= len(sealed.off_topic), name
+        assert {item.kind for item in sealed.not_covered}, name
+    for questions in (TUNING, *SEALED.values()):
+        for item in questions.on_topic:
+            assert set(item.ids) <= set(kb.entry_ids()), item.question
+    covered = {item.ids[0] for item in SEALED["sealed-1"].on_topic}
+    assert covered == set(kb.entry_ids()), "every entry is asked about"
 
 
-def test_member_questions_get_the_right_answer(kb: KnowledgeBase) -> None:
-    wrong = []
-    for question, expected in ON_TOPIC:
-        result = kb.match(question)
-        if not (result.matched and result.entry_id in accepted(expected)):
-            wrong.append(f"{question!r}: expected {expected}, got {result.entry_id} ({result.score:.2f})")
-    accuracy = 1 - len(wrong) / len(ON_TOPIC)
-    assert accuracy >= REQUIRED, f"{accuracy:.1%} right; wrong:\n" + "\n".join(wrong)
+def test_the_tuning_set_stays_at_95_percent(kb: KnowledgeBase) -> None:
+    result = score(kb, TUNING, leave_out=True)
+    assert result.accuracy >= REQUIRED, result.line()
+    assert result.decline_rate >= REQUIRED, result.line()
 
 
-def test_off_topic_questions_are_declined(kb: KnowledgeBase) -> None:
-    answered = []
-    for question in OFF_TOPIC:
-        result = kb.match(question)
-        if result.matched:
-            answered.append(f"{question!r}: answered with {result.entry_id} ({result.score:.2f})")
-    declined = 1 - len(answered) / len(OFF_TOPIC)
-    assert declined >= REQUIRED, f"{declined:.1%} declined; answered:\n" + "\n".join(answered)
+@pytest.mark.parametrize("name", sorted(SEALED))
+def test_a_sealed_set_stays_at_its_floor(kb: KnowledgeBase, name: str) -> None:
+    result = score(kb, SEALED[name])
+    right, declined, uncovered = SEALED_FLOORS[name]
+    assert result.accuracy >= right, result.line()
+    assert result.decline_rate >= declined, result.line()
+    assert result.uncovered_rate >= uncovered, result.line()

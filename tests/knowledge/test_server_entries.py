@@ -107,13 +107,13 @@ def test_the_layer_adds_hides_and_extends_for_one_server(shipped: KnowledgeBase)
     layer = GuildLayer(
         entries=(item,),
         hidden=frozenset({"location-and-pay"}),
-        extra_questions={"salary-comparison": ("how fat is the paycheck",)},
+        extra_questions={"salary-comparison": ("zorblax quux paycheck",)},
     )
     kb = layered(shipped, layer)
     assert "location-and-pay" not in kb and item.entry.id in kb
     assert kb.match("what is the study group schedule").entry_id == item.entry.id
-    assert kb.match("how fat is the paycheck").entry_id == "salary-comparison"
-    assert shipped.match("how fat is the paycheck").entry_id != "salary-comparison"
+    assert kb.match("zorblax quux paycheck").entry_id == "salary-comparison"
+    assert shipped.match("zorblax quux paycheck").entry_id != "salary-comparison"
     assert item.entry.id not in shipped
     assert len(kb) == len(shipped)
 
@@ -179,7 +179,7 @@ def test_finding_choosing_and_suggesting_entries(shipped: KnowledgeBase) -> None
     assert len(choices) == 25 and len({value for _, value in choices}) == 25
     assert entry_choices(kb, shipped, layer, "study", 25) == [(item.entry.title, item.entry.id)]
 
-    about = candidates(kb, "how fat is the paycheck", 25)
+    about = candidates(kb, "zorblax quux paycheck", 25)
     assert about[0].id == "salary-comparison" and len(about) == 24
 
     assert item.with_phrasing("study group schedule") is item

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from bot.storage import Store
-from bot.storage.asks import QUESTION_MAX, recent_asks, record_ask
+from bot.storage.asks import QUESTION_MAX, get_ask, recent_asks, record_ask, record_vote, wrong_answers
 from bot.storage.stats import unanswered_questions
 from tests.storage.admin_data import Clock
 
@@ -119,3 +119,44 @@ async def test_a_match_without_an_entry_is_refused(store: Store) -> None:
             store, guild_id=10, user_id=6, question="q", normalized="q", entry_id=None, score=1.0, matched=True
         )
     assert await recent_asks(store, 10) == []
+
+
+async def _asked(store: Store, question: str, entry_id: str, user_id: int = 1) -> int:
+    return await record_ask(
+        store,
+        guild_id=10,
+        user_id=user_id,
+        question=question,
+        normalized=question.lower(),
+        entry_id=entry_id,
+        score=0.9,
+        matched=True,
+    )
+
+
+async def test_a_vote_is_one_per_member_per_answer_and_can_change(store: Store) -> None:
+    ask_id = await _asked(store, "how much do MLEs make", "salary-comparison")
+    assert await record_vote(store, ask_id=ask_id, user_id=1, helpful=True) is None
+    assert await record_vote(store, ask_id=ask_id, user_id=1, helpful=False) is True
+    assert await record_vote(store, ask_id=ask_id, user_id=2, helpful=False) is None
+    rows = await store.fetchall("SELECT user_id, helpful FROM ask_votes ORDER BY user_id")
+    assert [(row["user_id"], row["helpful"]) for row in rows] == [(1, 0), (2, 0)]
+    with pytest.raises(LookupError):
+        await record_vote(store, ask_id=ask_id + 100, user_id=1, helpful=True)
+
+
+async def test_answers_marked_wrong_are_grouped_by_entry(store: Store, clock: Clock) -> None:
+    first = await _asked(store, "how much do MLEs make", "salary-comparison")
+    second = await _asked(store, "ml pay?", "salary-comparison")
+    third = await _asked(store, "do i need a phd", "degree-needed")
+    for ask_id in (first, second):
+        await record_vote(store, ask_id=ask_id, user_id=3, helpful=False)
+    await record_vote(store, ask_id=third, user_id=3, helpful=True)
+
+    wrong = await wrong_answers(store, 10, since=0.0)
+
+    assert [(w.entry_id, w.votes) for w in wrong] == [("salary-comparison", 2)]
+    assert set(wrong[0].questions) == {"how much do MLEs make", "ml pay?"}
+    asked = await get_ask(store, first)
+    assert asked is not None and asked.question == "how much do MLEs make"
+    assert await get_ask(store, first + 100) is None

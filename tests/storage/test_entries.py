@@ -57,12 +57,9 @@ async def test_edit_delete_hide_and_phrasings_each_leave_a_record(store: Store, 
 async def test_deleting_an_editors_data_keeps_the_records_without_their_id(store: Store) -> None:
     await se.add_entry(store, 1, "study", BODY, editor_id=7, cap=500)
     await se.update_entry(store, 1, "study", BODY, editor_id=8)
-    assert await count_member_data(store, 7) == {
-        "quiz_sessions": 0,
-        "quiz_answers": 0,
-        "asked_questions": 0,
-        HISTORY_NAMES: 1,
-    }
+    counts = await count_member_data(store, 7)
+    assert counts[HISTORY_NAMES] == 1
+    assert not any(n for name, n in counts.items() if name != HISTORY_NAMES)
     assert (await delete_member_data(store, 7))[HISTORY_NAMES] == 1
     assert [r.editor_id for r in await se.entry_history(store, 1, "study")] == [8, None]
     assert len((await se.load_guild(store, 1)).entries) == 1  # the entry is the server's, not the member's

@@ -65,6 +65,7 @@ async def test_counts_match_the_export(store: Store) -> None:
         "quiz_answers": 4,
         "asked_questions": 2,
         **NO_TRIVIA,
+        "answer_votes": 0,
     }
 
 
@@ -76,6 +77,7 @@ async def test_member_with_no_data_exports_empty_lists(store: Store) -> None:
         "quiz_answers": 0,
         "asked_questions": 0,
         **NO_TRIVIA,
+        "answer_votes": 0,
     }
 
 
@@ -85,7 +87,7 @@ async def test_delete_removes_every_row_of_the_member_and_nothing_else(store: St
 
     removed = await delete_member_data(store, MEMBER)
 
-    assert removed == {"quiz_sessions": 2, "quiz_answers": 4, "asked_questions": 2, **NO_TRIVIA}
+    assert removed == {"quiz_sessions": 2, "quiz_answers": 4, "asked_questions": 2, "answer_votes": 0, **NO_TRIVIA}
     for table in await owned_tables(store):
         if table.parent is None:
             row = await store.fetchone(f"SELECT COUNT(*) AS n FROM {table.name} WHERE user_id = ?", (MEMBER,))
@@ -119,6 +121,7 @@ async def test_delete_is_one_transaction(store: Store) -> None:
         "quiz_answers": 4,
         "asked_questions": 2,
         **NO_TRIVIA,
+        "answer_votes": 0,
     }
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import discord
@@ -64,12 +63,46 @@ def test_the_longest_allowed_answer_is_split_into_one_message() -> None:
     assert (embeds[-1].footer.text or "").startswith(ui.ASKED_PREFIX)
 
 
-def test_the_question_is_read_back_from_the_reply(kb: KnowledgeBase) -> None:
+def test_the_question_is_quoted_on_one_line_in_the_footer(kb: KnowledgeBase) -> None:
     entry = next(kb.entries())
-    reply: Any = SimpleNamespace(embeds=ui.answer_embeds(entry, question="how   much\ndo they make"))
-    assert ui.asked_question(reply) == "how much do they make"
-    assert ui.asked_question(SimpleNamespace(embeds=ui.answer_embeds(entry))) is None
-    assert ui.asked_question(None) is None
+    embeds = ui.answer_embeds(entry, question="how   much\ndo they make")
+    assert embeds[-1].footer.text == "You asked: how much do they make"
+    assert ui.answer_embeds(entry)[-1].footer.text is None
+
+
+def test_answers_carry_vote_buttons_with_the_question_id(kb: KnowledgeBase) -> None:
+    entry = kb.get("salary-comparison")
+    assert entry is not None
+    view = ui.answer_view(kb.related(entry), 42)
+    ids = custom_ids(view)
+    assert ids[-2:] == ["vote:42:h", "vote:42:n"]
+    assert all(len(custom_id) <= limits.CUSTOM_ID for custom_id in ids)
+    assert ui.answer_view([], None) is None
+
+
+async def test_a_vote_button_is_rebuilt_from_its_custom_id() -> None:
+    for custom_id, helpful in (("vote:7:h", True), ("vote:7:n", False)):
+        match = ui.VOTE_TEMPLATE.match(custom_id)
+        assert match is not None
+        item: Any = None
+        interaction: Any = None
+        button = await ui.VoteButton.from_custom_id(interaction, item, match)
+        assert (button.ask_id, button.helpful) == (7, helpful)
+        assert button.item.custom_id == custom_id
+    assert ui.TOPIC_TEMPLATE.match("vote:7:h") is None and ui.VOTE_TEMPLATE.match("faq:vote") is None
+
+
+def test_a_suggestion_carries_the_question_by_id() -> None:
+    view = ui.suggestions_view([Hit("salary-comparison", "Pay", 0.4)], 123)
+    assert custom_ids(view) == ["faq:salary-comparison:q123"]
+    match = ui.TOPIC_TEMPLATE.match("faq:salary-comparison:q123")
+    assert match is not None and match["ask"] == "123" and match["entry"] == "salary-comparison"
+
+
+def test_vote_replies_say_what_happened() -> None:
+    assert "helpful" in ui.vote_sentence(True, None)
+    assert ui.vote_sentence(False, True).startswith("Vote changed.")
+    assert "nothing changed" in ui.vote_sentence(True, True)
 
 
 def test_related_buttons_name_their_entries_and_survive_a_restart(kb: KnowledgeBase) -> None:
@@ -117,8 +150,28 @@ def test_the_decline_quotes_the_question_shortened_and_says_what_to_do() -> None
     assert embed.title == ui.DECLINED_TITLE
     assert "/faq" in (embed.description or "")
     with_choices = ui.declined_embed("how much do plumbers make", [Hit("salary-comparison", "Pay", 0.4)])
-    assert "Did you mean" in (with_choices.description or "")
+    assert "Closest topics" in (with_choices.description or "")
     assert with_choices.footer.text == "You asked: how much do plumbers make"
+
+
+def test_a_subject_the_guide_does_not_cover_is_said_plainly() -> None:
+    embed = ui.declined_embed("can i work remotely", [Hit("job-market", "Jobs", 0.4)], uncovered="remote work")
+    assert_fits(embed)
+    assert embed.title == ui.UNCOVERED_TITLE
+    assert "doesn't cover **remote work**" in (embed.description or "")
+    assert "Closest topics" in (embed.description or "")
+
+
+def test_a_which_path_decline_offers_the_path_finder() -> None:
+    embed = ui.declined_embed("which one", [Hit("choosing", "Choose", 0.4)], which_path=True)
+    assert "/quiz start" in (embed.description or "")
+
+
+def test_echoed_markdown_and_masked_links_stay_out_of_rendered_text() -> None:
+    question = "[click me](https://evil.example) **bold** lol"
+    embed = ui.declined_embed(question, [])
+    assert "evil.example" not in (embed.description or "")
+    assert "evil.example" in (embed.footer.text or "")
 
 
 @pytest.mark.parametrize("key", ["ai", "ml"])

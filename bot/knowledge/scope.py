@@ -1,0 +1,130 @@
+"""What the guide does not cover, and what a member's message is really asking.
+
+The article compares the two careers in general; it says nothing about age, remote work, other
+countries, entry-level or junior pay, which programming language to learn first, which course to
+take, or data science as a job. A question on one of those subjects shares many words with real
+entries ("how much do AI engineers make *in India*"), so the matcher must recognise the subject and
+decline it plainly rather than answer with a neighbouring entry.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.knowledge.text import normalize
+
+_COUNTRIES = (
+    "india|indian|germany|german|uk|england|britain|london|canada|canadian|australia|brazil|nigeria|"
+    "pakistan|bangladesh|philippines|france|spain|italy|netherlands|poland|europe|european|eu|asia|africa|"
+    "latin america|mexico|china|japan|korea|singapore|dubai|uae|egypt|kenya|turkey|vietnam|indonesia|"
+    "ireland|sweden|switzerland|russia|ukraine|argentina|colombia|my country|other countries|abroad"
+)
+
+
+@dataclass(frozen=True)
+class Subject:
+    """A subject the guide does not cover, and how a question on it is recognised."""
+
+    name: str
+    pattern: re.Pattern[str]
+
+
+UNCOVERED: tuple[Subject, ...] = (
+    Subject(
+        "age",
+        re.compile(
+            r"\b(too old|too young|too late|my age|at my age|age limit|years old|(1[3-9]|[2-7][0-9]) ?yo|"
+            r"at (1[3-9]|[2-7][0-9])|(1[3-9]|[2-7][0-9]) (year old|yr old)|"
+            r"in my (20s|30s|40s|50s|thirties|forties|fifties)|retire\w*|teen\w*|high school student)\b"
+        ),
+    ),
+    Subject(
+        "remote work",
+        re.compile(r"\b(remote\w*|work from home|wfh|from home|hybrid work|home office|digital nomad)\b"),
+    ),
+    Subject("other countries", re.compile(rf"\b({_COUNTRIES})\b")),
+    Subject(
+        "entry-level pay",
+        re.compile(
+            r"\b(entry level|entry-level|junior|juniors|starting (salary|pay|wage)|start(ing)? out (salary|pay)|"
+            r"fresh grad\w*|new grad\w*|graduate (salary|pay|role)|intern|interns|internship\w*|first job (pay|salary)|"
+            r"(salary|pay) (for|of) (a )?(beginner|junior|graduate)\w*)\b"
+        ),
+    ),
+    Subject(
+        "which programming language to learn first",
+        re.compile(
+            r"\b(first (programming )?language|language (should i|to) (learn|start)|which (programming )?language|"
+            r"python or (javascript|js|java|c\+\+|rust|go)|(javascript|js|java|rust|go) or python|learn python first|"
+            r"best language)\b"
+        ),
+    ),
+    Subject(
+        "specific courses, bootcamps or certificates",
+        re.compile(
+            r"\b(bootcamps?|certificat\w*|certs?|udemy|coursera|edx|andrew ng|fast ai|fastai|"
+            r"(which|what|best|good|recommend\w*|worth) (online )?courses?|courses? (worth|recommend\w*)|"
+            r"(take|buy|enroll in) (a |an |the )?(online )?course)\b"
+        ),
+    ),
+    Subject("data science as a job", re.compile(r"\b(data scien\w*)\b")),
+    Subject(
+        "working hours and work-life balance",
+        re.compile(r"\b(hours a week|hours per week|work life balance|work-life balance|overtime|burnout|stressful)\b"),
+    ),
+)
+
+
+def uncovered_subject(question: str) -> str | None:
+    """The name of the subject the guide does not cover that `question` is about, if any."""
+    text = normalize(question)
+    for subject in UNCOVERED:
+        if subject.pattern.search(text):
+            return subject.name
+    return None
+
+
+# --- long messages ----------------------------------------------------------------------------
+
+_SENTENCE_END = re.compile(r"(?<=[.!?\n])\s+|\s+(?=(?:so|but|anyway|basically|tldr|tl;dr)\b)", re.IGNORECASE)
+_ASKING = re.compile(
+    r"(\?|^\s*(what|which|how|why|where|who|when|should|shall|can|could|would|will|do|does|did|is|are|am|any|"
+    r"tips|advice|help|pls|please|recommend)\b|\b(wondering|recommend|suggest|advice|should i|do i need|"
+    r"what do you think|which one|thoughts)\b)",
+    re.IGNORECASE,
+)
+_CHOOSING = re.compile(
+    r"\b(which (role|path|career) (should|would|is|fits|suits)|"
+    r"which (one|of (the|these|them)) (should|would|fits|suits)|"
+    r"which is (better|best|right) for me|which (would suit|suits|fits)|"
+    r"what (would|do) you (recommend|suggest|think)|what should i (go for|pick|choose|do)|"
+    r"(should|would) i (go for|pick|choose|do|be|go with|go into|become)|"
+    r"(better|best|right|suited|closer) (fit )?(for|to) (me|what i do|someone like me)|recommend\w*|"
+    r"help me (choose|decide|pick)|cant decide|can t decide|torn between|suit me|fit me|"
+    r"which way|pick a (lane|path|side))\b",
+    re.IGNORECASE,
+)
+LONG_WORDS = 18
+
+
+def is_long(question: str) -> bool:
+    return len(normalize(question).split()) >= LONG_WORDS
+
+
+def intent_text(question: str) -> str:
+    """The part of a long message that asks something: its question sentences, else its last one.
+
+    Members describe themselves first and ask last ("i'm a frontend dev ... what would you
+    recommend?"); the description would otherwise drown the question in unrelated words."""
+    sentences = [part.strip() for part in _SENTENCE_END.split(question.strip()) if part and part.strip()]
+    if len(sentences) <= 1:
+        return question
+    asking = [sentence for sentence in sentences if _ASKING.search(sentence)]
+    chosen = asking[-2:] if asking else sentences[-1:]
+    return " ".join(chosen)
+
+
+def asks_which_path(question: str) -> bool:
+    """Whether the member asks which of the two paths to take (the choosing entry, and the path finder)."""
+    return bool(_CHOOSING.search(normalize(question)))

@@ -1,0 +1,64 @@
+"""Sentence embeddings for the matcher: WordLlama's ``l2_supercat_256`` static embedding model.
+
+The weights and the tokenizer configuration ship inside the ``wordllama`` wheel. WordLlama looks
+for the tokenizer under ``<cache_dir>/tokenizers/``, which is exactly where the wheel installs it
+when the cache directory is the package folder itself, so the model loads with downloads
+disabled and nothing is fetched at run time. One model is shared by every knowledge base.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+MODEL = "l2_supercat"
+WEIGHTS_DIMENSIONS = 256
+# The model is trained Matryoshka-style, so its first 128 dimensions are an embedding of their
+# own: half the memory to scan per question, which keeps 5,000 entries within the latency target.
+DIMENSIONS = 128
+
+Vectors = npt.NDArray[np.float32]
+
+_lock = threading.Lock()
+_model: Any = None
+
+
+class EmbeddingUnavailable(RuntimeError):
+    """The embedding model is not installed or its files are missing."""
+
+
+def _load() -> Any:
+    global _model
+    with _lock:
+        if _model is None:
+            try:
+                import wordllama
+            except ImportError as error:  # pragma: no cover - a broken install
+                raise EmbeddingUnavailable("the wordllama package is not installed") from error
+            package = Path(wordllama.__file__).parent
+            try:
+                _model = wordllama.WordLlama.load(
+                    config=MODEL, dim=WEIGHTS_DIMENSIONS, trunc_dim=DIMENSIONS, cache_dir=package, disable_download=True
+                )
+            except FileNotFoundError as error:
+                raise EmbeddingUnavailable(f"the {MODEL} model files are missing from the wordllama package") from error
+        return _model
+
+
+def embed(texts: Sequence[str]) -> Vectors:
+    """Unit-length embeddings, one row per text (a zero row for text with no known tokens)."""
+    if not texts:
+        return np.zeros((0, DIMENSIONS), dtype=np.float32)
+    vectors = np.asarray(_load().embed(list(texts), norm=False), dtype=np.float32)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0)
+
+
+def warm_up() -> None:
+    """Load the model now (start-up), so the first question does not pay for it."""
+    _load()

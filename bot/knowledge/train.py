@@ -1,0 +1,118 @@
+"""Train the answer-or-decline model from the labelled questions in ``data/knowledge/decision/``.
+
+    python -m bot.knowledge.train            # retrain and write bot/knowledge/decision_model.json
+    python -m bot.knowledge.train --check    # exit 1 when the stored model does not match the data
+
+Each labelled question is run through the matcher; it is a positive example when it is on topic
+and the top-ranked entry holds the right facts, and a negative one otherwise (off topic, not
+covered by the guide, or on topic but ranked wrong, where answering would be a confident wrong
+answer). A quarter of the questions, drawn at random with a fixed seed, is held out: the model is
+fitted on the rest and the bar is chosen on the held-out questions only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from bot.knowledge.decision import MODEL_PATH, DecisionModel, data_digest
+from bot.knowledge.matcher import Matcher
+from bot.knowledge.questions import load_training
+
+DEFAULT_KNOWLEDGE = Path(__file__).resolve().parents[2] / "data" / "knowledge"
+HELD_OUT_SHARE = 0.25
+SEED = 7
+# The bar keeps at least this share of held-out off-topic questions declined.
+DECLINE_TARGET = 0.95
+REGULARISATION = 1.0
+
+
+def examples(matcher: Matcher, knowledge_dir: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Signals, labels and group (0 on topic, 1 off topic, 2 not covered) for every question."""
+    questions = load_training(knowledge_dir)
+    rows: list[tuple[float, ...]] = []
+    labels: list[int] = []
+    groups: list[int] = []
+    for group, items in enumerate((questions.on_topic, questions.off_topic, questions.not_covered)):
+        for item in items:
+            ranked, values = matcher.signals(item.question, leave_out=True)
+            rows.append(values)
+            labels.append(int(group == 0 and bool(ranked) and ranked[0].entry_id in item.ids))
+            groups.append(group)
+    return np.array(rows, dtype=np.float64), np.array(labels), np.array(groups)
+
+
+def _choose_bar(probabilities: np.ndarray, labels: np.ndarray, groups: np.ndarray) -> tuple[float, dict[str, float]]:
+    """The bar that answers the most held-out on-topic questions rightly while declining at least
+    DECLINE_TARGET of the held-out off-topic ones (the best balance if no bar reaches it)."""
+    on, off = groups == 0, groups != 0
+    best: tuple[tuple[bool, float], float, dict[str, float]] | None = None
+    for bar in np.round(np.arange(0.05, 0.951, 0.01), 2):
+        answered = probabilities >= bar
+        right = float(np.mean(answered[on] & (labels[on] == 1))) if on.any() else 1.0
+        declined = float(np.mean(~answered[off])) if off.any() else 1.0
+        key = (declined >= DECLINE_TARGET, right + (declined if declined < DECLINE_TARGET else 0.0))
+        if best is None or key > best[0]:
+            best = (key, float(bar), {"right": round(right, 4), "declined": round(declined, 4)})
+    assert best is not None
+    return best[1], best[2]
+
+
+def train(knowledge_dir: Path = DEFAULT_KNOWLEDGE) -> DecisionModel:
+    from sklearn.linear_model import LogisticRegression
+
+    from bot.knowledge.loader import load_knowledge
+
+    knowledge, problems = load_knowledge(knowledge_dir)
+    if knowledge is None:
+        raise SystemExit("the knowledge base does not load: " + "; ".join(str(p) for p in problems))
+    features, labels, groups = examples(knowledge.matcher, knowledge_dir)
+    # Subjects the guide does not cover are declined by rule; the model learns the rest.
+    keep = groups != 2
+    features, labels, groups = features[keep], labels[keep], groups[keep]
+    order = np.random.default_rng(SEED).permutation(len(labels))
+    held = np.zeros(len(labels), dtype=bool)
+    for group in (0, 1):
+        members = order[groups[order] == group]
+        held[members[: round(len(members) * HELD_OUT_SHARE)]] = True
+    mean = features[~held].mean(axis=0)
+    scale = features[~held].std(axis=0)
+    scale[scale == 0] = 1.0
+    model = LogisticRegression(C=REGULARISATION, max_iter=2000)
+    model.fit((features[~held] - mean) / scale, labels[~held])
+    probabilities = model.predict_proba((features[held] - mean) / scale)[:, 1]
+    bar, held_out = _choose_bar(probabilities, labels[held], groups[held])
+    return DecisionModel(
+        mean=tuple(round(float(x), 6) for x in mean),
+        scale=tuple(round(float(x), 6) for x in scale),
+        coef=tuple(round(float(x), 6) for x in model.coef_[0]),
+        intercept=round(float(model.intercept_[0]), 6),
+        bar=bar,
+        data_digest=data_digest(knowledge_dir),
+        held_out=held_out,
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot.knowledge.train", description=__doc__.splitlines()[0])
+    parser.add_argument("--knowledge", type=Path, default=DEFAULT_KNOWLEDGE, help="the knowledge folder")
+    parser.add_argument("--check", action="store_true", help="only check that the stored model matches the data")
+    args = parser.parse_args(argv)
+    if args.check:
+        stored = DecisionModel.from_json(MODEL_PATH.read_text(encoding="utf-8"))
+        if stored.data_digest != data_digest(args.knowledge):
+            print("The decision model is out of date: run python -m bot.knowledge.train", file=sys.stderr)
+            return 1
+        print("The decision model matches the data.")
+        return 0
+    model = train(args.knowledge)
+    MODEL_PATH.write_text(model.to_json(), encoding="utf-8")
+    print(f"Wrote {MODEL_PATH.name}: bar {model.bar}, held out {model.held_out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
