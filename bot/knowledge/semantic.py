@@ -54,7 +54,9 @@ def embed(texts: Sequence[str]) -> Vectors:
     """Unit-length embeddings, one row per text (a zero row for text with no known tokens)."""
     if not texts:
         return np.zeros((0, DIMENSIONS), dtype=np.float32)
-    vectors = np.asarray(_load().embed(list(texts), norm=False), dtype=np.float32)
+    # The tokenizer takes valid Unicode only; a lone surrogate (possible in Discord input) is replaced.
+    clean = [text.encode("utf-8", "replace").decode("utf-8") for text in texts]
+    vectors = np.asarray(_load().embed(clean, norm=False), dtype=np.float32)
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     return np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0)
 

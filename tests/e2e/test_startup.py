@@ -6,6 +6,7 @@ import asyncio
 import os
 import sys
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 
 from bot.app import TOKEN_REJECTED
 from bot.sandbox.harness import ROOT, BotProcess, InProcessBot
@@ -65,15 +66,25 @@ async def test_a_rejected_token_is_one_sentence_and_exit_code_1(standin: StandIn
     assert standin.gateway.identifies == 0
 
 
-async def test_sync_pushes_commands_to_a_server_or_globally(standin: StandIn) -> None:
+async def test_sync_pushes_commands_to_a_server_or_globally(standin: StandIn, tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "DEV_GUILD"))}
-    env.update(standin.bot_env(LOG_LEVEL="WARNING"), PYTHONPATH=str(ROOT))
+    env.update(
+        standin.bot_env(LOG_LEVEL="WARNING"), PYTHONPATH=str(ROOT), DATABASE_PATH=str(tmp_path / "crossroads.db")
+    )
     for extra in (["--guild", str(standin.guild.id)], []):
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "sync", *extra, cwd=ROOT, env=env, stdout=asyncio.subprocess.PIPE
+            sys.executable,
+            "-m",
+            "bot",
+            "sync",
+            *extra,
+            cwd=ROOT,
+            env=env,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
         )
-        out, _ = await process.communicate()
-        assert process.returncode == 0
+        out, err = await process.communicate()
+        assert process.returncode == 0, err.decode()
         assert out.decode().startswith("Synced ")
     assert standin.guild_commands[standin.guild.id]
     assert {c["name"] for c in standin.global_commands} == {c["name"] for c in standin.guild_commands[standin.guild.id]}
