@@ -15,6 +15,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.ops import metrics
 from bot.reload import reload_content
 from bot.storage.guilds import get_config, update_config
 from bot.storage.stats import MAX_DAYS, MIN_DAYS, server_stats, unanswered_questions
@@ -125,6 +126,7 @@ class Admin(commands.Cog):
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
         result = await reload_content(self.bot)
+        metrics.record_reload(result.ok)
         if result.ok:
             log.info(
                 "Content reloaded by %s in server %s: %d entries, quizzes changed: %s",

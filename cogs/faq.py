@@ -17,6 +17,7 @@ from discord.ext import commands
 
 from bot.knowledge import Entry, KnowledgeBase, Match
 from bot.knowledge.text import normalize
+from bot.ops import metrics
 from bot.storage import StoreError
 from bot.storage.asks import AskCommand, record_ask
 from bot.storage.guilds import get_config
@@ -223,6 +224,7 @@ class FAQ(commands.Cog, name=ui.FAQ_COG):
         """Record the question before replying. When the database is slow (another process holds
         its write lock) the reply goes out after LOG_WAIT_SECONDS and the record follows; a
         database problem never costs the member the answer."""
+        metrics.record_question(answered=bool(fields.get("matched")))
         task = asyncio.create_task(self._insert_log(interaction.guild_id, interaction.user.id, fields))
         self._pending_logs.add(task)
         task.add_done_callback(self._pending_logs.discard)

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.ops.locations import shipped_content_dir
 from bot.sandbox.server import StandIn
 
 if TYPE_CHECKING:
@@ -23,7 +24,7 @@ if TYPE_CHECKING:
     from bot.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
-CONTENT_DIR = ROOT / "data"
+CONTENT_DIR = shipped_content_dir()
 READY_TIMEOUT = 30.0
 
 

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 import discord
 
+from bot.ops.metrics import record_interaction, record_store_error
 from bot.storage import StoreError
 
 log = logging.getLogger("crossroads")
@@ -42,12 +43,17 @@ def guarded(
     async def wrapper(item: ItemT, interaction: discord.Interaction[Any]) -> None:
         try:
             await callback(item, interaction)
-        except StoreError:
+        except StoreError as exc:
             log.warning("The database was unavailable for a button click", exc_info=True)
+            record_store_error(exc)
+            record_interaction(interaction, "store_error")
             await send_ephemeral(interaction, STORE_BUSY)
         except Exception:
             custom_id = getattr(item, "custom_id", None)
             log.exception("Button %s failed", custom_id)
+            record_interaction(interaction, "error")
             await send_ephemeral(interaction, UNEXPECTED_ERROR)
+        else:
+            record_interaction(interaction, "ok")
 
     return wrapper
