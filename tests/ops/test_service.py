@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import configparser
 import shutil
 import subprocess
 import sys
@@ -16,8 +15,6 @@ INSTALLED_COMMAND = "/opt/crossroads/venv/bin/crossroads"
 
 
 def service_section() -> dict[str, list[str]]:
-    parser = configparser.ConfigParser(strict=False, interpolation=None, delimiters=("=",))
-    parser.optionxform = str  # type: ignore[assignment, method-assign]
     values: dict[str, list[str]] = {}
     section = ""
     for raw in UNIT.read_text(encoding="utf-8").splitlines():
