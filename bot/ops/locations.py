@@ -9,7 +9,7 @@ inside the package and keeps the database in the per-user data folder (platformd
 from __future__ import annotations
 
 import importlib.metadata
-from importlib import resources
+import importlib.util
 from pathlib import Path
 
 import platformdirs
@@ -27,10 +27,12 @@ def in_checkout(cwd: Path | None = None) -> bool:
 def shipped_content_dir() -> Path:
     """The content that comes with this installation: bot.defaultdata in a wheel, data/ beside
     the source when bot is imported straight from a checkout."""
-    try:
-        return Path(str(resources.files("bot.defaultdata")))
-    except ModuleNotFoundError:
-        return Path(__file__).resolve().parents[2] / CHECKOUT_DATA
+    # data/ has no __init__.py, so bot.defaultdata is a namespace package: ask for its folder.
+    spec = importlib.util.find_spec("bot.defaultdata")
+    locations = list(spec.submodule_search_locations or []) if spec is not None else []
+    if locations:
+        return Path(locations[0])
+    return Path(__file__).resolve().parents[2] / CHECKOUT_DATA
 
 
 def default_content_dir() -> Path:

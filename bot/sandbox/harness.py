@@ -148,6 +148,7 @@ class BotProcess:
         self.database_path = database_path
         self.content_dir = content_dir
         self.extra_env = env or {}
+        self.cwd = ROOT
         self.process: asyncio.subprocess.Process | None = None
         self._out: list[str] = []
         self._err: list[str] = []
@@ -196,7 +197,7 @@ class BotProcess:
         before = self.standin.gateway.identifies
         self.process = await asyncio.create_subprocess_exec(
             *self.command(),
-            cwd=str(ROOT),
+            cwd=str(self.cwd),
             env=self.environment(),
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,
