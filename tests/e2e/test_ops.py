@@ -172,13 +172,25 @@ async def test_metrics_and_health_while_members_use_the_bot(standin: StandIn, da
             assert ("crossroads_gateway_latency_seconds", ()) in during
 
             reconnects = "crossroads_gateway_reconnects_total"
+            standin.gateway.hold_connections()
             await standin.gateway.drop()
+            try:
+                for _ in range(200):
+                    status, reason = await health()
+                    if status == 503:
+                        break
+                    await asyncio.sleep(0.05)
+                assert (status, reason) == (503, "not connected to the Discord gateway\n")
+                assert value(await scrape(), "crossroads_gateway_connected") == 0
+            finally:
+                standin.gateway.release_connections()
             for _ in range(200):
                 now = await scrape()
                 if value(now, reconnects) > value(during, reconnects) and value(now, "crossroads_gateway_connected"):
                     break
                 await asyncio.sleep(0.05)
             assert value(now, reconnects) - value(during, reconnects) == 1
+            assert await health() == (200, "ok\n")
             reply = await alice.slash("ask", question="do I need a degree")
             assert reply.text
 
