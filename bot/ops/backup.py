@@ -122,13 +122,13 @@ def backup(database: Path, target: Path) -> Copy:
     finally:
         source.close()
     try:
-        _verify(partial, expected)
+        checked = _verify(partial, expected)
         _fsync_file(partial)
         os.replace(partial, target)
         _fsync_dir(target.parent)
     finally:
         partial.unlink(missing_ok=True)
-    return _verify(target, expected)
+    return Copy(target, checked.size, checked.schema_version, checked.rows)
 
 
 @contextlib.contextmanager
