@@ -58,6 +58,7 @@ lock-upgrade:
 	$(MAKE) lock LOCK_ARGS=--upgrade
 
 wheel: $(STAMP)
+	rm -rf build
 	$(BIN)/python -m build --wheel --no-isolation --outdir dist .
 
 clean:

@@ -1,5 +1,6 @@
 """Packaging pyproject.toml cannot express: data/ (edited in place in a checkout) ships in the
-wheel as the package bot.defaultdata, next to the packages setuptools finds."""
+wheel as the package bot.defaultdata, next to the packages setuptools finds. All package data is
+declared here: a [tool.setuptools.package-data] table would replace this one."""
 
 from setuptools import find_namespace_packages, find_packages, setup
 
@@ -9,5 +10,9 @@ content_packages = ["bot.defaultdata", *(f"bot.defaultdata.{name}" for name in f
 setup(
     packages=[*find_packages(include=["bot*", "cogs*"]), *content_packages],
     package_dir={"bot.defaultdata": "data"},
-    package_data={name: CONTENT for name in content_packages},
+    package_data={
+        "bot.storage": ["migrations/*.sql"],
+        "bot.sandbox": ["*.txt"],
+        **{name: CONTENT for name in content_packages},
+    },
 )

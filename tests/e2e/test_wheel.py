@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.metadata
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -18,6 +19,7 @@ from bot.sandbox.server import StandIn
 
 pytestmark = pytest.mark.slow
 INSTALL_TIMEOUT = 900
+NOT_SOURCE = (".git", ".venv", "build", "dist", "*.egg-info", "__pycache__", ".*_cache", ".hypothesis", "*.db*")
 
 
 @dataclass(frozen=True)
@@ -63,8 +65,12 @@ def _run(*command: str | Path, cwd: Path) -> None:
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Installed]:
     base = tmp_path_factory.mktemp("wheel")
+    # A copy of the source: the build's scratch folders stay out of the checkout, and nothing
+    # left there from an earlier build can slip into this wheel.
+    source = base / "source"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(*NOT_SOURCE))
     dist = base / "dist"
-    _run(sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", dist, ROOT, cwd=ROOT)
+    _run(sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", dist, source, cwd=source)
     [wheel] = dist.glob("crossroads-*.whl")
     venv = base / "venv"
     _run(sys.executable, "-m", "venv", venv, cwd=base)
