@@ -15,7 +15,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-ORDER = ["bench_persistence", "bench_matcher", "bench_startup", "bench_load"]
+ORDER = ["bench_persistence", "bench_matcher", "bench_startup", "bench_load", "bench_backup"]
 
 
 def machine() -> str:
