@@ -175,7 +175,7 @@ async def test_metrics_and_health_while_members_use_the_bot(standin: StandIn, da
             standin.gateway.hold_connections()
             await standin.gateway.drop()
             try:
-                for _ in range(200):
+                for _ in range(600):
                     status, reason = await health()
                     if status == 503:
                         break
@@ -184,7 +184,7 @@ async def test_metrics_and_health_while_members_use_the_bot(standin: StandIn, da
                 assert value(await scrape(), "crossroads_gateway_connected") == 0
             finally:
                 standin.gateway.release_connections()
-            for _ in range(200):
+            for _ in range(600):
                 now = await scrape()
                 if value(now, reconnects) > value(during, reconnects) and value(now, "crossroads_gateway_connected"):
                     break
