@@ -23,6 +23,7 @@ ORDER = [
     "bench_load",
     "bench_trivia",
     "bench_locked",
+    "bench_backup",
 ]
 
 

@@ -1,4 +1,4 @@
-"""Command line: `python -m bot [run|sandbox|check|ask|quiz|sync]` (also installed as `crossroads`)."""
+"""Command line: `python -m bot [run|sandbox|check|ask|quiz|sync|db]` (also installed as `crossroads`)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from bot.ops.locations import version
 from bot.settings import Settings, SettingsError, load_settings
 
 
@@ -17,6 +18,7 @@ def _parser() -> argparse.ArgumentParser:
         prog="crossroads",
         description="Crossroads: a Discord bot for choosing between AI Engineering and ML Engineering.",
     )
+    parser.add_argument("--version", action="version", version=f"crossroads {version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.add_parser("run", help="connect to Discord and serve (the default)")
     sandbox = sub.add_parser("sandbox", help="try the bot against a local Discord stand-in")
@@ -29,7 +31,27 @@ def _parser() -> argparse.ArgumentParser:
     quiz.add_argument("quiz_id", metavar="QUIZ", help="path or knowledge")
     sync = sub.add_parser("sync", help="push the slash commands to Discord")
     sync.add_argument("--guild", type=int, metavar="ID", help="one server (instant); omit for global")
+    db = sub.add_parser("db", help="back up or restore the database (DATABASE_PATH)")
+    db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    db_backup = db_sub.add_parser("backup", help="write a verified copy of the database, even while the bot runs")
+    db_backup.add_argument("file", type=Path, metavar="FILE")
+    db_restore = db_sub.add_parser("restore", help="replace the database with a backup (the bot must be stopped)")
+    db_restore.add_argument("file", type=Path, metavar="FILE")
     return parser
+
+
+def _db(settings: Settings, action: str, file: Path) -> int:
+    from bot.ops.backup import BackupError, backup, restore
+
+    try:
+        if action == "backup":
+            print(backup(settings.database_path, file).describe("Wrote"))
+        else:
+            print(restore(file, settings.database_path).describe("Restored"))
+    except BackupError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    return 0
 
 
 def _settings() -> Settings:
@@ -90,6 +112,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from bot.cli.quiz import run_quiz
 
         return run_quiz(settings.content_dir, args.quiz_id)
+    if command == "db":
+        return _db(settings, args.db_command, args.file)
     if command == "sandbox":
         from bot.sandbox.cli import run_sandbox
 

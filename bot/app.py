@@ -25,6 +25,7 @@ from bot.deadline import Deadline
 from bot.instance import AlreadyRunning, InstanceLock
 from bot.knowledge import KnowledgeBase
 from bot.knowledge.server_entries import GuildKnowledge, GuildLayer
+from bot.ops.metrics import MetricsError, Monitor, record_interaction, record_store_error
 from bot.problems import ContentError
 from bot.settings import Settings
 from bot.storage import Store, StoreError
@@ -107,6 +108,10 @@ class CrossroadsTree(app_commands.CommandTree["CrossroadsBot"]):
         self, interaction: discord.Interaction[CrossroadsBot], error: app_commands.AppCommandError
     ) -> None:
         message = describe_command_error(error)
+        failure = error.original if isinstance(error, app_commands.CommandInvokeError) else error
+        if isinstance(failure, StoreError):
+            record_store_error(failure)
+        record_interaction(interaction, "store_error" if isinstance(failure, StoreError) else "error")
         if message is None:
             command = interaction.command.qualified_name if interaction.command else "?"
             log.error("Command /%s failed", command, exc_info=error)
@@ -136,7 +141,9 @@ class CrossroadsBot(commands.Bot):
     def __init__(self, settings: Settings, *, sync_on_start: bool = True) -> None:
         intents = discord.Intents.none()
         intents.guilds = True
+        monitor = Monitor(settings.metrics_address, settings.metrics_port)
         super().__init__(
+            http_trace=monitor.trace,
             command_prefix=commands.when_mentioned,
             intents=intents,
             help_command=None,
@@ -144,6 +151,7 @@ class CrossroadsBot(commands.Bot):
             owner_ids=set(settings.owner_ids) or None,
             allowed_mentions=discord.AllowedMentions.none(),
         )
+        self.monitor = monitor
         self.settings = settings
         self.sync_on_start = sync_on_start
         self.store = Store(settings.database_path, synchronous=settings.database_synchronous)
@@ -176,6 +184,7 @@ class CrossroadsBot(commands.Bot):
         await self._use_local_gateway_if_needed()
         await self.store.open()
         self.content = load_content(self.settings.content_dir)
+        await self.monitor.start(self)
         for module in cog_modules():
             await self.load_extension(module)
         log.info("Loaded %d cogs", len(self.extensions))
@@ -221,6 +230,7 @@ class CrossroadsBot(commands.Bot):
             await super().close()
         finally:
             self._cancel_pending_ready()
+            await self.monitor.stop()
             await self.store.close()
 
     def _cancel_pending_ready(self) -> None:
@@ -264,7 +274,7 @@ def describe_start_failure(exc: BaseException) -> str | None:
             f"Crossroads cannot start because its content files are invalid.\n{exc.report()}\n"
             "Fix the files listed above (`python -m bot check` lists the same problems)."
         )
-    if isinstance(exc, StoreError):
+    if isinstance(exc, StoreError | MetricsError):
         return str(exc)
     if isinstance(exc, discord.PrivilegedIntentsRequired):
         return (
@@ -296,6 +306,7 @@ START_FAILURES = (
     AlreadyRunning,
     ContentError,
     StoreError,
+    MetricsError,
     discord.PrivilegedIntentsRequired,
     discord.GatewayNotFound,
     OSError,

@@ -9,6 +9,8 @@ from typing import Annotated, Literal
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.ops.locations import default_content_dir, default_database_path
+
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 
 
@@ -23,9 +25,9 @@ class Settings(BaseSettings):
     )
 
     discord_token: SecretStr | None = Field(default=None, description="The bot token.")
-    database_path: Path = Field(default=Path("data/crossroads.db"))
+    database_path: Path = Field(default_factory=default_database_path)
     database_synchronous: Literal["normal", "full"] = Field(default="full")
-    content_dir: Path = Field(default=Path("data"))
+    content_dir: Path = Field(default_factory=default_content_dir)
     dev_guild_id: int | None = Field(default=None, gt=0)
     discord_api_base: str | None = Field(default=None)
     discord_gateway_url: str | None = Field(default=None)
@@ -34,6 +36,8 @@ class Settings(BaseSettings):
     # Members are always told and given at least 10 s per trivia question; tests and the sandbox
     # run the same game on a faster clock (0.1 makes a 20 s question last 2 s of wall time).
     trivia_time_scale: float = Field(default=1.0, gt=0, le=1)
+    metrics_port: int | None = Field(default=None, ge=0, le=65535)
+    metrics_address: str = Field(default="127.0.0.1", min_length=1)
 
     @field_validator("owner_ids", mode="before")
     @classmethod
@@ -73,7 +77,7 @@ class Settings(BaseSettings):
             raise ValueError("must start with ws:// or wss://")
         return value
 
-    @field_validator("dev_guild_id", mode="before")
+    @field_validator("dev_guild_id", "metrics_port", mode="before")
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return None if value == "" else value

@@ -15,6 +15,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.ops import metrics
 from bot.reload import reload_content
 from bot.storage.asks import wrong_answers
 from bot.storage.entries import latest_ask_ids
@@ -126,6 +127,7 @@ class Admin(commands.Cog):
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
         result = await reload_content(self.bot)
+        metrics.record_reload(result.ok)
         if result.ok:
             log.info(
                 "Content reloaded by %s in server %s: %d entries, quizzes changed: %s",

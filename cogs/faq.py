@@ -23,6 +23,7 @@ from bot.knowledge import Entry, KnowledgeBase, Match
 from bot.knowledge.matcher import CHOOSING_ENTRY
 from bot.knowledge.text import normalize
 from bot.limits import clip
+from bot.ops import metrics
 from bot.storage import StoreError
 from bot.storage.asks import AskCommand, get_ask, record_ask, record_vote
 from bot.storage.guilds import get_config
@@ -289,6 +290,7 @@ class FAQ(commands.Cog, name=ui.FAQ_COG):
         is slow (another process holds its write lock) the reply goes out after LOG_WAIT_SECONDS
         without vote buttons and the record follows; a database problem never costs the member
         the answer."""
+        metrics.record_question(answered=bool(fields.get("matched")))
         task = asyncio.create_task(self._insert_log(interaction.guild_id, interaction.user.id, fields))
         self._pending_logs.add(task)
         task.add_done_callback(self._pending_logs.discard)

@@ -16,6 +16,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.knowledge import KnowledgeBase
+from bot.ops import metrics
 from bot.quiz import (
     AnswerRejected,
     Attempt,
@@ -191,6 +192,7 @@ class Quiz(commands.Cog, name=ui.QUIZ_COG):
             await _say(interaction, ui.NOT_CURRENT)
             return
         # The answer is committed; now the member sees it.
+        metrics.record_answer()
         index = outcome.position - 1
         shown = await edit_clicked_message(
             interaction,

@@ -104,6 +104,8 @@ class Gateway:
         self.connections: set[Connection] = set()
         self.identifies = 0
         self.session_changed = asyncio.Event()
+        self._accepting = asyncio.Event()
+        self._accepting.set()
 
     def dispatch(self, event: str, data: Any) -> bool:
         """Send an event to the current session; buffered for RESUME when it is disconnected.
@@ -152,12 +154,20 @@ class Gateway:
         if session is not None and session.connection is not None:
             session.connection.send(json.dumps({"op": OP_RECONNECT, "d": None}))
 
+    def hold_connections(self) -> None:
+        """New gateway connections wait, as during an outage, until release_connections()."""
+        self._accepting.clear()
+
+    def release_connections(self) -> None:
+        self._accepting.set()
+
     async def close_all(self) -> None:
         for connection in list(self.connections):
             await connection.close(1001)
         self.connections.clear()
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
+        await self._accepting.wait()
         ws = web.WebSocketResponse(max_msg_size=0, autoping=True)
         await ws.prepare(request)
         connection = Connection(ws)

@@ -16,6 +16,8 @@ ENV_NAMES = [
     "DISCORD_GATEWAY_URL",
     "OWNER_IDS",
     "LOG_LEVEL",
+    "METRICS_PORT",
+    "METRICS_ADDRESS",
 ]
 
 
@@ -26,16 +28,34 @@ def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.chdir(tmp_path)
 
 
-def test_defaults_need_nothing() -> None:
+def test_defaults_need_nothing(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
     settings = load_settings()
     assert settings.discord_token is None
-    assert settings.database_path == Path("data/crossroads.db")
-    assert settings.content_dir == Path("data")
+    assert settings.database_path == tmp_path / "xdg" / "crossroads" / "crossroads.db"
+    assert (settings.content_dir / "knowledge" / "roles.yaml").is_file()
+    assert settings.metrics_port is None
+    assert settings.metrics_address == "127.0.0.1"
     assert settings.dev_guild_id is None
     assert settings.discord_api_base is None
     assert settings.owner_ids == frozenset()
     assert settings.log_level == "INFO"
     assert settings.database_synchronous == "full"
+
+
+def test_in_a_checkout_content_and_database_stay_in_data(tmp_path: Path) -> None:
+    (tmp_path / "data" / "knowledge").mkdir(parents=True)
+    settings = load_settings()
+    assert settings.database_path == Path("data/crossroads.db")
+    assert settings.content_dir == Path("data")
+
+
+def test_metrics_port_empty_means_off_and_must_be_a_port(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("METRICS_PORT", "")
+    assert load_settings().metrics_port is None
+    monkeypatch.setenv("METRICS_PORT", "70000")
+    with pytest.raises(SettingsError, match="METRICS_PORT"):
+        load_settings()
 
 
 def test_reads_environment_and_keeps_token_secret(monkeypatch: pytest.MonkeyPatch) -> None:

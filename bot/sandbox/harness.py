@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.ops.locations import shipped_content_dir
 from standin.server import StandIn
 
 if TYPE_CHECKING:
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
     from bot.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
-CONTENT_DIR = ROOT / "data"
+CONTENT_DIR = shipped_content_dir()
 READY_TIMEOUT = 30.0
 
 
@@ -130,6 +131,7 @@ class BotProcess:
         self.database_path = database_path
         self.content_dir = content_dir
         self.extra_env = env or {}
+        self.cwd = ROOT
         self.process: asyncio.subprocess.Process | None = None
         self._out: list[str] = []
         self._err: list[str] = []
@@ -178,7 +180,7 @@ class BotProcess:
         before = self.standin.gateway.identifies
         self.process = await asyncio.create_subprocess_exec(
             *self.command(),
-            cwd=str(ROOT),
+            cwd=str(self.cwd),
             env=self.environment(),
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 import discord
 
 from bot import deadline
+from bot.ops.metrics import record_interaction, record_store_error
 from bot.storage import StoreError
 
 log = logging.getLogger("crossroads")
@@ -66,11 +67,16 @@ def guarded(
             await callback(item, interaction)
         except StoreError as exc:
             # The store has logged the fault (rate-limited); a traceback per click would flood the log.
+            record_store_error(exc)
+            record_interaction(interaction, "store_error")
             await send_ephemeral(interaction, store_sentence(exc))
         except Exception:
             custom_id = getattr(item, "custom_id", None)
             log.exception("Button %s failed", custom_id)
+            record_interaction(interaction, "error")
             await send_ephemeral(interaction, UNEXPECTED_ERROR)
+        else:
+            record_interaction(interaction, "ok")
 
     return wrapper
 
