@@ -162,6 +162,11 @@ class Store:
         return self._reader
 
     @property
+    def writer(self) -> GroupWriter | None:
+        """The group-commit writer behind :meth:`run` (None for an in-memory database)."""
+        return self._writer
+
+    @property
     def is_open(self) -> bool:
         return self._conn is not None
 

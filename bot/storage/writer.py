@@ -78,10 +78,11 @@ class GroupWriter:
         self.synchronous = synchronous
         self.busy_timeout_ms = busy_timeout_ms
         self.max_batch = max_batch
-        self._connect = connect or self._default_connect
+        self.connect = connect or self._default_connect
         self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
-        self._conn: sqlite3.Connection | None = None
+        # The write connection; used only by the writer thread once started.
+        self.conn: sqlite3.Connection | None = None
         # Figures for benchmarks: how many transactions and items were committed.
         self.batches = 0
         self.items = 0
@@ -101,7 +102,7 @@ class GroupWriter:
     async def start(self) -> None:
         if self._thread is not None:
             return
-        self._conn = await asyncio.to_thread(self._connect)
+        self.conn = await asyncio.to_thread(self.connect)
         self._thread = threading.Thread(target=self._serve, name="crossroads-writer", daemon=True)
         self._thread.start()
 
@@ -112,9 +113,9 @@ class GroupWriter:
             return
         self._queue.put(_STOP)
         await asyncio.to_thread(thread.join)
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
 
     async def submit(self, work: Callable[[sqlite3.Connection], T], deadline: Deadline | None = None) -> T:
         """Run `work` in a transaction and return its result once that transaction has committed."""
@@ -154,7 +155,7 @@ class GroupWriter:
             except Exception as exc:
                 # A bug here must not stop the thread and leave every later caller waiting forever.
                 log.exception("The group-commit writer failed a batch of %d writes", len(batch))
-                self._rollback(self._conn)
+                self._rollback(self.conn)
                 for item in batch:
                     if not item.delivered:
                         self._fail(item, exc)
@@ -162,7 +163,7 @@ class GroupWriter:
                 return
 
     def _run_batch(self, batch: list[_Item[Any]]) -> None:
-        conn = self._conn
+        conn = self.conn
         assert conn is not None
         pending = [item for item in batch if not item.abandoned.is_set()]
         while pending:
