@@ -9,17 +9,29 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from bot.knowledge import KnowledgeBase
-from bot.quiz import AnswerRejected, Attempt, KnowledgeResult, PathResult, Plan, QuizResult, new_seed
+from bot.quiz import (
+    AnswerOutcome,
+    AnswerRejected,
+    Attempt,
+    KnowledgeResult,
+    PathResult,
+    Plan,
+    QuizResult,
+    new_seed,
+)
+from bot.quiz.plans import plan_of
 from bot.storage import quiz as store_quiz
 from bot.storage.guilds import get_config
-from bot.storage.quiz import ActiveSessionExists, Delivery, Finish, QuizSession
+from bot.storage.quiz import ActiveSessionExists, Delivery, Finish, Proposed, QuizSession, StoredAnswer
+from bot.ui import expiry
 from bot.ui import quiz as ui
 
 if TYPE_CHECKING:
@@ -35,6 +47,19 @@ QUIZ_CHOICES = [
 ]
 
 Interaction = discord.Interaction["CrossroadsBot"]
+REJECTED = {"not_current": ui.NOT_CURRENT, "unknown_choice": ui.UNKNOWN_CHOICE, "finished": ui.FINISHED}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the quiz rules made of a click, decided in the same database hand-off as its write."""
+
+    kind: Literal["not_yours", "already", "closed", "rejected", "answer"]
+    plan: Plan | None = None
+    attempt: Attempt | None = None
+    outcome: AnswerOutcome | None = None
+    result: QuizResult | None = None
+    text: str = ""
 
 
 class Quiz(commands.Cog, name=ui.QUIZ_COG):
@@ -116,39 +141,50 @@ class Quiz(commands.Cog, name=ui.QUIZ_COG):
     # --- buttons -------------------------------------------------------------------------------
 
     async def handle_choice(self, interaction: Interaction, session_id: int, question_id: str, choice_id: str) -> None:
+        user_id = interaction.user.id
+
+        def decide(session: QuizSession, stored: list[StoredAnswer]) -> tuple[Verdict, Proposed | None]:
+            # Runs inside the answer's transaction: reading and writing take one database hand-off.
+            if session.user_id != user_id:
+                return Verdict("not_yours"), None
+            plan = plan_of(session.id, session.plan)
+            attempt = Attempt.replay(plan, [(a.question_id, a.choice_id) for a in stored])
+            earlier = attempt.answers.get(question_id)
+            if earlier is not None:
+                return Verdict("already", plan, attempt, text=_already(plan, question_id, earlier.choice_id)), None
+            if session.status != "in_progress":
+                return Verdict("closed", plan, attempt), None
+            try:
+                outcome = attempt.answer(question_id, choice_id)
+            except AnswerRejected as exc:
+                return Verdict("rejected", plan, attempt, text=REJECTED.get(exc.reason, ui.NOT_CURRENT)), None
+            result = attempt.result() if outcome.finished else None
+            proposed = Proposed(
+                question_id,
+                choice_id,
+                outcome.answer.correct,
+                outcome.position - 1,
+                _finish(result) if result is not None else None,
+            )
+            return Verdict("answer", plan, attempt, outcome, result), proposed
+
         store = self.bot.store
-        session, stored = await store_quiz.session_with_answers(store, session_id)
-        if session is None:
+        clicked = await store_quiz.click(store, session_id, decide)
+        session, verdict, recorded = clicked.session, clicked.decision, clicked.recorded
+        if session is None or verdict is None:
             await _say(interaction, ui.GONE)
             return
-        if session.user_id != interaction.user.id:
+        if verdict.kind == "not_yours":
             await _say(interaction, ui.NOT_YOURS)
             return
-        plan = Plan.from_json(session.plan)
-        attempt = Attempt.replay(plan, [(a.question_id, a.choice_id) for a in stored])
-        earlier = attempt.answers.get(question_id)
-        if earlier is not None:
-            await _say(interaction, _already(plan, question_id, earlier.choice_id))
+        if verdict.kind in ("already", "rejected"):
+            await _say(interaction, verdict.text)
             return
-        if session.status != "in_progress":
+        if verdict.kind == "closed":
             await self._say_closed(interaction, session)
             return
-        try:
-            outcome = attempt.answer(question_id, choice_id)
-        except AnswerRejected as exc:
-            reasons = {"not_current": ui.NOT_CURRENT, "unknown_choice": ui.UNKNOWN_CHOICE, "finished": ui.FINISHED}
-            await _say(interaction, reasons.get(exc.reason, ui.NOT_CURRENT))
-            return
-        result = attempt.result() if outcome.finished else None
-        recorded = await store_quiz.record_answer(
-            store,
-            session_id,
-            question_id=question_id,
-            choice_id=choice_id,
-            correct=outcome.answer.correct,
-            expected_position=outcome.position - 1,
-            finish=_finish(result) if result is not None else None,
-        )
+        plan, attempt, outcome, result = verdict.plan, verdict.attempt, verdict.outcome, verdict.result
+        assert plan is not None and attempt is not None and outcome is not None and recorded is not None
         if recorded.status == "duplicate":
             await _say(interaction, _already(plan, question_id, recorded.choice_id or choice_id))
             return
@@ -166,9 +202,12 @@ class Quiz(commands.Cog, name=ui.QUIZ_COG):
                 embed=ui.answered_embed(plan, index, outcome.question, outcome.answer),
                 view=ui.answered_view(session_id, outcome.question, outcome.answer, plan.kind),
             )
-        except discord.HTTPException:
+        except discord.HTTPException as exc:
             # The answer is saved; /quiz resume shows the next question.
-            log.warning("Could not show the answer to session %s question %s", session_id, question_id, exc_info=True)
+            if not expiry.gone(exc, "showing a quiz answer"):
+                log.warning(
+                    "Could not show the answer to session %s question %s", session_id, question_id, exc_info=True
+                )
             return
         private = interaction.guild_id is not None
         try:
@@ -266,7 +305,7 @@ class Quiz(commands.Cog, name=ui.QUIZ_COG):
         replacing: int | None = None,
     ) -> None:
         """Show the session's current question where the session lives: in the DM, or right here."""
-        plan = plan or Plan.from_json(session.plan)
+        plan = plan or plan_of(session.id, session.plan)
         stored = await store_quiz.answers(self.bot.store, session.id)
         attempt = Attempt.replay(plan, [(a.question_id, a.choice_id) for a in stored])
         question = attempt.current()

@@ -11,6 +11,7 @@ import discord
 
 from bot import deadline
 from bot.storage import StoreError
+from bot.ui import expiry
 
 log = logging.getLogger("crossroads")
 
@@ -50,8 +51,9 @@ async def send_ephemeral(interaction: discord.Interaction[Any], message: str) ->
             await interaction.response.send_message(
                 message, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
             )
-    except discord.HTTPException:
-        log.warning("Could not send an error message for an interaction", exc_info=True)
+    except discord.HTTPException as exc:
+        if not expiry.gone(exc, "an error message"):
+            log.warning("Could not send an error message for an interaction", exc_info=True)
 
 
 def guarded(
@@ -63,11 +65,18 @@ def guarded(
     @functools.wraps(callback)
     async def wrapper(item: ItemT, interaction: discord.Interaction[Any]) -> None:
         bind_deadline(interaction)
+        if not expiry.in_time(interaction):
+            expiry.shed(interaction, f"a click on {getattr(item, 'custom_id', '?')}")
+            return
         try:
             await callback(item, interaction)
         except StoreError as exc:
             # The store has logged the fault (rate-limited); a traceback per click would flood the log.
             await send_ephemeral(interaction, store_sentence(exc))
+        except discord.HTTPException as exc:
+            if not expiry.gone(exc, f"the reply to a click on {getattr(item, 'custom_id', '?')}"):
+                log.exception("Button %s failed", getattr(item, "custom_id", None))
+                await send_ephemeral(interaction, UNEXPECTED_ERROR)
         except Exception:
             custom_id = getattr(item, "custom_id", None)
             log.exception("Button %s failed", custom_id)
