@@ -72,4 +72,7 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    from bot.loop import run
+
+    # The same event loop as Crossroads, so the comparison is of the work, not the loop.
+    run(main())

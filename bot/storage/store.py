@@ -139,9 +139,11 @@ class Store:
         *,
         synchronous: SynchronousLevel = "full",
         clock: Callable[[], float] = time.time,
+        group_commit: bool = True,
     ) -> None:
         self.path = Path(path)
         self.synchronous = synchronous
+        self.group_commit = group_commit
         self.clock = clock
         self._conn: aiosqlite.Connection | None = None
         self._reader: aiosqlite.Connection | None = None
@@ -212,6 +214,7 @@ class Store:
                 for pragma in (f"busy_timeout = {BUSY_TIMEOUT_MS}", "foreign_keys = ON", "query_only = ON"):
                     await reader.execute(f"PRAGMA {pragma}")
                 await reader.execute(f"PRAGMA synchronous = {self.synchronous.upper()}")
+            if not self.in_memory and self.group_commit:
                 # Store.run's writes go through the group-commit writer (its own connection and thread).
                 writer = GroupWriter(self.path, synchronous=self.synchronous, busy_timeout_ms=BUSY_TIMEOUT_MS)
                 await writer.start()
