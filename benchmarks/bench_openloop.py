@@ -11,7 +11,7 @@ clicks the member saw fail, and answers stored beyond the clicks answered (store
 the member saw fail).
 
 Usage: python benchmarks/bench_openloop.py [--rates 50 100 200 300] [--seconds 8] [--members 400]
-       [--overload 500] [--skip-echo]
+       [--overload 500] [--skip-echo] [--synchronous full|normal]
 Targets: p99 < 50 ms at 200 clicks/s (at DATABASE_SYNCHRONOUS=full, as shipped); in every
 overload run 0 late acks and 0 answers stored for failed clicks; answers == clicks answered.
 """
@@ -44,8 +44,11 @@ def sustained(tally: Tally) -> bool:
     return tally.failed == 0 and tally.late_acks == 0 and tally.ms(99) < 3000
 
 
+ENV: dict[str, str] = {}
+
+
 async def run_open(rate: float, seconds: float, members: int, *, crossroads: bool) -> Tally:
-    async with bench(members, crossroads=crossroads) as b:
+    async with bench(members, crossroads=crossroads, env=ENV) as b:
         tally = await open_loop(b, rate, seconds)
         await asyncio.sleep(0.2)
         b.finish(tally)
@@ -53,7 +56,7 @@ async def run_open(rate: float, seconds: float, members: int, *, crossroads: boo
 
 
 async def run_closed(members: int, clicks: int, *, crossroads: bool) -> Tally:
-    async with bench(members, crossroads=crossroads) as b:
+    async with bench(members, crossroads=crossroads, env=ENV) as b:
         tally = await closed_loop(b, clicks)
         await asyncio.sleep(0.2)
         b.finish(tally)
@@ -62,7 +65,11 @@ async def run_closed(members: int, clicks: int, *, crossroads: bool) -> Tally:
 
 async def main(args: argparse.Namespace) -> int:
     bots = [("crossroads", True)] if args.skip_echo else [("echo", False), ("crossroads", True)]
-    print(f"Open loop: {args.seconds:g} s per rate, {args.members} members; latency from scheduled arrival.")
+    ENV["DATABASE_SYNCHRONOUS"] = args.synchronous
+    print(
+        f"DATABASE_SYNCHRONOUS={args.synchronous}. Open loop: {args.seconds:g} s per rate, {args.members} members;"
+        " latency from scheduled arrival."
+    )
     best: dict[str, float] = {}
     for rate in args.rates:
         for name, crossroads in bots:
@@ -103,4 +110,5 @@ if __name__ == "__main__":
     parser.add_argument("--overload", type=int, default=500, help="closed-loop members (0 to skip overload)")
     parser.add_argument("--clicks", type=int, default=4, help="clicks per member in the closed loop")
     parser.add_argument("--skip-echo", action="store_true")
+    parser.add_argument("--synchronous", choices=["full", "normal"], default="full", help="Crossroads' flush level")
     sys.exit(asyncio.run(main(parser.parse_args())))

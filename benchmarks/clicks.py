@@ -147,6 +147,9 @@ class Player:
         except TimeoutError:
             tally.errors.append("no next question or result")
             self.question = None
+        if self.question is not None and not is_question(self.question):
+            # The quiz is over: start the next one now, outside any click's latency.
+            await self.start(tally)
 
 
 @dataclass
