@@ -8,6 +8,7 @@ or the result sent. The buttons are DynamicItems (bot/ui/quiz.py), so clicks wor
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
@@ -196,13 +197,16 @@ class Quiz(commands.Cog, name=ui.QUIZ_COG):
             return
         # The answer is committed; now the member sees it.
         index = outcome.position - 1
+        committed = time.monotonic()
         try:
             await interaction.response.edit_message(
                 content=None,
                 embed=ui.answered_embed(plan, index, outcome.question, outcome.answer),
                 view=ui.answered_view(session_id, outcome.question, outcome.answer, plan.kind),
             )
+            expiry.observe_reply(time.monotonic() - committed)
         except discord.HTTPException as exc:
+            expiry.observe_reply(time.monotonic() - committed)
             # The answer is saved; /quiz resume shows the next question.
             if not expiry.gone(exc, "showing a quiz answer"):
                 log.warning(

@@ -37,7 +37,7 @@ def store_sentence(error: StoreError) -> str:
 
 def bind_deadline(interaction: discord.Interaction[Any]) -> None:
     """Make the database work this interaction waits on respect its 3-second window."""
-    deadline.set_current(deadline.Deadline.for_interaction(interaction.id))
+    deadline.set_current(deadline.Deadline.for_interaction(interaction.id, margin=expiry.reply_margin()))
 
 ItemT = TypeVar("ItemT", bound=discord.ui.Item[Any])
 

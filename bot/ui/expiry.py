@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import deque
 from typing import Any
 
 import discord
@@ -24,17 +25,39 @@ ACK_MARGIN = 0.25
 GONE_CODES = frozenset({10062, 10015, 40060, 50027})
 
 
+# How many recent replies the reply-time estimate looks at.
+REPLY_SAMPLES = 64
+
+
 class _Counts:
     shed = 0
     gone = 0
 
 
 counts = _Counts()
+_replies: deque[float] = deque(maxlen=REPLY_SAMPLES)
+
+
+def observe_reply(seconds: float) -> None:
+    """Record how long a reply took from the moment its work was committed to Discord's answer."""
+    _replies.append(seconds)
+
+
+def reply_time() -> float:
+    """The longest recent reply: under load the event loop's backlog makes replies slow, and the
+    time kept back for the reply has to grow with it, or commits would be followed by late acks."""
+    return max(_replies, default=0.0)
+
+
+def reply_margin() -> float:
+    """Seconds of the 3-second window kept back for the reply after the database work commits."""
+    return max(deadline.REPLY_MARGIN, 1.5 * reply_time())
 
 
 def in_time(interaction: discord.Interaction[Any]) -> bool:
     """Whether an acknowledgement sent now can still reach Discord inside the 3-second window."""
-    return deadline.Deadline.for_interaction(interaction.id, margin=ACK_MARGIN).remaining() > 0
+    margin = max(ACK_MARGIN, reply_time())
+    return deadline.Deadline.for_interaction(interaction.id, margin=margin).remaining() > 0
 
 
 def shed(interaction: discord.Interaction[Any], what: str) -> None:
