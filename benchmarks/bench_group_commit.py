@@ -4,7 +4,7 @@ API (`record_answer`, one durable answer per caller, acknowledged only after its
 fsync per answer, the store before group commit), against raw sqlite3 committing one row per
 transaction on the same machine in the same run.
 
-Usage: python benchmarks/bench_group_commit.py [--answers 2000] [--writers 1 100 500] [--rounds 3]
+Usage: python benchmarks/bench_group_commit.py [--answers 1000] [--writers 1 100 500] [--rounds 3]
        [--level full]
 """
 
@@ -110,7 +110,7 @@ def main(args: argparse.Namespace) -> int:
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--answers", type=int, default=2000)
+    parser.add_argument("--answers", type=int, default=1000)
     parser.add_argument("--writers", type=int, nargs="+", default=[1, 100, 500])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--level", choices=["normal", "full"], default="full")

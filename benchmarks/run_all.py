@@ -15,7 +15,16 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-ORDER = ["bench_persistence", "bench_matcher", "bench_startup", "bench_load"]
+ORDER = [
+    "bench_persistence",
+    "bench_group_commit",
+    "bench_click_path",
+    "bench_matcher",
+    "bench_startup",
+    "bench_cpu",
+    "bench_load",
+    "bench_openloop",
+]
 
 
 def machine() -> str:

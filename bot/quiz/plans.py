@@ -13,8 +13,8 @@ from collections import OrderedDict
 
 from bot.quiz.engine import Plan
 
-# About 60 KB each in memory; 256 sessions in play is about 15 MB at most.
-MAX_PLANS = 256
+# About 56 KB each in memory; 128 sessions in play is about 7 MB at most.
+MAX_PLANS = 128
 
 _plans: OrderedDict[tuple[int, int], Plan] = OrderedDict()
 _lock = threading.Lock()

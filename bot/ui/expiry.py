@@ -51,12 +51,12 @@ def reply_time() -> float:
 
 def reply_margin() -> float:
     """Seconds of the 3-second window kept back for the reply after the database work commits."""
-    return max(deadline.REPLY_MARGIN, 1.5 * reply_time())
+    return max(deadline.REPLY_MARGIN, 2.0 * reply_time())
 
 
 def in_time(interaction: discord.Interaction[Any]) -> bool:
     """Whether an acknowledgement sent now can still reach Discord inside the 3-second window."""
-    margin = max(ACK_MARGIN, reply_time())
+    margin = max(ACK_MARGIN, 1.5 * reply_time())
     return deadline.Deadline.for_interaction(interaction.id, margin=margin).remaining() > 0
 
 
