@@ -28,7 +28,7 @@ from bot.quiz import (
     QuizResult,
     new_seed,
 )
-from bot.quiz.plans import plan_of
+from bot.quiz.plans import has_plan, plan_of
 from bot.storage import quiz as store_quiz
 from bot.storage.guilds import get_config
 from bot.storage.quiz import ActiveSessionExists, Delivery, Finish, Proposed, QuizSession, StoredAnswer
@@ -170,6 +170,11 @@ class Quiz(commands.Cog, name=ui.QUIZ_COG):
             return Verdict("answer", plan, attempt, outcome, result), proposed
 
         store = self.bot.store
+        if not has_plan(session_id):
+            # Parsed here, not inside the write transaction every other click's commit waits on.
+            text = await store_quiz.plan_text(store, session_id)
+            if text is not None:
+                plan_of(session_id, text)
         clicked = await store_quiz.click(store, session_id, decide)
         session, verdict, recorded = clicked.session, clicked.decision, clicked.recorded
         if session is None or verdict is None:

@@ -281,6 +281,16 @@ async def active_sessions(store: Store, user_id: int) -> list[QuizSession]:
     return await store.run(work)
 
 
+async def plan_text(store: Store, session_id: int) -> str | None:
+    """The session's stored plan (it never changes once the session starts)."""
+
+    def work(conn: sqlite3.Connection) -> str | None:
+        row = conn.execute("SELECT plan FROM quiz_sessions WHERE id = ?", (session_id,)).fetchone()
+        return None if row is None else str(row[0])
+
+    return await store.read(work)
+
+
 async def answers(store: Store, session_id: int) -> list[StoredAnswer]:
     """The session's answers in the order they were given."""
     return await store.read(lambda conn: _answers(conn, session_id))
