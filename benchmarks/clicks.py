@@ -11,6 +11,7 @@ fail shows up as an extra answer.
 from __future__ import annotations
 
 import asyncio
+import os
 import random
 import sqlite3
 import statistics
@@ -67,10 +68,7 @@ def cpu_seconds(pid: int) -> float:
     """User + system CPU time the process has used so far."""
     with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
         fields = stat.read().rsplit(")", 1)[1].split()
-    import os
-
-    ticks = os.sysconf("SC_CLK_TCK")
-    return (int(fields[11]) + int(fields[12])) / ticks
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def peak_rss_mb(pid: int) -> float:

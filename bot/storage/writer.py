@@ -78,7 +78,7 @@ class GroupWriter:
         self.synchronous = synchronous
         self.busy_timeout_ms = busy_timeout_ms
         self.max_batch = max_batch
-        self.connect = connect or self._default_connect
+        self._connect = connect or self._default_connect
         self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         # The write connection; used only by the writer thread once started.
@@ -102,7 +102,7 @@ class GroupWriter:
     async def start(self) -> None:
         if self._thread is not None:
             return
-        self.conn = await asyncio.to_thread(self.connect)
+        self.conn = await asyncio.to_thread(self._connect)
         self._thread = threading.Thread(target=self._serve, name="crossroads-writer", daemon=True)
         self._thread.start()
 
