@@ -130,6 +130,7 @@ class CrossroadsBot(commands.Bot):
         self._content = value
 
     async def setup_hook(self) -> None:
+        expiry.reset()
         await self._use_local_gateway_if_needed()
         await self.store.open()
         self.content = load_content(self.settings.content_dir)

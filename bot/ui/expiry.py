@@ -38,6 +38,12 @@ counts = _Counts()
 _replies: deque[float] = deque(maxlen=REPLY_SAMPLES)
 
 
+def reset() -> None:
+    """Start a new bot's counts and reply times from nothing."""
+    counts.shed = counts.gone = 0
+    _replies.clear()
+
+
 def observe_reply(seconds: float) -> None:
     """Record how long a reply took from the moment its work was committed to Discord's answer."""
     _replies.append(seconds)
