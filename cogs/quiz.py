@@ -1,8 +1,9 @@
 """/quiz: the path finder and the knowledge check, played in DMs (or privately in the server).
 
-The flow of a click: the engine validates it against the stored plan and answers, the store
-commits the answer, and only then is the message edited (UPDATE_MESSAGE) and the next question
-or the result sent. The buttons are DynamicItems (bot/ui/quiz.py), so clicks work after a restart.
+The flow of a click: in one database hand-off the session and its answers are read, the engine
+validates the click against the session's (cached) plan, and the answer is committed; only then
+is the message edited (UPDATE_MESSAGE) and the next question or the result sent. The buttons
+are DynamicItems (bot/ui/quiz.py), so clicks work after a restart.
 """
 
 from __future__ import annotations
