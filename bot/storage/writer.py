@@ -180,8 +180,9 @@ class GroupWriter:
                     self._fail(item, exc)
                 return
             broken = False
+            alone = len(pending) == 1
             for index, item in enumerate(pending):
-                self._run_item(conn, item, index)
+                self._run_item(conn, item, index, savepoint=not alone)
                 if not conn.in_transaction:
                     # A fault (a full disk, an I/O error) rolled back the whole transaction.
                     self._lost(pending[: index + 1], item.error)
@@ -190,6 +191,9 @@ class GroupWriter:
             if broken:
                 continue
             done = [item for item in pending if item.ok]
+            if not done:
+                self._rollback(conn)
+                return
             late = [item for item in done if item.late(0.0)]
             if late:
                 # Those members are told nothing changed: roll back and redo the batch without them.
@@ -222,18 +226,23 @@ class GroupWriter:
         conn.execute("BEGIN IMMEDIATE")
 
     @staticmethod
-    def _run_item(conn: sqlite3.Connection, item: _Item[Any], index: int) -> None:
+    def _run_item(conn: sqlite3.Connection, item: _Item[Any], index: int, *, savepoint: bool) -> None:
+        """Run one item; with `savepoint`, a failure rolls back its own writes only. A group of
+        one needs no savepoint: its failure rolls back the whole transaction."""
         name = f"item{index}"
-        conn.execute(f"SAVEPOINT {name}")
+        if savepoint:
+            conn.execute(f"SAVEPOINT {name}")
         try:
             item.result = item.work(conn)
         except BaseException as exc:
-            with suppress(sqlite3.Error):
-                conn.execute(f"ROLLBACK TO {name}")
-                conn.execute(f"RELEASE {name}")
+            if savepoint:
+                with suppress(sqlite3.Error):
+                    conn.execute(f"ROLLBACK TO {name}")
+                    conn.execute(f"RELEASE {name}")
             GroupWriter._fail(item, exc)
             return
-        conn.execute(f"RELEASE {name}")
+        if savepoint:
+            conn.execute(f"RELEASE {name}")
         item.ok = True
 
     @staticmethod
