@@ -3,6 +3,7 @@ and the quiz carries on with the next click or /quiz resume."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from pathlib import Path
 
@@ -70,3 +71,29 @@ async def test_a_click_too_late_to_commit_says_nothing_changed_in_time(
     after = await member.click(question, custom_id=knowledge_button(question, correct=True))
     assert all(b.disabled for b in after.buttons)
     assert answers(database_path) == 1
+
+
+@pytest.mark.expect_failures("unacknowledged", "unknown_interaction")
+async def test_a_reply_discord_refuses_as_expired_is_one_counted_log_line(
+    bot: InProcessBot, standin: StandIn, member: Member, caplog: pytest.LogCaptureFixture
+) -> None:
+    await member.slash("quiz start", quiz="knowledge")
+    question = await next_question(member)
+    caplog.set_level(logging.INFO)
+    # Discord expires the click before the bot's reply reaches it (the reply gets 10062).
+    standin.ack_deadline = 0.0
+    with pytest.raises(InteractionFailed):
+        await member.click(question, custom_id=knowledge_button(question, correct=True))
+    refusal = await _wait_for_log(caplog, "Discord refused")
+    assert "10062" in refusal and "1 refused so far" in refusal
+    assert not any(r.exc_info for r in caplog.records)
+
+
+async def _wait_for_log(caplog: pytest.LogCaptureFixture, start: str) -> str:
+    for _ in range(200):
+        lines = [r.getMessage() for r in caplog.records if r.getMessage().startswith(start)]
+        if lines:
+            assert len(lines) == 1, lines
+            return lines[0]
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"no log line starting {start!r}")
