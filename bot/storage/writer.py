@@ -83,6 +83,7 @@ class GroupWriter:
         self._thread: threading.Thread | None = None
         # The write connection; used only by the writer thread once started.
         self.conn: sqlite3.Connection | None = None
+        self._busy_ms = -1  # the busy timeout last set on the connection
         # Figures for benchmarks: how many transactions and items were committed.
         self.batches = 0
         self.items = 0
@@ -222,7 +223,9 @@ class GroupWriter:
         """BEGIN IMMEDIATE, waiting for another connection's lock no longer than the batch can use."""
         waits = [item.deadline.remaining() for item in items if item.deadline is not None]
         wait_ms = self.busy_timeout_ms if len(waits) < len(items) else max(1, int(max(waits) * 1000))
-        conn.execute(f"PRAGMA busy_timeout = {wait_ms}")
+        if wait_ms != self._busy_ms:
+            conn.execute(f"PRAGMA busy_timeout = {wait_ms}")
+            self._busy_ms = wait_ms
         conn.execute("BEGIN IMMEDIATE")
 
     @staticmethod
