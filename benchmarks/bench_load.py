@@ -25,6 +25,7 @@ from pathlib import Path
 from bot.sandbox.harness import BotProcess
 from bot.sandbox.world import crossroads_standin
 from standin.member import Member, Message
+from standin.server import InteractionFailed, StandIn
 
 HERE = Path(__file__).resolve().parent
 SIZES = [50, 200, 500]
@@ -45,6 +46,8 @@ class Run:
     latencies: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     clicks_acknowledged: int = 0
+    clicks_refused: int = 0
+    clicks_failed: int = 0
     answers_in_db: int = 0
     duplicates_in_db: int = 0
     late_acks: int = 0
@@ -98,12 +101,21 @@ async def play_member(member: Member, run: Run) -> None:
         clicked = time.perf_counter()
         try:
             answer = next(b for b in question.buttons if (b.custom_id or "").startswith(("quiz:", "echo:")))
-            await member.click(question, custom_id=answer.custom_id)
+            reply = await member.click(question, custom_id=answer.custom_id)
+        except InteractionFailed:
+            # Shed: the member saw the click fail, and clicks the same answer again.
+            run.interactions += 1
+            run.clicks_failed += 1
+            continue
         except Exception as exc:
             run.errors.append(f"click: {exc!r}")
             return
         run.latencies.append(time.perf_counter() - clicked)
         run.interactions += 1
+        if reply.ephemeral:
+            # Refused in time ("busy, nothing changed"): the member clicks the same answer again.
+            run.clicks_refused += 1
+            continue
         run.clicks_acknowledged += 1
         try:
             question = await member.wait_for_dm(is_question_or_result, timeout=ANSWER_TIMEOUT)
@@ -129,8 +141,13 @@ async def measure(members_count: int, *, baseline: bool) -> Run:
                 await asyncio.gather(*(play_member(m, run) for m in members))
                 run.total_seconds = time.perf_counter() - started
                 run.peak_rss_mb = peak_rss_mb(process.process.pid)
-                run.late_acks = len(standin.failures_of("unacknowledged"))
-                run.errors.extend(str(f) for f in standin.unexpected_failures() if f.kind != "unacknowledged")
+                # An acknowledgement after 3 s is refused with 10062; a shed click is counted apart.
+                run.late_acks = len(standin.failures_of("unknown_interaction"))
+                run.errors.extend(
+                    str(f)
+                    for f in standin.unexpected_failures()
+                    if f.kind not in ("unacknowledged", "unknown_interaction")
+                )
             finally:
                 await process.terminate()
         if not baseline:
@@ -155,7 +172,8 @@ def report(run: Run, base: Run) -> None:
     lost = run.clicks_acknowledged - run.answers_in_db
     print(
         f"        answers in db {run.answers_in_db} / clicks acknowledged {run.clicks_acknowledged}"
-        f"  (lost {max(lost, 0)}, extra {max(-lost, 0)}, duplicated {run.duplicates_in_db})"
+        f"  (lost {max(lost, 0)}, extra {max(-lost, 0)}, duplicated {run.duplicates_in_db};"
+        f" refused in time {run.clicks_refused}, shed {run.clicks_failed})"
         f"  peak RSS {run.peak_rss_mb:.1f} MB"
     )
     print(

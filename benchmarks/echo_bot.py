@@ -54,10 +54,12 @@ class EchoBot(discord.Client):
             return
         step = int(custom_id.split(":")[1])
         await interaction.response.edit_message(content=f"Question {step}: answered", view=None)
+        # A follow-up, as Crossroads sends its next question: user.send would also create the DM
+        # channel again once discord.py's cache of 128 private channels overflows.
         if step < QUESTIONS:
-            await interaction.user.send(f"Question {step + 1} of {QUESTIONS}", view=question_view(step + 1))
+            await interaction.followup.send(f"Question {step + 1} of {QUESTIONS}", view=question_view(step + 1))
         else:
-            await interaction.user.send(embed=discord.Embed(title="Done", description="All answered."))
+            await interaction.followup.send(embed=discord.Embed(title="Done", description="All answered."))
 
 
 async def main() -> None:
@@ -72,4 +74,7 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    from bot.loop import run
+
+    # The same event loop as Crossroads, so the comparison is of the work, not the loop.
+    run(main())

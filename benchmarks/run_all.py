@@ -17,10 +17,14 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 ORDER = [
     "bench_persistence",
+    "bench_group_commit",
+    "bench_click_path",
     "bench_matcher",
     "bench_server_entries",
     "bench_startup",
+    "bench_cpu",
     "bench_load",
+    "bench_openloop",
     "bench_trivia",
     "bench_locked",
     "bench_backup",

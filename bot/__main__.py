@@ -91,10 +91,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     if command == "run":
         from bot.app import serve
+        from bot.loop import run
 
         _setup_logging(settings)
         try:
-            return asyncio.run(serve(settings))
+            return run(serve(settings))
         except KeyboardInterrupt:
             return 0
     if command == "sync":

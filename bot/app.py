@@ -30,6 +30,7 @@ from bot.problems import ContentError
 from bot.settings import Settings
 from bot.storage import Store, StoreError
 from bot.storage.entries import load_guild
+from bot.ui import expiry
 from bot.ui.errors import BUTTON_INACTIVE, UNEXPECTED_ERROR, bind_deadline, send_ephemeral, store_sentence
 
 log = logging.getLogger("crossroads")
@@ -97,16 +98,27 @@ def point_at_discord(settings: Settings) -> None:
         DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.discord_gateway_url)
 
 
+class TooLate(app_commands.CheckFailure):
+    """The interaction is too old to be answered in time; it was shed without doing anything."""
+
+
 class CrossroadsTree(app_commands.CommandTree["CrossroadsBot"]):
     """The command tree, with one error handler for every slash command."""
 
     async def interaction_check(self, interaction: discord.Interaction[CrossroadsBot], /) -> bool:
         bind_deadline(interaction)
+        if not expiry.in_time(interaction):
+            expiry.shed(interaction, "a slash command")
+            raise TooLate
         return True
 
     async def on_error(
         self, interaction: discord.Interaction[CrossroadsBot], error: app_commands.AppCommandError
     ) -> None:
+        if isinstance(error, TooLate):
+            return
+        if isinstance(error, app_commands.CommandInvokeError) and expiry.gone(error.original, "a command's reply"):
+            return
         message = describe_command_error(error)
         failure = error.original if isinstance(error, app_commands.CommandInvokeError) else error
         if isinstance(failure, StoreError):
@@ -181,6 +193,7 @@ class CrossroadsBot(commands.Bot):
     async def setup_hook(self) -> None:
         # Every task started from here on (each interaction's) answers through this adapter.
         webhook_adapter.set(WindowedWebhookAdapter())
+        expiry.reset()
         await self._use_local_gateway_if_needed()
         await self.store.open()
         self.content = load_content(self.settings.content_dir)

@@ -1,15 +1,18 @@
 """/quiz: the path finder and the knowledge check, played in DMs (or privately in the server).
 
-The flow of a click: the engine validates it against the stored plan and answers, the store
-commits the answer, and only then is the message edited (UPDATE_MESSAGE) and the next question
-or the result sent. The buttons are DynamicItems (bot/ui/quiz.py), so clicks work after a restart.
+The flow of a click: in one database hand-off the session and its answers are read, the engine
+validates the click against the session's (cached) plan, and the answer is committed; only then
+is the message edited (UPDATE_MESSAGE) and the next question or the result sent. The buttons
+are DynamicItems (bot/ui/quiz.py), so clicks work after a restart.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
 
 import discord
 from discord import app_commands
@@ -18,6 +21,7 @@ from discord.ext import commands
 from bot.knowledge import KnowledgeBase
 from bot.ops import metrics
 from bot.quiz import (
+    AnswerOutcome,
     AnswerRejected,
     Attempt,
     KnowledgeQuiz,
@@ -28,10 +32,12 @@ from bot.quiz import (
     new_seed,
     review_plan,
 )
+from bot.quiz.plans import has_plan, plan_of
 from bot.storage import quiz as store_quiz
 from bot.storage import trivia as store_trivia
 from bot.storage.guilds import get_config
-from bot.storage.quiz import ActiveSessionExists, Delivery, Finish, QuizSession
+from bot.storage.quiz import ActiveSessionExists, Delivery, Finish, Proposed, QuizSession, StoredAnswer
+from bot.ui import expiry
 from bot.ui import quiz as ui
 from bot.ui import trivia as trivia_ui
 from bot.ui.errors import deliver, edit_clicked_message
@@ -51,6 +57,19 @@ QUIZ_CHOICES = [
 ]
 
 Interaction = discord.Interaction["CrossroadsBot"]
+REJECTED = {"not_current": ui.NOT_CURRENT, "unknown_choice": ui.UNKNOWN_CHOICE, "finished": ui.FINISHED}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the quiz rules made of a click, decided in the same database hand-off as its write."""
+
+    kind: Literal["not_yours", "already", "closed", "rejected", "answer"]
+    plan: Plan | None = None
+    attempt: Attempt | None = None
+    outcome: AnswerOutcome | None = None
+    result: QuizResult | None = None
+    text: str = ""
 
 
 class Quiz(commands.Cog, name=ui.QUIZ_COG):
@@ -148,39 +167,60 @@ class Quiz(commands.Cog, name=ui.QUIZ_COG):
     # --- buttons -------------------------------------------------------------------------------
 
     async def handle_choice(self, interaction: Interaction, session_id: int, question_id: str, choice_id: str) -> None:
+        user_id = interaction.user.id
+
+        def decide(session: QuizSession, stored: list[StoredAnswer]) -> tuple[Verdict, Proposed | None]:
+            # Runs inside the answer's transaction: reading and writing take one database hand-off.
+            if session.user_id != user_id:
+                return Verdict("not_yours"), None
+            plan = plan_of(session.id, session.plan)
+            attempt = Attempt.replay(plan, [(a.question_id, a.choice_id) for a in stored])
+            earlier = attempt.answers.get(question_id)
+            if earlier is not None:
+                return (
+                    Verdict(
+                        "already", plan, attempt, text=_already(plan, question_id, earlier.choice_id, running=session.active)
+                    ),
+                    None,
+                )
+            if session.status != "in_progress":
+                return Verdict("closed", plan, attempt), None
+            try:
+                outcome = attempt.answer(question_id, choice_id)
+            except AnswerRejected as exc:
+                return Verdict("rejected", plan, attempt, text=REJECTED.get(exc.reason, ui.NOT_CURRENT)), None
+            result = attempt.result() if outcome.finished else None
+            proposed = Proposed(
+                question_id,
+                choice_id,
+                outcome.answer.correct,
+                outcome.position - 1,
+                _finish(result) if result is not None else None,
+            )
+            return Verdict("answer", plan, attempt, outcome, result), proposed
+
         store = self.bot.store
-        session, stored = await store_quiz.session_with_answers(store, session_id)
-        if session is None:
+        if not has_plan(session_id):
+            # Parsed here, not inside the write transaction every other click's commit waits on.
+            text = await store_quiz.plan_text(store, session_id)
+            if text is not None:
+                plan_of(session_id, text)
+        clicked = await store_quiz.click(store, session_id, decide)
+        session, verdict, recorded = clicked.session, clicked.decision, clicked.recorded
+        if session is None or verdict is None:
             await _say(interaction, ui.GONE)
             return
-        if session.user_id != interaction.user.id:
+        if verdict.kind == "not_yours":
             await _say(interaction, ui.NOT_YOURS)
             return
-        plan = Plan.from_json(session.plan)
-        attempt = Attempt.replay(plan, [(a.question_id, a.choice_id) for a in stored])
-        earlier = attempt.answers.get(question_id)
-        if earlier is not None:
-            await _say(interaction, _already(plan, question_id, earlier.choice_id, running=session.active))
+        if verdict.kind in ("already", "rejected"):
+            await _say(interaction, verdict.text)
             return
-        if session.status != "in_progress":
+        if verdict.kind == "closed":
             await self._say_closed(interaction, session)
             return
-        try:
-            outcome = attempt.answer(question_id, choice_id)
-        except AnswerRejected as exc:
-            reasons = {"not_current": ui.NOT_CURRENT, "unknown_choice": ui.UNKNOWN_CHOICE, "finished": ui.FINISHED}
-            await _say(interaction, reasons.get(exc.reason, ui.NOT_CURRENT))
-            return
-        result = attempt.result() if outcome.finished else None
-        recorded = await store_quiz.record_answer(
-            store,
-            session_id,
-            question_id=question_id,
-            choice_id=choice_id,
-            correct=outcome.answer.correct,
-            expected_position=outcome.position - 1,
-            finish=_finish(result) if result is not None else None,
-        )
+        plan, attempt, outcome, result = verdict.plan, verdict.attempt, verdict.outcome, verdict.result
+        assert plan is not None and attempt is not None and outcome is not None and recorded is not None
         if recorded.status == "duplicate":
             running = recorded.session.active
             await _say(interaction, _already(plan, question_id, recorded.choice_id or choice_id, running=running))
@@ -194,6 +234,7 @@ class Quiz(commands.Cog, name=ui.QUIZ_COG):
         # The answer is committed; now the member sees it.
         metrics.record_answer()
         index = outcome.position - 1
+        committed = time.monotonic()
         shown = await edit_clicked_message(
             interaction,
             note=ui.ANSWER_SAVED,
@@ -201,6 +242,7 @@ class Quiz(commands.Cog, name=ui.QUIZ_COG):
             embed=ui.answered_embed(plan, index, outcome.question, outcome.answer),
             view=ui.answered_view(session_id, outcome.question, outcome.answer, plan.kind),
         )
+        expiry.observe_reply(time.monotonic() - committed)
         if not shown:
             # The answer is saved; the next click or /quiz resume continues from it.
             log.warning("Could not show the answer to session %s question %s", session_id, question_id)
@@ -361,7 +403,7 @@ class Quiz(commands.Cog, name=ui.QUIZ_COG):
     ) -> None:
         """Show the session's current question where the session lives: in the DM, or right here.
         With `keep_prompt` the message whose button led here stays as it is (a result, say)."""
-        plan = plan or Plan.from_json(session.plan)
+        plan = plan or plan_of(session.id, session.plan)
         stored = await store_quiz.answers(self.bot.store, session.id)
         attempt = Attempt.replay(plan, [(a.question_id, a.choice_id) for a in stored])
         question = attempt.current()

@@ -702,8 +702,10 @@ class Member:
         label: str | None = None,
         custom_id: str | None = None,
         timeout: float = DEFAULT_TIMEOUT,
+        age: float = 0.0,
     ) -> Message:
-        """Click a button on `message` and return the message the member then sees."""
+        """Click a button on `message` and return the message the member then sees. `age` (seconds)
+        delivers the click that long after Discord created it."""
         if message.deleted:
             raise LookupError(f"message {message.id} was deleted")
         button = message.button(target, label=label, custom_id=custom_id)
@@ -711,7 +713,7 @@ class Member:
             raise ValueError(f"button {button.label!r} is a link to {button.url}; it sends nothing to the bot")
         if button.disabled:
             raise ValueError(f"button {button.label!r} is disabled")
-        return await self._component(message, {"component_type": 2, "custom_id": button.custom_id}, timeout)
+        return await self._component(message, {"component_type": 2, "custom_id": button.custom_id}, timeout, age)
 
     async def select(
         self, message: Message, *choices: str, custom_id: str | None = None, timeout: float = DEFAULT_TIMEOUT
@@ -740,7 +742,7 @@ class Member:
         data = {"component_type": menu.type, "custom_id": menu.custom_id, "values": values}
         return await self._component(message, data, timeout)
 
-    async def _component(self, message: Message, data: Payload, timeout: float) -> Message:
+    async def _component(self, message: Message, data: Payload, timeout: float, age: float = 0.0) -> Message:
         channel = self.standin.channels[message.channel_id]
         interaction = self.standin.start_interaction(
             type=InteractionType.MESSAGE_COMPONENT,
@@ -748,6 +750,7 @@ class Member:
             channel=channel,
             data=data,
             message=message.stored,
+            age=age,
         )
         self.last_interaction = interaction
         return self._as_message(await self._settle(interaction, timeout), interaction)

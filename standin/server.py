@@ -567,12 +567,15 @@ class StandIn:
         channel: Channel,
         data: Payload,
         message: StoredMessage | None = None,
+        age: float = 0.0,
     ) -> Interaction:
-        """Create an interaction and dispatch INTERACTION_CREATE to the bot."""
+        """Create an interaction and dispatch INTERACTION_CREATE to the bot. `age` (seconds) makes it
+        arrive that long after Discord created it (a slow gateway or a backlog): its id says so, and
+        its acknowledgement window has that much less left."""
         loop = asyncio.get_running_loop()
         guild = self.guilds.get(channel.guild_id) if channel.guild_id is not None else None
         interaction = Interaction(
-            id=self.ids.next(),
+            id=self.ids.next(age),
             token=new_token(),
             type=type,
             user=user,
@@ -584,7 +587,7 @@ class StandIn:
         )
         self.interactions[interaction.id] = interaction
         self.interactions_by_token[interaction.token] = interaction
-        interaction.deadline = loop.call_later(self.ack_deadline, self._expire, interaction)
+        interaction.deadline = loop.call_later(max(0.0, self.ack_deadline - age), self._expire, interaction)
         self.gateway.dispatch("INTERACTION_CREATE", self._interaction_payload(interaction, guild, channel, message))
         return interaction
 

@@ -96,8 +96,9 @@ class Snowflakes:
     def __init__(self) -> None:
         self._counter = itertools.count(1)
 
-    def next(self) -> int:
-        ms = int(time.time() * 1000) - DISCORD_EPOCH_MS
+    def next(self, age: float = 0.0) -> int:
+        """A new id; `age` (seconds) backdates it, as for an interaction that reached the bot late."""
+        ms = int((time.time() - age) * 1000) - DISCORD_EPOCH_MS
         return (ms << 22) | (next(self._counter) & 0x3FFFFF)
 
 

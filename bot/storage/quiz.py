@@ -18,9 +18,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Literal
+from typing import Any, Generic, Literal, TypeVar
 
 import aiosqlite
 
@@ -283,6 +283,16 @@ async def active_sessions(store: Store, user_id: int) -> list[QuizSession]:
     return await store.run(work)
 
 
+async def plan_text(store: Store, session_id: int) -> str | None:
+    """The session's stored plan (it never changes once the session starts)."""
+
+    def work(conn: sqlite3.Connection) -> str | None:
+        row = conn.execute("SELECT plan FROM quiz_sessions WHERE id = ?", (session_id,)).fetchone()
+        return None if row is None else str(row[0])
+
+    return await store.read(work)
+
+
 async def answers(store: Store, session_id: int) -> list[StoredAnswer]:
     """The session's answers in the order they were given."""
     return await store.read(lambda conn: _answers(conn, session_id))
@@ -305,61 +315,110 @@ async def record_answer(
     committed on return.
     """
     now = store.now()
+    proposed = Proposed(question_id, choice_id, correct, expected_position, finish)
+    return await store.run(lambda conn: _record(conn, session_id, now, proposed))
 
-    def earlier(conn: sqlite3.Connection) -> str | None:
-        row = conn.execute(
-            "SELECT choice_id FROM quiz_answers WHERE session_id = ? AND question_id = ?", (session_id, question_id)
-        ).fetchone()
-        return None if row is None else str(row["choice_id"])
 
-    def work(conn: sqlite3.Connection) -> Recorded:
+@dataclass(frozen=True)
+class Proposed:
+    """An answer the quiz engine accepted, to be written by :func:`record_answer` or :func:`click`."""
+
+    question_id: str
+    choice_id: str
+    correct: bool | None
+    expected_position: int
+    finish: Finish | None = None
+
+
+D = TypeVar("D")
+
+
+@dataclass(frozen=True)
+class Click(Generic[D]):
+    """What :func:`click` found and did: the session as read, the caller's decision, and the write."""
+
+    session: QuizSession | None
+    decision: D | None = None
+    recorded: Recorded | None = None
+
+
+async def click(
+    store: Store,
+    session_id: int,
+    decide: Callable[[QuizSession, list[StoredAnswer]], tuple[D, Proposed | None]],
+) -> Click[D]:
+    """Read the session and its answers, let `decide` validate the click, and record the answer it
+    proposes, all in one transaction (one hand-off to the database). `decide` runs on the
+    database's thread, may run more than once, and must not touch anything but its arguments."""
+    now = store.now()
+
+    def work(conn: sqlite3.Connection) -> Click[D]:
         session = _current(conn, session_id, now)
         if session is None:
-            raise LookupError(f"no quiz session {session_id}")
-        if session.status != "in_progress" or session.position != expected_position:
-            first = earlier(conn)
-            if first is not None:
-                return Recorded("duplicate", session, first)
-            return Recorded("closed" if session.status != "in_progress" else "moved", session)
-        try:
-            conn.execute(
-                "INSERT INTO quiz_answers (session_id, question_id, choice_id, correct, answered_at)"
-                " VALUES (?, ?, ?, ?, ?)",
-                (session_id, question_id, choice_id, None if correct is None else int(correct), now),
-            )
-        except sqlite3.IntegrityError:
-            return Recorded("duplicate", session, earlier(conn))
-        position = expected_position + 1
-        if finish is None:
-            conn.execute(
-                "UPDATE quiz_sessions SET position = ?, updated_at = ? WHERE id = ?", (position, now, session_id)
-            )
-            return Recorded("recorded", replace(session, position=position, updated_at=now), choice_id)
-        result = json.dumps(finish.result, sort_keys=True)
-        total = finish.total if finish.total is not None else session.total
-        conn.execute(
-            """
-            UPDATE quiz_sessions
-            SET position = ?, updated_at = ?, status = 'completed', finished_at = ?,
-                result = ?, path_result = ?, score = ?, total = ?
-            WHERE id = ?
-            """,
-            (position, now, now, result, finish.path_result, finish.score, total, session_id),
-        )
-        done = replace(
-            session,
-            position=position,
-            updated_at=now,
-            status="completed",
-            finished_at=now,
-            result=json.loads(result),
-            path_result=finish.path_result,
-            score=finish.score,
-            total=total,
-        )
-        return Recorded("recorded", done, choice_id)
+            return Click(None)
+        decision, proposed = decide(session, _answers(conn, session_id))
+        if proposed is None:
+            return Click(session, decision)
+        return Click(session, decision, _record(conn, session_id, now, proposed))
 
     return await store.run(work)
+
+
+def _earlier(conn: sqlite3.Connection, session_id: int, question_id: str) -> str | None:
+    row = conn.execute(
+        "SELECT choice_id FROM quiz_answers WHERE session_id = ? AND question_id = ?", (session_id, question_id)
+    ).fetchone()
+    return None if row is None else str(row["choice_id"])
+
+
+def _record(conn: sqlite3.Connection, session_id: int, now: float, proposed: Proposed) -> Recorded:
+    question_id, choice_id, correct = proposed.question_id, proposed.choice_id, proposed.correct
+    expected_position, finish = proposed.expected_position, proposed.finish
+    session = _current(conn, session_id, now)
+    if session is None:
+        raise LookupError(f"no quiz session {session_id}")
+    if session.status != "in_progress" or session.position != expected_position:
+        first = _earlier(conn, session_id, question_id)
+        if first is not None:
+            return Recorded("duplicate", session, first)
+        return Recorded("closed" if session.status != "in_progress" else "moved", session)
+    try:
+        conn.execute(
+            "INSERT INTO quiz_answers (session_id, question_id, choice_id, correct, answered_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (session_id, question_id, choice_id, None if correct is None else int(correct), now),
+        )
+    except sqlite3.IntegrityError:
+        return Recorded("duplicate", session, _earlier(conn, session_id, question_id))
+    position = expected_position + 1
+    if finish is None:
+        conn.execute(
+            "UPDATE quiz_sessions SET position = ?, updated_at = ? WHERE id = ?", (position, now, session_id)
+        )
+        return Recorded("recorded", replace(session, position=position, updated_at=now), choice_id)
+    result = json.dumps(finish.result, sort_keys=True)
+    total = finish.total if finish.total is not None else session.total
+    conn.execute(
+        """
+        UPDATE quiz_sessions
+        SET position = ?, updated_at = ?, status = 'completed', finished_at = ?,
+            result = ?, path_result = ?, score = ?, total = ?
+        WHERE id = ?
+        """,
+        (position, now, now, result, finish.path_result, finish.score, total, session_id),
+    )
+    done = replace(
+        session,
+        position=position,
+        updated_at=now,
+        status="completed",
+        finished_at=now,
+        result=json.loads(result),
+        path_result=finish.path_result,
+        score=finish.score,
+        total=total,
+    )
+    return Recorded("recorded", done, choice_id)
 
 
 async def touch_session(store: Store, session_id: int) -> None:

@@ -18,6 +18,7 @@ import aiosqlite
 
 from bot import deadline as deadlines
 from bot.deadline import Deadline
+from bot.storage.writer import GroupWriter
 
 log = logging.getLogger(__name__)
 
@@ -148,12 +149,15 @@ class Store:
         *,
         synchronous: SynchronousLevel = "full",
         clock: Callable[[], float] = time.time,
+        group_commit: bool = True,
     ) -> None:
         self.path = Path(path)
         self.synchronous = synchronous
+        self.group_commit = group_commit
         self.clock = clock
         self._conn: aiosqlite.Connection | None = None
         self._reader: aiosqlite.Connection | None = None
+        self._writer: GroupWriter | None = None
         self._write_lock = asyncio.Lock()
         self._fault_logged: dict[FaultKind, float] = {}
         self._busy_ms = BUSY_TIMEOUT_MS
@@ -169,6 +173,11 @@ class Store:
         if self._reader is None:
             return self.conn
         return self._reader
+
+    @property
+    def writer(self) -> GroupWriter | None:
+        """The group-commit writer behind :meth:`run` (None for an in-memory database)."""
+        return self._writer
 
     @property
     def is_open(self) -> bool:
@@ -217,6 +226,11 @@ class Store:
                 for pragma in (f"busy_timeout = {BUSY_TIMEOUT_MS}", "foreign_keys = ON", "query_only = ON"):
                     await reader.execute(f"PRAGMA {pragma}")
                 await reader.execute(f"PRAGMA synchronous = {self.synchronous.upper()}")
+            if not self.in_memory and self.group_commit:
+                # Store.run's writes go through the group-commit writer (its own connection and thread).
+                writer = GroupWriter(self.path, synchronous=self.synchronous, busy_timeout_ms=BUSY_TIMEOUT_MS)
+                await writer.start()
+                self._writer = writer
         except BaseException as exc:
             await _shut(conn)
             if reader is not None:
@@ -326,6 +340,9 @@ class Store:
             return
         conn, self._conn = self._conn, None
         reader, self._reader = self._reader, None
+        writer, self._writer = self._writer, None
+        if writer is not None:
+            await writer.close()
         async with self._write_lock:
             if reader is not None:
                 await _shut(reader)
@@ -457,11 +474,19 @@ class Store:
 
         `work` gets the connection (rows are `sqlite3.Row`) and runs synchronously between
         BEGIN IMMEDIATE and COMMIT; if it raises, the transaction is rolled back and the error
-        re-raised here. Use this for the hot paths: a transaction made of several awaited
-        statements holds the write lock across one event-loop round trip per statement, which
-        under load makes every other writer wait for the whole loop many times over.
+        re-raised here. Concurrent calls share one transaction and one COMMIT
+        (:mod:`bot.storage.writer`), each in its own SAVEPOINT, so `work` must be safe to run again
+        (it may be, when another item in its group misses its deadline). Use this for the hot
+        paths: a transaction made of several awaited statements holds the write lock across one
+        event-loop round trip per statement, which under load makes every other writer wait for
+        the whole loop many times over.
         """
         deadline = deadlines.current()
+        if self._writer is not None:
+            try:
+                return await self._writer.submit(work, deadline)
+            except sqlite3.Error as exc:
+                raise self.fault(exc) from exc
         await self._acquire_write(deadline)
         try:
             conn = self.conn

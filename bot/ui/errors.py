@@ -12,6 +12,7 @@ import discord
 from bot import deadline
 from bot.ops.metrics import record_interaction, record_store_error
 from bot.storage import StoreError
+from bot.ui import expiry
 
 log = logging.getLogger("crossroads")
 
@@ -36,7 +37,7 @@ def store_sentence(error: StoreError) -> str:
 
 def bind_deadline(interaction: discord.Interaction[Any]) -> None:
     """Make the database work this interaction waits on respect its 3-second window."""
-    deadline.set_current(deadline.Deadline.for_interaction(interaction.id))
+    deadline.set_current(deadline.Deadline.for_interaction(interaction.id, margin=expiry.reply_margin()))
 
 ItemT = TypeVar("ItemT", bound=discord.ui.Item[Any])
 
@@ -50,8 +51,9 @@ async def send_ephemeral(interaction: discord.Interaction[Any], message: str) ->
             await interaction.response.send_message(
                 message, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
             )
-    except discord.HTTPException:
-        log.warning("Could not send an error message for an interaction", exc_info=True)
+    except discord.HTTPException as exc:
+        if not expiry.gone(exc, "an error message"):
+            log.warning("Could not send an error message for an interaction", exc_info=True)
 
 
 def guarded(
@@ -63,6 +65,9 @@ def guarded(
     @functools.wraps(callback)
     async def wrapper(item: ItemT, interaction: discord.Interaction[Any]) -> None:
         bind_deadline(interaction)
+        if not expiry.in_time(interaction):
+            expiry.shed(interaction, f"a click on {getattr(item, 'custom_id', '?')}")
+            return
         try:
             await callback(item, interaction)
         except StoreError as exc:
@@ -70,6 +75,10 @@ def guarded(
             record_store_error(exc)
             record_interaction(interaction, "store_error")
             await send_ephemeral(interaction, store_sentence(exc))
+        except discord.HTTPException as exc:
+            if not expiry.gone(exc, f"the reply to a click on {getattr(item, 'custom_id', '?')}"):
+                log.exception("Button %s failed", getattr(item, "custom_id", None))
+                await send_ephemeral(interaction, UNEXPECTED_ERROR)
         except Exception:
             custom_id = getattr(item, "custom_id", None)
             log.exception("Button %s failed", custom_id)
@@ -93,8 +102,9 @@ async def edit_clicked_message(interaction: discord.Interaction[Any], *, note: s
     try:
         await interaction.response.edit_message(**fields)
         return True
-    except discord.HTTPException:
-        log.warning("Discord did not take the reply to a click; editing the message directly", exc_info=True)
+    except discord.HTTPException as exc:
+        if not expiry.gone(exc, "the reply to a click"):
+            log.warning("Discord did not take the reply to a click; editing the message directly", exc_info=True)
     message = interaction.message
     if message is None or _is_ephemeral(interaction):
         return False

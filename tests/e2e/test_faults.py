@@ -123,11 +123,15 @@ def damaged(bot: InProcessBot) -> Iterator[None]:
     originals = [conn._connection for conn in connections]
     for conn, real in zip(connections, originals, strict=True):
         conn._connection = DamagedFile(real)  # type: ignore[assignment]
+    writer = store.writer
+    assert writer is not None and writer.conn is not None
+    writer_real, writer.conn = writer.conn, DamagedFile(writer.conn)  # type: ignore[assignment]
     try:
         yield
     finally:
         for conn, real in zip(connections, originals, strict=True):
             conn._connection = real
+        writer.conn = writer_real
 
 
 async def test_a_database_damaged_while_running_says_so_and_never_that_nothing_is_stored(
@@ -164,6 +168,9 @@ async def test_a_full_disk_says_so_logs_once_and_recovers_without_a_restart(
     pages = await (await conn.execute("PRAGMA page_count")).fetchone()
     assert pages is not None
     await conn.execute(f"PRAGMA max_page_count = {pages[0]}")
+    writer = store.writer
+    assert writer is not None
+    await writer.submit(lambda raw: raw.execute(f"PRAGMA max_page_count = {pages[0]}"))
     filled = 0
     for padding in (60, 0):
         while True:
@@ -187,6 +194,7 @@ async def test_a_full_disk_says_so_logs_once_and_recovers_without_a_restart(
     assert not any(r.exc_info for r in caplog.records)
 
     await conn.execute("PRAGMA max_page_count = 1073741823")
+    await writer.submit(lambda raw: raw.execute("PRAGMA max_page_count = 1073741823"))
     after = await member.click(question, custom_id=knowledge_button(question, correct=True))
     assert all(b.disabled for b in after.buttons)
     assert "question 2 of 10" in (await next_question(member)).embeds[0].title
