@@ -25,7 +25,7 @@ from pathlib import Path
 from bot.sandbox.harness import BotProcess
 from bot.sandbox.world import crossroads_standin
 from standin.member import Member, Message
-from standin.server import InteractionFailed, StandIn
+from standin.server import InteractionFailed
 
 HERE = Path(__file__).resolve().parent
 SIZES = [50, 200, 500]

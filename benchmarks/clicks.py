@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.sandbox.harness import BotProcess
-from bot.sandbox.member import Member, Message
-from bot.sandbox.server import InteractionFailed, StandIn
+from standin.member import Member, Message
+from standin.server import InteractionFailed, StandIn
 
 HERE = Path(__file__).resolve().parent
 ANSWER_PREFIXES = ("quiz:", "echo:")

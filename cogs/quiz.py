@@ -177,12 +177,8 @@ class Quiz(commands.Cog, name=ui.QUIZ_COG):
             attempt = Attempt.replay(plan, [(a.question_id, a.choice_id) for a in stored])
             earlier = attempt.answers.get(question_id)
             if earlier is not None:
-                return (
-                    Verdict(
-                        "already", plan, attempt, text=_already(plan, question_id, earlier.choice_id, running=session.active)
-                    ),
-                    None,
-                )
+                text = _already(plan, question_id, earlier.choice_id, running=session.active)
+                return Verdict("already", plan, attempt, text=text), None
             if session.status != "in_progress":
                 return Verdict("closed", plan, attempt), None
             try:

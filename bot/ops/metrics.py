@@ -12,8 +12,9 @@ import asyncio
 import logging
 import sqlite3
 import time
+from collections.abc import Callable, Coroutine
 from types import SimpleNamespace
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import aiohttp
 import discord
@@ -30,10 +31,23 @@ from prometheus_client.gc_collector import GCCollector
 from prometheus_client.platform_collector import PlatformCollector
 from prometheus_client.process_collector import ProcessCollector
 
-from bot.storage import StoreError
+from bot.storage import Store, StoreError
 
-if TYPE_CHECKING:
-    from bot.app import CrossroadsBot
+
+class MonitoredBot(Protocol):
+    """What the monitor reads from the bot (the app's bot class satisfies it)."""
+
+    store: Store
+
+    @property
+    def latency(self) -> float: ...
+
+    @property
+    def ws(self) -> Any: ...
+
+    def is_closed(self) -> bool: ...
+
+    def add_listener(self, func: Callable[..., Coroutine[Any, Any, Any]], /, name: str = ...) -> None: ...
 
 log = logging.getLogger("crossroads.metrics")
 
@@ -160,7 +174,7 @@ class Monitor:
         self.port = port
         self.connected = False
         self._connections = 0
-        self._bot: CrossroadsBot | None = None
+        self._bot: MonitoredBot | None = None
         self._runner: web.AppRunner | None = None
         self.bound_port: int | None = None
         self.trace = aiohttp.TraceConfig()
@@ -173,7 +187,7 @@ class Monitor:
         if interaction_id is not None and params.response.status < 400:
             RESPONSE_SECONDS.observe(max(0.0, time.time() - _created_at(interaction_id)))
 
-    async def start(self, bot: CrossroadsBot) -> None:
+    async def start(self, bot: MonitoredBot) -> None:
         """Follow `bot`'s gateway and, with a port set, serve /metrics and /healthz."""
         self._bot = bot
         bot.add_listener(self._on_connect, "on_connect")

@@ -127,8 +127,11 @@ async def deliver(interaction: discord.Interaction[Any], *, ephemeral: bool, **f
         else:
             await interaction.response.send_message(ephemeral=ephemeral, **fields)
         return True
-    except discord.HTTPException:
-        log.warning("Discord's follow-up webhook failed; sending by another route", exc_info=True)
+    except discord.HTTPException as exc:
+        if exc.code in expiry.GONE_CODES:
+            log.info("The interaction's follow-up webhook has expired; sending by another route")
+        else:
+            log.warning("Discord's follow-up webhook failed; sending by another route", exc_info=True)
     try:
         if interaction.guild_id is None and not ephemeral and interaction.channel is not None:
             await interaction.channel.send(**fields)  # type: ignore[union-attr]

@@ -27,6 +27,9 @@ GONE_CODES = frozenset({10062, 10015, 40060, 50027})
 
 # How many recent replies the reply-time estimate looks at.
 REPLY_SAMPLES = 64
+# A reply slower than this was held up by Discord (a 5xx and its retries), not by the bot's own
+# backlog; counting it whole would shed every click that follows.
+REPLY_CAP = 0.75
 
 
 class _Counts:
@@ -46,7 +49,7 @@ def reset() -> None:
 
 def observe_reply(seconds: float) -> None:
     """Record how long a reply took from the moment its work was committed to Discord's answer."""
-    _replies.append(seconds)
+    _replies.append(min(seconds, REPLY_CAP))
 
 
 def reply_time() -> float:

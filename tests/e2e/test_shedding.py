@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from bot.sandbox.harness import InProcessBot
-from bot.sandbox.member import Member
-from bot.sandbox.server import InteractionFailed, StandIn
 from bot.ui.errors import STORE_BUSY
+from standin.member import Member
+from standin.server import InteractionFailed, StandIn
 from tests.e2e.quiz_helpers import db_rows, knowledge_button, next_question, session_of
 
 
