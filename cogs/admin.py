@@ -183,7 +183,9 @@ class Admin(commands.Cog):
         def title_of(entry_id: str) -> str:
             return _entry_title(self.bot, entry_id)
 
-        await _reply(interaction, embed=ui.feedback_embed(wrong, days, title_of))
+        # The same "Write an answer" and "It is about …" controls as /kb unanswered (cogs/teach.py).
+        view = teach_ui.feedback_view(wrong)
+        await _reply(interaction, embed=ui.feedback_embed(wrong, days, title_of), view=view)
 
     # /stats
 

@@ -195,6 +195,7 @@ class FAQ(commands.Cog, name=ui.FAQ_COG):
         except LookupError:
             await interaction.response.send_message(ui.VOTE_GONE, ephemeral=True, allowed_mentions=NO_MENTIONS)
             return
+        metrics.record_feedback("helpful" if helpful else "not_helpful")
         await interaction.response.send_message(
             ui.vote_sentence(helpful, previous), ephemeral=True, allowed_mentions=NO_MENTIONS
         )

@@ -143,24 +143,27 @@ class WrongAnswer:
     entry_id: str
     votes: int
     questions: tuple[str, ...]  # newest first, each once
+    ask_ids: tuple[int, ...] = ()  # the newest ask of each question, in the same order
 
 
 async def wrong_answers(store: Store, guild_id: int, since: float, limit: int = 25) -> list[WrongAnswer]:
     """Entries whose answers members marked wrong in a server since `since`, most votes first."""
     rows = await store.fetchall(
         """
-        SELECT l.entry_id AS entry_id, l.question AS question, v.voted_at AS voted_at
+        SELECT l.entry_id AS entry_id, l.question AS question, v.voted_at AS voted_at, v.ask_id AS ask_id
         FROM ask_votes v JOIN ask_log l ON l.id = v.ask_id
         WHERE v.guild_id = ? AND v.helpful = 0 AND v.voted_at >= ? AND l.entry_id IS NOT NULL
         ORDER BY v.voted_at DESC, v.ask_id DESC
         """,
         (guild_id, since),
     )
-    grouped: dict[str, tuple[int, list[str]]] = {}
+    grouped: dict[str, tuple[int, dict[str, int]]] = {}
     for row in rows:
-        votes, questions = grouped.setdefault(row["entry_id"], (0, []))
-        if row["question"] not in questions:
-            questions.append(row["question"])
+        votes, questions = grouped.setdefault(row["entry_id"], (0, {}))
+        questions.setdefault(row["question"], int(row["ask_id"]))
         grouped[row["entry_id"]] = (votes + 1, questions)
     ordered = sorted(grouped.items(), key=lambda item: (-item[1][0], item[0]))[:limit]
-    return [WrongAnswer(entry_id, votes, tuple(questions)) for entry_id, (votes, questions) in ordered]
+    return [
+        WrongAnswer(entry_id, votes, tuple(questions), tuple(questions.values()))
+        for entry_id, (votes, questions) in ordered
+    ]

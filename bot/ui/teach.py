@@ -19,6 +19,7 @@ from bot import limits
 from bot.knowledge import Entry
 from bot.knowledge.server_entries import INPUT_MAX, Draft, ServerEntry
 from bot.limits import clip
+from bot.storage.asks import WrongAnswer
 from bot.storage.entries import HistoryRecord
 from bot.storage.stats import UnansweredQuestion
 from bot.ui.errors import guarded, send_ephemeral
@@ -250,19 +251,34 @@ def phrasing_modal(entry: Entry) -> discord.ui.Modal:
 
 def unanswered_view(questions: Sequence[UnansweredQuestion], ask_ids: dict[str, int]) -> discord.ui.View | None:
     """A menu of the listed questions; picking one offers "Write an answer" and "It is about …"."""
+    return _question_menu(
+        [(q.question, ask_ids[q.normalized], f"asked {q.count}×") for q in questions if q.normalized in ask_ids],
+        "Answer one of these questions…",
+    )
+
+
+def feedback_view(wrong: Sequence[WrongAnswer]) -> discord.ui.View | None:
+    """A menu of the questions members said were answered wrongly; picking one offers "Write an
+    answer" and "It is about …", as on the unanswered list."""
+    items = [
+        (question, ask_id, clip(f"answered with {item.entry_id}", limits.SELECT_OPTION_LABEL))
+        for item in wrong
+        for question, ask_id in zip(item.questions, item.ask_ids, strict=False)
+    ]
+    return _question_menu(items, "Give one of these questions a better answer…")
+
+
+def _question_menu(items: Sequence[tuple[str, int, str]], placeholder: str) -> discord.ui.View | None:
     options = [
         discord.SelectOption(
-            label=clip(" ".join(q.question.split()), limits.SELECT_OPTION_LABEL),
-            value=str(ask_ids[q.normalized]),
-            description=f"asked {q.count}×",
+            label=clip(" ".join(question.split()), limits.SELECT_OPTION_LABEL), value=str(ask_id), description=about
         )
-        for q in questions
-        if q.normalized in ask_ids
+        for question, ask_id, about in items
     ][: limits.SELECT_OPTIONS]
     if not options:
         return None
     view = discord.ui.View(timeout=None)
-    view.add_item(TeachSelect("pick", options=options, placeholder="Answer one of these questions…"))
+    view.add_item(TeachSelect("pick", options=options, placeholder=placeholder))
     return view
 
 

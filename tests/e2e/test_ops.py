@@ -138,11 +138,12 @@ async def test_metrics_and_health_while_members_use_the_bot(standin: StandIn, da
 
             before = await scrape()
             alice, morgan = standin.member("alice"), standin.member("morgan")
-            await asyncio.gather(
+            asked, *_ = await asyncio.gather(
                 alice.slash("ask", question="how much do ML engineers make"),
                 morgan.slash("ask", question="zzqx blorf wibble"),
                 answer_knowledge(standin.member("alice"), 2),
             )
+            await morgan.click(asked, "Helpful")
             reload = await morgan.slash("kb reload")
             assert reload.text
             during = await scrape()
@@ -151,6 +152,8 @@ async def test_metrics_and_health_while_members_use_the_bot(standin: StandIn, da
             answered = "crossroads_questions_total"
             assert value(during, answered, result="answered") - value(before, answered, result="answered") == 1
             assert value(during, answered, result="declined") - value(before, answered, result="declined") == 1
+            votes = "crossroads_feedback_votes_total"
+            assert value(during, votes, vote="helpful") - value(before, votes, vote="helpful") == 1
             recorded = "crossroads_quiz_answers_recorded_total"
             assert value(during, recorded) - value(before, recorded) == 2
             handled = "crossroads_interactions_total"

@@ -336,3 +336,25 @@ async def test_a_modal_submitted_after_a_restart_is_still_saved(
     assert saved.content.startswith(f"Added “{STUDY_TITLE}”")
     assert (await member.slash("ask", question=STUDY_PARAPHRASE)).embed.title == STUDY_TITLE
     assert STUDY_QUESTION not in (await admin.slash("kb unanswered")).text
+
+
+async def test_an_answer_marked_wrong_is_fixed_from_the_feedback_list(
+    bot: InProcessBot, admin: Member, member: Member
+) -> None:
+    question = "what do ai engineers earn compared to a city"
+    reply = await member.slash("ask", question=question)
+    wrong_title = reply.embed.title
+    await member.click(reply, "Not what I asked")
+    where = bot.client.content.knowledge.get("location-and-pay")
+    assert where is not None and where.title != wrong_title
+
+    listing = await admin.slash("kb feedback", days=7)
+    assert listing.selects, listing.text
+    controls = await admin.select(listing, question)
+    assert [b.label for b in controls.buttons] == ["Write an answer"]
+    assert controls.selects[0].placeholder == "It is about …"
+    done = await admin.select(controls, where.id)
+    assert f"is now a phrasing of “{where.title}” in this server" in done.content
+
+    again = await member.slash("ask", question=question)
+    assert again.embed.title == where.title
