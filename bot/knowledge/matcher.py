@@ -76,6 +76,8 @@ _INTENT_SHARE = 0.7
 _WHICH_PATH_BONUS = 0.15
 # An answer line is evidence of its entry, a little weaker than a phrasing written as a question.
 _ANSWER_LINE_WEIGHT = 0.9
+# "ai eng -> ml eng": an arrow between the roles reads as "to".
+_ARROW = re.compile(r"\s*(?:->|=>|→|⇒|>>)\s*")
 _MARKDOWN = re.compile(r"[*_`>#]|^\s*(?:[•\-]|\d+\.)\s*", re.MULTILINE)
 
 
@@ -279,7 +281,7 @@ class Matcher:
     def _query(self, question: str) -> _Query:
         repaired: list[str] = []
         changed: set[str] = set()
-        for word in text.words(question):
+        for word in text.words(_ARROW.sub(" to ", question)):
             if word.isdigit():
                 continue
             fixed, was_changed = self._repair(word)
@@ -344,7 +346,7 @@ class Matcher:
         blended so the member's description of themselves does not drown the question."""
         intent = scope.intent_text(question) if scope.is_long(question) else question
         texts = [intent] if intent == question else [intent, question]
-        vectors = semantic_module.embed(texts)
+        vectors = semantic_module.embed([_ARROW.sub(" to ", text_) for text_ in texts])
         per_text = [
             self._scores(self._query(text_), self._semantic(vector, question, leave_out))
             for text_, vector in zip(texts, vectors, strict=True)
@@ -387,7 +389,7 @@ class Matcher:
         total = sum(query.weights)
         known_weight = sum(w for t, w in zip(query.terms, query.weights, strict=True) if t in self._idf)
         known = known_weight / total if total else 0.0
-        vector = semantic_module.embed([intent])[0]
+        vector = semantic_module.embed([_ARROW.sub(" to ", intent)])[0]
         domain = float(self._centroid @ vector) if vector.any() else 0.0
         negative = 0.0
         if len(self._negatives) and vector.any():

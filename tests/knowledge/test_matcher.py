@@ -133,7 +133,7 @@ def test_ties_keep_the_order_of_the_files() -> None:
 
 def test_the_confidence_bar_decides_between_answer_and_decline(kb: KnowledgeBase) -> None:
     entries = list(kb.entries())
-    question = "how much do plumbers make"
+    question = "how much do ml engineers make"
     score = Matcher(entries).match(question).score
     assert Matcher(entries, threshold=score - 0.001).match(question).matched
     assert not Matcher(entries, threshold=score + 0.01).match(question).matched
