@@ -28,7 +28,7 @@ import itertools
 import logging
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -140,9 +140,12 @@ class Matcher:
         decision: DecisionModel | None = None,
         exemplars: Sequence[tuple[str, str]] = (),
         negatives: Sequence[str] = (),
+        own: Collection[str] = (),
     ) -> None:
+        """`own`: ids of a server's own entries, which may cover what the guide does not."""
         if not entries:
             raise ValueError("the matcher needs at least one entry")
+        self._own = frozenset(own)
         self.decision = decision or shipped_model()
         self.threshold = self.decision.bar if threshold is None else threshold
         self._ids = [entry.id for entry in entries]
@@ -420,7 +423,8 @@ class Matcher:
 
         `leave_out` scores a labelled question as if it were new (see signals)."""
         ranked, values = self.signals(question, leave_out)
-        uncovered = scope.uncovered_subject(question)
+        # The rules speak for the guide; a server's own entry may answer what the guide does not.
+        uncovered = None if ranked and ranked[0].entry_id in self._own else scope.uncovered_subject(question)
         # The guide says nothing on these subjects, so no entry may answer them, however close.
         probability = self.decision.probability(values) if ranked and uncovered is None else 0.0
         matched = bool(ranked) and probability >= self.threshold
