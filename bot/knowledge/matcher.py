@@ -71,7 +71,7 @@ _TITLE_FUZZY_SHARE = 0.6
 _LEXICAL_WEIGHT = 0.5
 _SEMANTIC_WEIGHT = 0.5
 # A long message: how much its asking sentences count against the whole text.
-_INTENT_SHARE = 0.7
+_INTENT_SHARE = 0.5
 # "Which should I pick?" is what the choosing entry answers, whatever else the message says.
 _WHICH_PATH_BONUS = 0.15
 # An answer line is evidence of its entry, a little weaker than a phrasing written as a question.
