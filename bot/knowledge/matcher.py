@@ -12,7 +12,8 @@ How a question is scored:
 3. Semantic: the question's embedding (semantic.py) against each entry's phrasings, answer
    lines and the labelled member questions it answers; the closest one counts. Its best
    entries join the candidates.
-4. Hybrid: the two scores are averaged; "which should I pick" favours the choosing entry.
+4. Hybrid: the two scores are averaged; "which should I pick" favours the choosing entry, and a
+   question that names only a role ("what even is an MLE?") favours that role's entry.
 5. The decision model (decision.py) turns the signals of the top entry into the probability
    that it answers the question. At or above the bar it is the answer; below it, or when the
    question is on a subject the guide does not cover (scope.py), the question is declined with
@@ -47,6 +48,9 @@ logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 SUGGESTION_FLOOR = 0.3
 CHOOSING_ENTRY = "choosing"
+# A question that names only a role ("what is an MLE?", "ai engineer role") asks what the role is.
+ROLE_ENTRIES = {"ai": "ai-engineer", "ml": "ml-engineer"}
+_ROLE_ONLY_EXTRAS = frozenset({"engin", "role", "job", "titl", "mean"})
 _ROLE_TERMS = frozenset({"ai", "ml", "engin", "aitoml", "mltoai"})
 MAX_SUGGESTIONS = 3
 MAX_AUTOCOMPLETE = 25
@@ -74,6 +78,8 @@ _SEMANTIC_WEIGHT = 0.5
 _INTENT_SHARE = 0.5
 # "Which should I pick?" is what the choosing entry answers, whatever else the message says.
 _WHICH_PATH_BONUS = 0.15
+# How much a question naming only a role favours that role's own entry.
+_ROLE_ONLY_BONUS = 0.1
 # An answer line is evidence of its entry, a little weaker than a phrasing written as a question.
 _ANSWER_LINE_WEIGHT = 0.9
 # "ai eng -> ml eng": an arrow between the roles reads as "to".
@@ -363,6 +369,13 @@ class Matcher:
                 combined[index] = tuple(  # type: ignore[assignment]
                     _INTENT_SHARE * a + (1 - _INTENT_SHARE) * b for a, b in zip(parts[0], parts[1], strict=True)
                 )
+        role_only = set(self._query(intent).terms) - _ROLE_ONLY_EXTRAS
+        if (
+            len(role_only) == 1
+            and (role := self._position.get(ROLE_ENTRIES.get(next(iter(role_only)), ""))) is not None
+        ):
+            fused, lexical, similarity = combined.get(role, (0.0, 0.0, 0.0))
+            combined[role] = (fused + _ROLE_ONLY_BONUS, lexical, similarity)
         if self._choosing is not None and scope.asks_which_path(question):
             fused, lexical, similarity = combined.get(self._choosing, (0.0, 0.0, 0.0))
             combined[self._choosing] = (fused + _WHICH_PATH_BONUS, lexical, similarity)

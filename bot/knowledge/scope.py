@@ -2,9 +2,10 @@
 
 The article compares the two careers in general; it says nothing about age, remote work, other
 countries, entry-level or junior pay, which programming language to learn first, which course to
-take, data science as a job, other careers, or the community's events and schedules. A question on one of those subjects shares many words with real
-entries ("how much do AI engineers make *in India*"), so the matcher must recognise the subject and
-decline it plainly rather than answer with a neighbouring entry.
+take, data science as a job, other careers, or the community's events and schedules. A question
+on one of those subjects shares many words with real entries ("how much do AI engineers make *in
+India*"), so the matcher must recognise the subject and decline it plainly rather than answer with
+a neighbouring entry. A server's own entry may still answer such a question (see matcher.py).
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ _COUNTRIES = (
 
 _GATHERINGS = (
     r"(the|next|weekly|group|community|voice|video|zoom|discord|study) calls?|meetups?|meet ups?|meetings?|events?|"
-    r"voice chats?|study groups?|study sessions?|live sessions?|live streams?|office hours|hangouts?|workshops?|webinars?"
+    r"voice chats?|study groups?|study sessions?|live sessions?|live streams?|office hours|hangouts?|"
+    r"workshops?|webinars?"
 )
 
 
