@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 
 from bot.knowledge.matcher import Hit, Match, Matcher
 from bot.knowledge.models import Entry, RoleKey, RoleProfile
@@ -19,6 +19,7 @@ class KnowledgeBase:
         threshold: float | None = None,
         exemplars: Sequence[tuple[str, str]] = (),
         negatives: Sequence[str] = (),
+        own: Collection[str] = (),
     ) -> None:
         self._entries = {entry.id: entry for entry in entries}
         if len(self._entries) != len(entries):
@@ -28,7 +29,7 @@ class KnowledgeBase:
         self.exemplars = tuple(exemplars)
         self.negatives = tuple(negatives)
         self.matcher = Matcher(
-            list(self._entries.values()), threshold=threshold, exemplars=exemplars, negatives=negatives
+            list(self._entries.values()), threshold=threshold, exemplars=exemplars, negatives=negatives, own=own
         )
 
     def entry_ids(self) -> list[str]:

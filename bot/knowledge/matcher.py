@@ -12,7 +12,8 @@ How a question is scored:
 3. Semantic: the question's embedding (semantic.py) against each entry's phrasings, answer
    lines and the labelled member questions it answers; the closest one counts. Its best
    entries join the candidates.
-4. Hybrid: the two scores are averaged; "which should I pick" favours the choosing entry.
+4. Hybrid: the two scores are averaged; "which should I pick" favours the choosing entry, and a
+   question that names only a role ("what even is an MLE?") favours that role's entry.
 5. The decision model (decision.py) turns the signals of the top entry into the probability
    that it answers the question. At or above the bar it is the answer; below it, or when the
    question is on a subject the guide does not cover (scope.py), the question is declined with
@@ -28,7 +29,7 @@ import itertools
 import logging
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -47,6 +48,9 @@ logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 SUGGESTION_FLOOR = 0.3
 CHOOSING_ENTRY = "choosing"
+# A question that names only a role ("what is an MLE?", "ai engineer role") asks what the role is.
+ROLE_ENTRIES = {"ai": "ai-engineer", "ml": "ml-engineer"}
+_ROLE_ONLY_EXTRAS = frozenset({"engin", "role", "job", "titl", "mean"})
 _ROLE_TERMS = frozenset({"ai", "ml", "engin", "aitoml", "mltoai"})
 MAX_SUGGESTIONS = 3
 MAX_AUTOCOMPLETE = 25
@@ -71,11 +75,15 @@ _TITLE_FUZZY_SHARE = 0.6
 _LEXICAL_WEIGHT = 0.5
 _SEMANTIC_WEIGHT = 0.5
 # A long message: how much its asking sentences count against the whole text.
-_INTENT_SHARE = 0.7
+_INTENT_SHARE = 0.5
 # "Which should I pick?" is what the choosing entry answers, whatever else the message says.
 _WHICH_PATH_BONUS = 0.15
+# How much a question naming only a role favours that role's own entry.
+_ROLE_ONLY_BONUS = 0.1
 # An answer line is evidence of its entry, a little weaker than a phrasing written as a question.
 _ANSWER_LINE_WEIGHT = 0.9
+# "ai eng -> ml eng": an arrow between the roles reads as "to".
+_ARROW = re.compile(r"\s*(?:->|=>|→|⇒|>>)\s*")
 _MARKDOWN = re.compile(r"[*_`>#]|^\s*(?:[•\-]|\d+\.)\s*", re.MULTILINE)
 
 
@@ -138,9 +146,12 @@ class Matcher:
         decision: DecisionModel | None = None,
         exemplars: Sequence[tuple[str, str]] = (),
         negatives: Sequence[str] = (),
+        own: Collection[str] = (),
     ) -> None:
+        """`own`: ids of a server's own entries, which may cover what the guide does not."""
         if not entries:
             raise ValueError("the matcher needs at least one entry")
+        self._own = frozenset(own)
         self.decision = decision or shipped_model()
         self.threshold = self.decision.bar if threshold is None else threshold
         self._ids = [entry.id for entry in entries]
@@ -279,7 +290,7 @@ class Matcher:
     def _query(self, question: str) -> _Query:
         repaired: list[str] = []
         changed: set[str] = set()
-        for word in text.words(question):
+        for word in text.words(_ARROW.sub(" to ", question)):
             if word.isdigit():
                 continue
             fixed, was_changed = self._repair(word)
@@ -344,7 +355,7 @@ class Matcher:
         blended so the member's description of themselves does not drown the question."""
         intent = scope.intent_text(question) if scope.is_long(question) else question
         texts = [intent] if intent == question else [intent, question]
-        vectors = semantic_module.embed(texts)
+        vectors = semantic_module.embed([_ARROW.sub(" to ", text_) for text_ in texts])
         per_text = [
             self._scores(self._query(text_), self._semantic(vector, question, leave_out))
             for text_, vector in zip(texts, vectors, strict=True)
@@ -358,6 +369,13 @@ class Matcher:
                 combined[index] = tuple(  # type: ignore[assignment]
                     _INTENT_SHARE * a + (1 - _INTENT_SHARE) * b for a, b in zip(parts[0], parts[1], strict=True)
                 )
+        role_only = set(self._query(intent).terms) - _ROLE_ONLY_EXTRAS
+        if (
+            len(role_only) == 1
+            and (role := self._position.get(ROLE_ENTRIES.get(next(iter(role_only)), ""))) is not None
+        ):
+            fused, lexical, similarity = combined.get(role, (0.0, 0.0, 0.0))
+            combined[role] = (fused + _ROLE_ONLY_BONUS, lexical, similarity)
         if self._choosing is not None and scope.asks_which_path(question):
             fused, lexical, similarity = combined.get(self._choosing, (0.0, 0.0, 0.0))
             combined[self._choosing] = (fused + _WHICH_PATH_BONUS, lexical, similarity)
@@ -387,7 +405,7 @@ class Matcher:
         total = sum(query.weights)
         known_weight = sum(w for t, w in zip(query.terms, query.weights, strict=True) if t in self._idf)
         known = known_weight / total if total else 0.0
-        vector = semantic_module.embed([intent])[0]
+        vector = semantic_module.embed([_ARROW.sub(" to ", intent)])[0]
         domain = float(self._centroid @ vector) if vector.any() else 0.0
         negative = 0.0
         if len(self._negatives) and vector.any():
@@ -418,7 +436,8 @@ class Matcher:
 
         `leave_out` scores a labelled question as if it were new (see signals)."""
         ranked, values = self.signals(question, leave_out)
-        uncovered = scope.uncovered_subject(question)
+        # The rules speak for the guide; a server's own entry may answer what the guide does not.
+        uncovered = None if ranked and ranked[0].entry_id in self._own else scope.uncovered_subject(question)
         # The guide says nothing on these subjects, so no entry may answer them, however close.
         probability = self.decision.probability(values) if ranked and uncovered is None else 0.0
         matched = bool(ranked) and probability >= self.threshold

@@ -2,9 +2,10 @@
 
 The article compares the two careers in general; it says nothing about age, remote work, other
 countries, entry-level or junior pay, which programming language to learn first, which course to
-take, or data science as a job. A question on one of those subjects shares many words with real
-entries ("how much do AI engineers make *in India*"), so the matcher must recognise the subject and
-decline it plainly rather than answer with a neighbouring entry.
+take, data science as a job, other careers, or the community's events and schedules. A question
+on one of those subjects shares many words with real entries ("how much do AI engineers make *in
+India*"), so the matcher must recognise the subject and decline it plainly rather than answer with
+a neighbouring entry. A server's own entry may still answer such a question (see matcher.py).
 """
 
 from __future__ import annotations
@@ -21,6 +22,12 @@ _COUNTRIES = (
     "ireland|sweden|switzerland|russia|ukraine|argentina|colombia|my country|other countries|abroad"
 )
 
+_GATHERINGS = (
+    r"(the|next|weekly|group|community|voice|video|zoom|discord|study) calls?|meetups?|meet ups?|meetings?|events?|"
+    r"voice chats?|study groups?|study sessions?|live sessions?|live streams?|office hours|hangouts?|"
+    r"workshops?|webinars?"
+)
+
 
 @dataclass(frozen=True)
 class Subject:
@@ -28,6 +35,7 @@ class Subject:
 
     name: str
     pattern: re.Pattern[str]
+    unless: re.Pattern[str] | None = None  # the subject does not apply when this also matches
 
 
 UNCOVERED: tuple[Subject, ...] = (
@@ -70,6 +78,29 @@ UNCOVERED: tuple[Subject, ...] = (
     ),
     Subject("data science as a job", re.compile(r"\b(data scien\w*)\b")),
     Subject(
+        "careers other than AI and ML engineering",
+        re.compile(
+            r"\b((civil|mechanical|chemical|electrical|biomedical|industrial|structural|aerospace|sound|audio|"
+            r"environmental|petroleum|nuclear|mining|marine) engineer\w*|dentists?|doctors?|physicians?|surgeons?|"
+            r"nurses?|nursing|pharmacists?|optometrists?|lawyers?|attorneys?|pilots?|chefs?|plumbers?|"
+            r"electricians?|firefighters?|accountants?|accounting|architects?|footballers?|actors?|youtubers?|"
+            r"uber drivers?|salespeople|salesperson|dental school|law school|medical school|med school)\b"
+        ),
+        unless=re.compile(
+            r"\b(ai|ml|mle|mles|aie|machine learning|artificial intelligence|software architects?|"
+            r"(the|these|both) (two|roles|careers|paths)|either (role|path|career)|which (role|path|career))\b"
+        ),
+    ),
+    Subject(
+        "the community's events, calls and schedules",
+        re.compile(
+            r"\b(when|what time|what day|schedule\w*|calendar|next|this (week|weekend)|tonight|tomorrow)\b.*"
+            rf"\b({_GATHERINGS})\b|"
+            rf"\b({_GATHERINGS})\b"
+            r".*\b(when|what time|schedule\w*|start\w*|tonight|tomorrow|this (week|weekend))\b"
+        ),
+    ),
+    Subject(
         "working hours and work-life balance",
         re.compile(r"\b(hours a week|hours per week|work life balance|work-life balance|overtime|burnout|stressful)\b"),
     ),
@@ -80,7 +111,7 @@ def uncovered_subject(question: str) -> str | None:
     """The name of the subject the guide does not cover that `question` is about, if any."""
     text = normalize(question)
     for subject in UNCOVERED:
-        if subject.pattern.search(text):
+        if subject.pattern.search(text) and not (subject.unless and subject.unless.search(text)):
             return subject.name
     return None
 

@@ -6,8 +6,9 @@
 Each labelled question is run through the matcher; it is a positive example when it is on topic
 and the top-ranked entry holds the right facts, and a negative one otherwise (off topic, not
 covered by the guide, or on topic but ranked wrong, where answering would be a confident wrong
-answer). A quarter of the questions, drawn at random with a fixed seed, is held out: the model is
-fitted on the rest and the bar is chosen on the held-out questions only.
+answer). The questions are dealt at random (fixed seed) into four folds; each fold is scored by a
+model fitted on the other three, so every question is held out once, and the bar is chosen on
+those held-out probabilities only. The stored model is then fitted on all the questions.
 """
 
 from __future__ import annotations
@@ -15,34 +16,39 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
+from bot.knowledge import scope
 from bot.knowledge.decision import MODEL_PATH, DecisionModel, data_digest
 from bot.knowledge.matcher import Matcher
 from bot.knowledge.questions import load_training
 
 DEFAULT_KNOWLEDGE = Path(__file__).resolve().parents[2] / "data" / "knowledge"
-HELD_OUT_SHARE = 0.25
+FOLDS = 4
 SEED = 7
 # The bar keeps at least this share of held-out off-topic questions declined.
 DECLINE_TARGET = 0.95
 REGULARISATION = 1.0
 
 
-def examples(matcher: Matcher, knowledge_dir: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Signals, labels and group (0 on topic, 1 off topic, 2 not covered) for every question."""
+def examples(matcher: Matcher, knowledge_dir: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Signals, labels, group (0 on topic, 1 off topic, 2 not covered) and whether a rule declines it
+    (scope.py), for every question."""
     questions = load_training(knowledge_dir)
     rows: list[tuple[float, ...]] = []
     labels: list[int] = []
     groups: list[int] = []
+    ruled: list[bool] = []
     for group, items in enumerate((questions.on_topic, questions.off_topic, questions.not_covered)):
         for item in items:
             ranked, values = matcher.signals(item.question, leave_out=True)
             rows.append(values)
             labels.append(int(group == 0 and bool(ranked) and ranked[0].entry_id in item.ids))
             groups.append(group)
-    return np.array(rows, dtype=np.float64), np.array(labels), np.array(groups)
+            ruled.append(scope.uncovered_subject(item.question) is not None)
+    return np.array(rows, dtype=np.float64), np.array(labels), np.array(groups), np.array(ruled)
 
 
 def _choose_bar(probabilities: np.ndarray, labels: np.ndarray, groups: np.ndarray) -> tuple[float, dict[str, float]]:
@@ -50,7 +56,7 @@ def _choose_bar(probabilities: np.ndarray, labels: np.ndarray, groups: np.ndarra
     DECLINE_TARGET of the held-out off-topic ones (the best balance if no bar reaches it)."""
     on, off = groups == 0, groups != 0
     best: tuple[tuple[bool, float], float, dict[str, float]] | None = None
-    for bar in np.round(np.arange(0.05, 0.951, 0.01), 2):
+    for bar in np.round(np.arange(0.05, 0.951, 0.005), 3):
         answered = probabilities >= bar
         right = float(np.mean(answered[on] & (labels[on] == 1))) if on.any() else 1.0
         declined = float(np.mean(~answered[off])) if off.any() else 1.0
@@ -61,30 +67,43 @@ def _choose_bar(probabilities: np.ndarray, labels: np.ndarray, groups: np.ndarra
     return best[1], best[2]
 
 
-def train(knowledge_dir: Path = DEFAULT_KNOWLEDGE) -> DecisionModel:
+def _fit(features: np.ndarray, labels: np.ndarray) -> tuple[Any, np.ndarray, np.ndarray]:
     from sklearn.linear_model import LogisticRegression
 
+    mean = features.mean(axis=0)
+    scale = features.std(axis=0)
+    scale[scale == 0] = 1.0
+    model = LogisticRegression(C=REGULARISATION, max_iter=2000)
+    model.fit((features - mean) / scale, labels)
+    return model, mean, scale
+
+
+def train(knowledge_dir: Path = DEFAULT_KNOWLEDGE) -> DecisionModel:
     from bot.knowledge.loader import load_knowledge
 
     knowledge, problems = load_knowledge(knowledge_dir)
     if knowledge is None:
         raise SystemExit("the knowledge base does not load: " + "; ".join(str(p) for p in problems))
-    features, labels, groups = examples(knowledge.matcher, knowledge_dir)
+    features, labels, groups, ruled = examples(knowledge.matcher, knowledge_dir)
     # Subjects the guide does not cover are declined by rule; the model learns the rest.
     keep = groups != 2
-    features, labels, groups = features[keep], labels[keep], groups[keep]
+    features, labels, groups, ruled = features[keep], labels[keep], groups[keep], ruled[keep]
+    # Every question is held out once: each fold's probabilities come from a model fitted on the
+    # other folds, and the bar is chosen on all of them; the stored model is fitted on everything.
     order = np.random.default_rng(SEED).permutation(len(labels))
-    held = np.zeros(len(labels), dtype=bool)
+    fold = np.zeros(len(labels), dtype=np.intp)
     for group in (0, 1):
         members = order[groups[order] == group]
-        held[members[: round(len(members) * HELD_OUT_SHARE)]] = True
-    mean = features[~held].mean(axis=0)
-    scale = features[~held].std(axis=0)
-    scale[scale == 0] = 1.0
-    model = LogisticRegression(C=REGULARISATION, max_iter=2000)
-    model.fit((features[~held] - mean) / scale, labels[~held])
-    probabilities = model.predict_proba((features[held] - mean) / scale)[:, 1]
-    bar, held_out = _choose_bar(probabilities, labels[held], groups[held])
+        fold[members] = np.arange(len(members)) % FOLDS
+    probabilities = np.zeros(len(labels))
+    for number in range(FOLDS):
+        held = fold == number
+        fitted, mean, scale = _fit(features[~held], labels[~held])
+        probabilities[held] = fitted.predict_proba((features[held] - mean) / scale)[:, 1]
+    # The bar is chosen on what members would see: a question a rule declines is never answered.
+    probabilities[ruled] = 0.0
+    bar, held_out = _choose_bar(probabilities, labels, groups)
+    model, mean, scale = _fit(features, labels)
     return DecisionModel(
         mean=tuple(round(float(x), 6) for x in mean),
         scale=tuple(round(float(x), 6) for x in scale),

@@ -87,7 +87,7 @@ async def test_off_topic_is_declined_honestly(bot: InProcessBot, member: Member)
 async def test_a_near_miss_offers_choices_and_a_click_answers_it(
     bot: InProcessBot, standin: StandIn, member: Member
 ) -> None:
-    reply = await member.slash("ask", question="how much do plumbers make")
+    reply = await member.slash("ask", question="how much do pro gamers make")
 
     assert reply.embeds[0].title == DECLINED_TITLE
     assert "Closest topics" in (reply.embeds[0].description or "")
@@ -100,18 +100,18 @@ async def test_a_near_miss_offers_choices_and_a_click_answers_it(
 
     assert answered.id == reply.id
     assert answered.embeds[0].title == SALARY_TITLE
-    assert answered.embeds[-1].footer == "You asked: how much do plumbers make"
+    assert answered.embeds[-1].footer == "You asked: how much do pro gamers make"
     assert "faq:total-compensation:r" in buttons(answered)
     click = (await asks(bot, standin))[0]
     assert (click.command, click.entry_id, click.matched) == ("suggestion", "salary-comparison", True)
-    assert click.question == "how much do plumbers make"
+    assert click.question == "how much do pro gamers make"
     assert buttons(answered)[-2:] == [f"vote:{click.id}:h", f"vote:{click.id}:n"]
 
 
 async def test_someone_elses_choice_click_answers_them_privately(
     bot: InProcessBot, standin: StandIn, member: Member
 ) -> None:
-    reply = await member.slash("ask", question="how much do plumbers make")
+    reply = await member.slash("ask", question="how much do pro gamers make")
     other = standin.member("morgan")
 
     seen = await other.click(reply, custom_id=choice(reply, "salary-comparison"))
@@ -135,13 +135,13 @@ async def test_a_related_topic_button_shows_that_topic_privately(bot: InProcessB
 
 
 async def test_topic_buttons_still_work_after_a_restart(bot: InProcessBot, member: Member) -> None:
-    reply = await member.slash("ask", question="how much do plumbers make")
+    reply = await member.slash("ask", question="how much do pro gamers make")
     await bot.restart()
 
     answered = await member.click(reply, custom_id=choice(reply, "salary-comparison"))
 
     assert answered.embeds[0].title == SALARY_TITLE
-    assert answered.embeds[-1].footer == "You asked: how much do plumbers make"
+    assert answered.embeds[-1].footer == "You asked: how much do pro gamers make"
 
 
 async def test_faq_autocomplete_offers_the_best_topics_first(bot: InProcessBot, member: Member) -> None:
@@ -215,7 +215,7 @@ async def test_private_flag_and_server_default(bot: InProcessBot, standin: Stand
 
 
 async def test_a_declined_private_question_can_still_be_answered_by_a_click(bot: InProcessBot, member: Member) -> None:
-    reply = await member.slash("ask", question="how much do plumbers make", private=True)
+    reply = await member.slash("ask", question="how much do pro gamers make", private=True)
     assert reply.ephemeral
 
     answered = await member.click(reply, custom_id=choice(reply, "salary-comparison"))

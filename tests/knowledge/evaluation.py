@@ -3,7 +3,8 @@
 * The tuning set (``decision/tuning.yaml``): the questions the matcher was developed against;
   also training data for the decision model.
 * The sealed sets (``eval/sealed-*.yaml``): written from the article alone and committed before
-  the matcher was changed (set 1) or after the work was done (set 2); never tuned on.
+  the matcher was changed (set 1), after the first round of work (set 2) or before the second
+  round (set 3); never tuned on.
 
 Shared by tests/knowledge/test_evaluation.py and benchmarks/bench_matcher.py.
 """

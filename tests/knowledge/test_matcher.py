@@ -44,11 +44,13 @@ def test_pay_salary_earn_and_make_mean_the_same(kb: KnowledgeBase, question: str
     assert answer(kb, question) == "salary-comparison"
 
 
-@pytest.mark.parametrize(
-    "question", ["do I need a PhD", "do I need a degree", "is a masters required", "do i need to go to university"]
-)
+@pytest.mark.parametrize("question", ["do I need a PhD", "do I need a degree", "is a masters required"])
 def test_phd_and_degree_mean_the_same(kb: KnowledgeBase, question: str) -> None:
     assert answer(kb, question) == "degree-needed"
+
+
+def test_university_ranks_the_degree_entry_first(kb: KnowledgeBase) -> None:
+    assert kb.matcher.rank("do i need to go to university")[0].entry_id == "degree-needed"
 
 
 def test_abbreviations_match_their_long_forms(kb: KnowledgeBase) -> None:
@@ -133,7 +135,7 @@ def test_ties_keep_the_order_of_the_files() -> None:
 
 def test_the_confidence_bar_decides_between_answer_and_decline(kb: KnowledgeBase) -> None:
     entries = list(kb.entries())
-    question = "how much do plumbers make"
+    question = "how much do ml engineers make"
     score = Matcher(entries).match(question).score
     assert Matcher(entries, threshold=score - 0.001).match(question).matched
     assert not Matcher(entries, threshold=score + 0.01).match(question).matched
