@@ -17,10 +17,7 @@ from discord.ext import commands
 
 from bot.ops import metrics
 from bot.reload import reload_content
-from bot.storage.asks import wrong_answers
-from bot.storage.entries import latest_ask_ids
-from bot.storage.guilds import get_config, update_config
-from bot.storage.stats import MAX_DAYS, MIN_DAYS, server_stats, unanswered_questions, window_start
+from bot.storage.stats import MAX_DAYS, MIN_DAYS, window_start
 from bot.trivia import MAX_SECONDS as TRIVIA_MAX_SECONDS
 from bot.trivia import MIN_SECONDS as TRIVIA_MIN_SECONDS
 from bot.ui import admin as ui
@@ -154,15 +151,15 @@ class Admin(commands.Cog):
             return
         assert interaction.guild_id is not None
         await interaction.response.defer(ephemeral=True, thinking=True)
-        questions = await unanswered_questions(
-            self.bot.store, interaction.guild_id, days, low_confidence=_low_confidence(self.bot)
+        questions = await self.bot.store.unanswered_questions(
+            interaction.guild_id, days, low_confidence=_low_confidence(self.bot)
         )
         if not questions:
             await _reply(interaction, ui.no_unanswered_sentence(days))
             return
         csv_file = discord.File(io.BytesIO(ui.unanswered_csv(questions)), filename=ui.UNANSWERED_CSV)
         # "Write an answer" and "It is about …" for each question (cogs/teach.py handles them).
-        ask_ids = await latest_ask_ids(self.bot.store, interaction.guild_id, [q.normalized for q in questions[:25]])
+        ask_ids = await self.bot.store.latest_ask_ids(interaction.guild_id, [q.normalized for q in questions[:25]])
         view = teach_ui.unanswered_view(questions, ask_ids)
         await _reply(interaction, embed=ui.unanswered_embed(questions, days), file=csv_file, view=view)
 
@@ -175,7 +172,7 @@ class Admin(commands.Cog):
             return
         assert interaction.guild_id is not None
         await interaction.response.defer(ephemeral=True, thinking=True)
-        wrong = await wrong_answers(self.bot.store, interaction.guild_id, window_start(self.bot.store, days))
+        wrong = await self.bot.store.wrong_answers(interaction.guild_id, window_start(self.bot.store, days))
         if not wrong:
             await _reply(interaction, ui.no_feedback_sentence(days))
             return
@@ -196,8 +193,8 @@ class Admin(commands.Cog):
             return
         assert interaction.guild_id is not None
         await interaction.response.defer(ephemeral=True, thinking=True)
-        figures = await server_stats(
-            self.bot.store, interaction.guild_id, days, low_confidence=_low_confidence(self.bot)
+        figures = await self.bot.store.server_stats(
+            interaction.guild_id, days, low_confidence=_low_confidence(self.bot)
         )
         if figures.is_empty:
             await _reply(interaction, ui.no_stats_sentence(days))
@@ -214,7 +211,7 @@ class Admin(commands.Cog):
 
     async def _show(self, interaction: Interaction, sentence: str | None = None) -> None:
         assert interaction.guild is not None
-        current = await get_config(self.bot.store, interaction.guild.id)
+        current = await self.bot.store.get_config(interaction.guild.id)
         await _reply(interaction, sentence, embed=ui.config_embed(current, interaction.guild))
 
     @config.command(name="show", description="Show this server's Crossroads settings")
@@ -236,14 +233,14 @@ class Admin(commands.Cog):
         assert interaction.guild is not None
         column = f"{path}_role_id"
         if role is None:
-            await update_config(self.bot.store, interaction.guild.id, **{column: None})
+            await self.bot.store.update_config(interaction.guild.id, **{column: None})
             await self._show(interaction, f"Members whose path finder result is {PATHS[path]} no longer get a role.")
             return
         problem = ui.role_problem(role, interaction.guild)
         if problem is not None:
             await _reply(interaction, problem)
             return
-        config = await update_config(self.bot.store, interaction.guild.id, **{column: role.id})
+        config = await self.bot.store.update_config(interaction.guild.id, **{column: role.id})
         sentence = (
             f"Members whose path finder result is {PATHS[path]} now get the role "
             f"**{discord.utils.escape_markdown(role.name)}**."
@@ -258,7 +255,7 @@ class Admin(commands.Cog):
         if await _refuse_unless_admin(interaction):
             return
         assert interaction.guild is not None
-        config = await update_config(self.bot.store, interaction.guild.id, role_rewards=enabled)
+        config = await self.bot.store.update_config(interaction.guild.id, role_rewards=enabled)
         if enabled:
             sentence = "Role rewards are on."
             if config.ai_role_id is None and config.ml_role_id is None:
@@ -275,7 +272,7 @@ class Admin(commands.Cog):
         if await _refuse_unless_admin(interaction):
             return
         assert interaction.guild is not None
-        await update_config(self.bot.store, interaction.guild.id, quiz_expiry_hours=hours)
+        await self.bot.store.update_config(interaction.guild.id, quiz_expiry_hours=hours)
         await self._show(
             interaction, f"Quizzes now expire after {hours} hour{'s' if hours != 1 else ''} without an answer."
         )
@@ -292,7 +289,7 @@ class Admin(commands.Cog):
         if await _refuse_unless_admin(interaction):
             return
         assert interaction.guild is not None
-        await update_config(self.bot.store, interaction.guild.id, ask_private=visibility == "private")
+        await self.bot.store.update_config(interaction.guild.id, ask_private=visibility == "private")
         if visibility == "private":
             sentence = "/ask replies are now private by default: only the member who asked sees them."
         else:
@@ -336,7 +333,7 @@ class Admin(commands.Cog):
                 f"Members with the role **{discord.utils.escape_markdown(role.name)}** can now start trivia games."
             )
         if changes:
-            await update_config(self.bot.store, interaction.guild.id, **changes)
+            await self.bot.store.update_config(interaction.guild.id, **changes)
         await self._show(interaction, " ".join(sentences) or None)
 
 

@@ -25,8 +25,7 @@ from bot.knowledge.text import normalize
 from bot.limits import clip
 from bot.ops import metrics
 from bot.storage import StoreError
-from bot.storage.asks import AskCommand, get_ask, record_ask, record_vote
-from bot.storage.guilds import get_config
+from bot.storage.asks import AskCommand
 from bot.ui import faq as ui
 from bot.ui import topics
 
@@ -171,7 +170,7 @@ class FAQ(commands.Cog, name=ui.FAQ_COG):
         if entry is None:
             await interaction.response.send_message(ui.GONE, ephemeral=True, allowed_mentions=NO_MENTIONS)
             return
-        asked = await get_ask(self.bot.store, ask_id) if ask_id is not None and source == "suggestion" else None
+        asked = await self.bot.store.get_ask(ask_id) if ask_id is not None and source == "suggestion" else None
         if asked is not None:
             own_reply = asked.user_id == interaction.user.id
         else:
@@ -191,7 +190,7 @@ class FAQ(commands.Cog, name=ui.FAQ_COG):
     async def handle_vote(self, interaction: discord.Interaction[Any], ask_id: int, helpful: bool) -> None:
         """ "Helpful" / "Not what I asked": one vote per member per answer; a second click changes it."""
         try:
-            previous = await record_vote(self.bot.store, ask_id=ask_id, user_id=interaction.user.id, helpful=helpful)
+            previous = await self.bot.store.record_vote(ask_id=ask_id, user_id=interaction.user.id, helpful=helpful)
         except LookupError:
             await interaction.response.send_message(ui.VOTE_GONE, ephemeral=True, allowed_mentions=NO_MENTIONS)
             return
@@ -205,7 +204,7 @@ class FAQ(commands.Cog, name=ui.FAQ_COG):
         if private is not None:
             return private
         try:
-            config = await get_config(self.bot.store, interaction.guild_id)
+            config = await self.bot.store.get_config(interaction.guild_id)
         except StoreError:
             log.warning("Could not read the server settings; answering publicly", exc_info=True)
             return False
@@ -259,9 +258,7 @@ class FAQ(commands.Cog, name=ui.FAQ_COG):
                 embeds=embeds, view=view, ephemeral=ephemeral, allowed_mentions=NO_MENTIONS
             )
 
-    async def _record(
-        self, interaction: Interaction, command: AskCommand, question: str, result: Match
-    ) -> int | None:
+    async def _record(self, interaction: Interaction, command: AskCommand, question: str, result: Match) -> int | None:
         return await self._write_log(
             interaction,
             command=command,
@@ -302,7 +299,7 @@ class FAQ(commands.Cog, name=ui.FAQ_COG):
         deadline.set_current(None)
         for attempt in range(1, LOG_ATTEMPTS + 1):
             try:
-                return await record_ask(self.bot.store, guild_id=guild_id, user_id=user_id, **fields)
+                return await self.bot.store.record_ask(guild_id=guild_id, user_id=user_id, **fields)
             except StoreError:
                 if attempt == LOG_ATTEMPTS:
                     log.warning("Could not record a question in the ask log after %d attempts", LOG_ATTEMPTS)

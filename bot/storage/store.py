@@ -121,9 +121,7 @@ def _split_statements(sql: str) -> list[str]:
             if buffer.strip():
                 statements.append(buffer.strip())
             buffer = ""
-    if buffer.strip() and not all(
-        part.strip().startswith("--") or not part.strip() for part in buffer.splitlines()
-    ):
+    if buffer.strip() and not all(part.strip().startswith("--") or not part.strip() for part in buffer.splitlines()):
         raise RuntimeError("a migration ends with an incomplete statement")
     return statements
 
@@ -412,8 +410,7 @@ class Store:
         if kind == "damaged":
             if last is None:
                 log.error(
-                    "The database file %s is damaged (%s); restore it from a backup. "
-                    "Members are told nothing changed.",
+                    "The database file %s is damaged (%s); restore it from a backup. Members are told nothing changed.",
                     self.path,
                     detail,
                 )
