@@ -32,7 +32,14 @@ from bot.storage import StoreError
 from bot.storage.entries import load_guild
 from bot.storage.sqlite import SqliteStorage
 from bot.ui import expiry
-from bot.ui.errors import BUTTON_INACTIVE, UNEXPECTED_ERROR, bind_deadline, send_ephemeral, store_sentence
+from bot.ui.errors import (
+    BUTTON_INACTIVE,
+    UNEXPECTED_ERROR,
+    CommandRefused,
+    bind_deadline,
+    send_ephemeral,
+    store_sentence,
+)
 
 log = logging.getLogger("crossroads")
 
@@ -116,6 +123,11 @@ class CrossroadsTree(app_commands.CommandTree["CrossroadsBot"]):
             return
         if isinstance(error, app_commands.CommandInvokeError) and expiry.gone(error.original, "a command's reply"):
             return
+        if isinstance(error, CommandRefused):
+            # A refusal is an answer like any other, not a failure.
+            record_interaction(interaction, "ok")
+            await send_ephemeral(interaction, str(error))
+            return
         message = describe_command_error(error)
         failure = error.original if isinstance(error, app_commands.CommandInvokeError) else error
         if isinstance(failure, StoreError):
@@ -130,6 +142,8 @@ class CrossroadsTree(app_commands.CommandTree["CrossroadsBot"]):
 
 def describe_command_error(error: app_commands.AppCommandError) -> str | None:
     """A sentence for errors a member can act on; None for bugs, which are logged instead."""
+    if isinstance(error, CommandRefused):
+        return str(error)
     if isinstance(error, app_commands.MissingPermissions):
         needed = ", ".join(p.replace("_", " ").title() for p in error.missing_permissions)
         return f"You need the {needed} permission in this server to use this command."

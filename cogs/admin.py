@@ -1,7 +1,8 @@
 """Server admin commands: /kb reload, /kb unanswered, /kb feedback, /stats and /config.
 
 Discord shows them only to members with Manage Server by default; because a server can open them
-to others, each handler checks the member's permission again and refuses with a sentence.
+to others, the cog's `interaction_check` refuses with a sentence (answered by the tree's error
+handler) before any command runs. The bot's owners (OWNER_IDS) may run them in every server.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from bot.trivia import MIN_SECONDS as TRIVIA_MIN_SECONDS
 from bot.ui import admin as ui
 from bot.ui import teach as teach_ui
 from bot.ui.charts import render_stats_chart
+from bot.ui.errors import CommandRefused
 
 if TYPE_CHECKING:
     from bot.app import CrossroadsBot
@@ -64,27 +66,19 @@ async def _reply(
         await interaction.response.send_message(ephemeral=True, allowed_mentions=NO_MENTIONS, **extra)
 
 
-async def _refuse_unless_admin(interaction: Interaction) -> bool:
-    """When the member may not use admin commands here, tell them why and return True."""
+def _admin_refusal(interaction: discord.Interaction[Any]) -> str | None:
+    """Why the member may not use admin commands here, or None when they may."""
     if interaction.guild_id is None:
-        await _reply(interaction, "This command works in a server only, where it manages that server's settings.")
-        return True
+        return "This command works in a server only, where it manages that server's settings."
     if interaction.guild is None:
-        await _reply(
-            interaction,
+        return (
             "I cannot see this server yet. Invite me with the bot scope (not only application commands), "
-            "then try again.",
+            "then try again."
         )
-        return True
-    if not interaction.permissions.manage_guild:
-        command = interaction.command.qualified_name if interaction.command else "this command"
-        await _reply(
-            interaction,
-            f"Only members with the Manage Server permission can use /{command}. "
-            "Ask a server admin if you need it run.",
-        )
-        return True
-    return False
+    if interaction.permissions.manage_guild or interaction.user.id in (interaction.client.owner_ids or ()):
+        return None
+    command = interaction.command.qualified_name if interaction.command else "this command"
+    return f"Only members with the Manage Server permission can use /{command}. Ask a server admin if you need it run."
 
 
 def _entry_title(bot: CrossroadsBot, entry_id: str, guild_id: int | None = None) -> str:
@@ -116,12 +110,16 @@ class Admin(commands.Cog):
     def __init__(self, bot: CrossroadsBot) -> None:
         self.bot = bot
 
+    async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
+        refusal = _admin_refusal(interaction)
+        if refusal is not None:
+            raise CommandRefused(refusal)
+        return True
+
     # /kb
 
     @kb.command(name="reload", description="Re-read the content files and put them into service if they are valid")
     async def kb_reload(self, interaction: Interaction) -> None:
-        if await _refuse_unless_admin(interaction):
-            return
         await interaction.response.defer(ephemeral=True, thinking=True)
         result = await reload_content(self.bot)
         metrics.record_reload(result.ok)
@@ -147,8 +145,6 @@ class Admin(commands.Cog):
     async def kb_unanswered(
         self, interaction: Interaction, days: app_commands.Range[int, MIN_DAYS, MAX_DAYS] = 7
     ) -> None:
-        if await _refuse_unless_admin(interaction):
-            return
         assert interaction.guild_id is not None
         await interaction.response.defer(ephemeral=True, thinking=True)
         questions = await self.bot.store.unanswered_questions(
@@ -168,8 +164,6 @@ class Admin(commands.Cog):
     async def kb_feedback(
         self, interaction: Interaction, days: app_commands.Range[int, MIN_DAYS, MAX_DAYS] = 30
     ) -> None:
-        if await _refuse_unless_admin(interaction):
-            return
         assert interaction.guild_id is not None
         await interaction.response.defer(ephemeral=True, thinking=True)
         wrong = await self.bot.store.wrong_answers(interaction.guild_id, window_start(self.bot.store, days))
@@ -189,8 +183,6 @@ class Admin(commands.Cog):
     @app_commands.guild_only()
     @app_commands.default_permissions(manage_guild=True)
     async def stats(self, interaction: Interaction, days: app_commands.Range[int, MIN_DAYS, MAX_DAYS] = 30) -> None:
-        if await _refuse_unless_admin(interaction):
-            return
         assert interaction.guild_id is not None
         await interaction.response.defer(ephemeral=True, thinking=True)
         figures = await self.bot.store.server_stats(
@@ -216,8 +208,6 @@ class Admin(commands.Cog):
 
     @config.command(name="show", description="Show this server's Crossroads settings")
     async def config_show(self, interaction: Interaction) -> None:
-        if await _refuse_unless_admin(interaction):
-            return
         await self._show(interaction)
 
     @config.command(name="role", description="Give members a role for a path finder result")
@@ -228,8 +218,6 @@ class Admin(commands.Cog):
         path=[app_commands.Choice(name=label, value=key) for key, label in PATHS.items()],
     )
     async def config_role(self, interaction: Interaction, path: str, role: discord.Role | None = None) -> None:
-        if await _refuse_unless_admin(interaction):
-            return
         assert interaction.guild is not None
         column = f"{path}_role_id"
         if role is None:
@@ -252,8 +240,6 @@ class Admin(commands.Cog):
     @config.command(name="rewards", description="Turn role rewards for path finder results on or off")
     @app_commands.describe(enabled="True to give the mapped roles, False to give none")
     async def config_rewards(self, interaction: Interaction, enabled: bool) -> None:
-        if await _refuse_unless_admin(interaction):
-            return
         assert interaction.guild is not None
         config = await self.bot.store.update_config(interaction.guild.id, role_rewards=enabled)
         if enabled:
@@ -269,8 +255,6 @@ class Admin(commands.Cog):
     async def config_expiry(
         self, interaction: Interaction, hours: app_commands.Range[int, MIN_EXPIRY_HOURS, MAX_EXPIRY_HOURS]
     ) -> None:
-        if await _refuse_unless_admin(interaction):
-            return
         assert interaction.guild is not None
         await self.bot.store.update_config(interaction.guild.id, quiz_expiry_hours=hours)
         await self._show(
@@ -286,8 +270,6 @@ class Admin(commands.Cog):
         ]
     )
     async def config_ask(self, interaction: Interaction, visibility: str) -> None:
-        if await _refuse_unless_admin(interaction):
-            return
         assert interaction.guild is not None
         await self.bot.store.update_config(interaction.guild.id, ask_private=visibility == "private")
         if visibility == "private":
@@ -309,8 +291,6 @@ class Admin(commands.Cog):
         role: discord.Role | None = None,
         clear_role: bool = False,
     ) -> None:
-        if await _refuse_unless_admin(interaction):
-            return
         assert interaction.guild is not None
         if seconds is not None and not TRIVIA_MIN_SECONDS <= seconds <= TRIVIA_MAX_SECONDS:
             await _reply(

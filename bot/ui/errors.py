@@ -8,6 +8,7 @@ from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
 import discord
+from discord import app_commands
 
 from bot import deadline
 from bot.ops.metrics import record_interaction, record_store_error
@@ -24,6 +25,10 @@ STORE_DAMAGED = (
 )
 STORE_FULL = "The server's disk is full; nothing changed. Please try again later, once space has been freed."
 BUTTON_INACTIVE = "This button is no longer active."
+
+
+class CommandRefused(app_commands.CheckFailure):
+    """A command's check refused the member; the message is the sentence they read."""
 
 
 def store_sentence(error: StoreError) -> str:
