@@ -39,6 +39,10 @@ NO_MENTIONS = discord.AllowedMentions.none()
 # holds, so anything a member would write in chat fits. Replies quote it clipped to a footer.
 QUESTION_MAX = 2000
 TOPIC_MAX = 300
+# /ask answers at most this many questions per member in this many seconds; the tree's error
+# handler tells a member who asks faster when to try again.
+ASK_RATE = 10
+ASK_PER = 60.0
 ROLE_CHOICES = [
     app_commands.Choice(name="AI Engineer", value="ai"),
     app_commands.Choice(name="ML Engineer", value="ml"),
@@ -80,6 +84,7 @@ class FAQ(commands.Cog, name=ui.FAQ_COG):
 
     @app_commands.command(name="ask", description="Ask anything about the AI Engineer and ML Engineer careers")
     @app_commands.describe(question="Your question, in your own words", private=PRIVATE_HELP)
+    @app_commands.checks.cooldown(ASK_RATE, ASK_PER, key=lambda interaction: interaction.user.id)
     async def ask(
         self,
         interaction: Interaction,
