@@ -35,7 +35,6 @@ ADMIN_PERMISSIONS = discord.Permissions(manage_guild=True)
 SERVERS_ONLY = app_commands.AppCommandContext(guild=True, dm_channel=False, private_channel=False)
 MIN_EXPIRY_HOURS = 1
 MAX_EXPIRY_HOURS = 168
-NO_MENTIONS = discord.AllowedMentions.none()
 PATHS = {"ai": "AI Engineer", "ml": "ML Engineer"}
 LOW_CONFIDENCE_MARGIN = 0.1
 
@@ -61,9 +60,9 @@ async def _reply(
     if file is not None:
         extra["file"] = file
     if interaction.response.is_done():
-        await interaction.followup.send(ephemeral=True, allowed_mentions=NO_MENTIONS, **extra)
+        await interaction.followup.send(ephemeral=True, **extra)
     else:
-        await interaction.response.send_message(ephemeral=True, allowed_mentions=NO_MENTIONS, **extra)
+        await interaction.response.send_message(ephemeral=True, **extra)
 
 
 def _admin_refusal(interaction: discord.Interaction[Any]) -> str | None:
@@ -138,7 +137,7 @@ class Admin(commands.Cog):
                 len(result.problems),
             )
         embed, files = ui.reload_reply(result)
-        await interaction.followup.send(embed=embed, files=files, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        await interaction.followup.send(embed=embed, files=files, ephemeral=True)
 
     @kb.command(name="unanswered", description="Questions members asked that got no confident answer")
     @app_commands.describe(days=f"How many days back to look ({MIN_DAYS}-{MAX_DAYS}, default 7)")

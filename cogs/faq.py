@@ -34,7 +34,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-NO_MENTIONS = discord.AllowedMentions.none()
 # Members describe their situation before they ask; 2000 characters is what a Discord message
 # holds, so anything a member would write in chat fits. Replies quote it clipped to a footer.
 QUESTION_MAX = 2000
@@ -110,9 +109,7 @@ class FAQ(commands.Cog, name=ui.FAQ_COG):
         if topic is None or topics.wants_index(topic):
             view = topics.index_view(knowledge)
             extra: dict[str, Any] = {"view": view} if view is not None else {}
-            await interaction.response.send_message(
-                embed=topics.index_embed(knowledge), ephemeral=ephemeral, allowed_mentions=NO_MENTIONS, **extra
-            )
+            await interaction.response.send_message(embed=topics.index_embed(knowledge), ephemeral=ephemeral, **extra)
             return
         entry = _find_topic(knowledge, topic)
         if entry is not None:
@@ -140,11 +137,9 @@ class FAQ(commands.Cog, name=ui.FAQ_COG):
         profile = self.knowledge.profile("ml" if path == "ml" else "ai")
         ephemeral = await self._private(interaction, private)
         if profile is None:
-            await interaction.response.send_message(ui.PROFILE_MISSING, ephemeral=True, allowed_mentions=NO_MENTIONS)
+            await interaction.response.send_message(ui.PROFILE_MISSING, ephemeral=True)
             return
-        await interaction.response.send_message(
-            embed=ui.profile_embed(profile), ephemeral=ephemeral, allowed_mentions=NO_MENTIONS
-        )
+        await interaction.response.send_message(embed=ui.profile_embed(profile), ephemeral=ephemeral)
 
     @app_commands.command(name="compare", description="AI Engineer and ML Engineer side by side")
     @app_commands.describe(private=PRIVATE_HELP)
@@ -153,11 +148,9 @@ class FAQ(commands.Cog, name=ui.FAQ_COG):
         ai, ml = knowledge.profile("ai"), knowledge.profile("ml")
         ephemeral = await self._private(interaction, private)
         if ai is None or ml is None:
-            await interaction.response.send_message(ui.PROFILE_MISSING, ephemeral=True, allowed_mentions=NO_MENTIONS)
+            await interaction.response.send_message(ui.PROFILE_MISSING, ephemeral=True)
             return
-        await interaction.response.send_message(
-            embed=ui.compare_embed(ai, ml), ephemeral=ephemeral, allowed_mentions=NO_MENTIONS
-        )
+        await interaction.response.send_message(embed=ui.compare_embed(ai, ml), ephemeral=ephemeral)
 
     # --- topic buttons -----------------------------------------------------------------------
 
@@ -173,7 +166,7 @@ class FAQ(commands.Cog, name=ui.FAQ_COG):
         knowledge = await self.knowledge_for(interaction)
         entry = knowledge.get(entry_id)
         if entry is None:
-            await interaction.response.send_message(ui.GONE, ephemeral=True, allowed_mentions=NO_MENTIONS)
+            await interaction.response.send_message(ui.GONE, ephemeral=True)
             return
         asked = await self.bot.store.get_ask(ask_id) if ask_id is not None and source == "suggestion" else None
         if asked is not None:
@@ -187,7 +180,6 @@ class FAQ(commands.Cog, name=ui.FAQ_COG):
             await interaction.response.edit_message(
                 embeds=ui.answer_embeds(entry, question=asked.question if asked is not None else None),
                 view=topics.entry_view(entry, knowledge.related(entry), new_id),
-                allowed_mentions=NO_MENTIONS,
             )
             return
         await self._send_entry(interaction, entry, None, True, new_id, knowledge)
@@ -197,11 +189,9 @@ class FAQ(commands.Cog, name=ui.FAQ_COG):
         try:
             previous = await self.bot.store.record_vote(ask_id=ask_id, user_id=interaction.user.id, helpful=helpful)
         except LookupError:
-            await interaction.response.send_message(ui.VOTE_GONE, ephemeral=True, allowed_mentions=NO_MENTIONS)
+            await interaction.response.send_message(ui.VOTE_GONE, ephemeral=True)
             return
-        await interaction.response.send_message(
-            ui.vote_sentence(helpful, previous), ephemeral=True, allowed_mentions=NO_MENTIONS
-        )
+        await interaction.response.send_message(ui.vote_sentence(helpful, previous), ephemeral=True)
 
     # --- helpers -----------------------------------------------------------------------------
 
@@ -235,11 +225,9 @@ class FAQ(commands.Cog, name=ui.FAQ_COG):
         )
         view = ui.suggestions_view(result.suggestions, ask_id)
         if view is None:
-            await interaction.response.send_message(embed=embed, ephemeral=ephemeral, allowed_mentions=NO_MENTIONS)
+            await interaction.response.send_message(embed=embed, ephemeral=ephemeral)
         else:
-            await interaction.response.send_message(
-                embed=embed, view=view, ephemeral=ephemeral, allowed_mentions=NO_MENTIONS
-            )
+            await interaction.response.send_message(embed=embed, view=view, ephemeral=ephemeral)
 
     async def _send_entry(
         self,
@@ -257,11 +245,9 @@ class FAQ(commands.Cog, name=ui.FAQ_COG):
             embeds = ui.which_path_footer(embeds)
         view = topics.entry_view(entry, knowledge.related(entry), ask_id)
         if view is None:
-            await interaction.response.send_message(embeds=embeds, ephemeral=ephemeral, allowed_mentions=NO_MENTIONS)
+            await interaction.response.send_message(embeds=embeds, ephemeral=ephemeral)
         else:
-            await interaction.response.send_message(
-                embeds=embeds, view=view, ephemeral=ephemeral, allowed_mentions=NO_MENTIONS
-            )
+            await interaction.response.send_message(embeds=embeds, view=view, ephemeral=ephemeral)
 
     async def _record(self, interaction: Interaction, command: AskCommand, question: str, result: Match) -> int | None:
         return await self._write_log(

@@ -16,7 +16,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-NO_MENTIONS = discord.AllowedMentions.none()
 
 Interaction = discord.Interaction["CrossroadsBot"]
 
@@ -37,28 +36,24 @@ class Privacy(commands.Cog):
         await interaction.response.defer(ephemeral=True, thinking=True)
         data = await self.bot.store.export_member_data(interaction.user.id)
         if not ui.has_data(data):
-            await interaction.followup.send(ui.nothing_stored_sentence(), ephemeral=True, allowed_mentions=NO_MENTIONS)
+            await interaction.followup.send(ui.nothing_stored_sentence(), ephemeral=True)
             return
         await interaction.followup.send(
             embed=ui.summary_embed(data),
             file=ui.export_file(data),
             ephemeral=True,
-            allowed_mentions=NO_MENTIONS,
         )
 
     @mydata.command(name="delete", description="Delete everything Crossroads stores about you")
     async def delete(self, interaction: Interaction) -> None:
         counts = await self.bot.store.count_member_data(interaction.user.id)
         if not any(counts.values()):
-            await interaction.response.send_message(
-                ui.nothing_stored_sentence(), ephemeral=True, allowed_mentions=NO_MENTIONS
-            )
+            await interaction.response.send_message(ui.nothing_stored_sentence(), ephemeral=True)
             return
         await interaction.response.send_message(
             embed=ui.confirm_embed(counts),
             view=ui.confirm_view(interaction.user.id, self.bot.store.now()),
             ephemeral=True,
-            allowed_mentions=NO_MENTIONS,
         )
 
 

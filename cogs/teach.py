@@ -42,7 +42,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-NO_MENTIONS = discord.AllowedMentions.none()
 EXPORT_FILE = "server-entries.yaml"
 REFUSED = (
     "Only members with the Manage Server permission, or the role an admin chose with /config editors, "
@@ -62,9 +61,9 @@ def _cog(interaction: discord.Interaction[Any]) -> Teach:
 
 async def _say(interaction: discord.Interaction[Any], text: str, **extra: Any) -> None:
     if interaction.response.is_done():
-        await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS, **extra)
+        await interaction.followup.send(text, ephemeral=True, **extra)
     else:
-        await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS, **extra)
+        await interaction.response.send_message(text, ephemeral=True, **extra)
 
 
 class Teach(commands.Cog, name=ui.TEACH_COG):
@@ -279,7 +278,7 @@ class Teach(commands.Cog, name=ui.TEACH_COG):
         elif action == "list":
             await self.knowledge(guild_id)
             embed, view = self.list_page(guild_id, int(arg or 0))
-            await interaction.response.edit_message(embed=embed, view=view, allowed_mentions=NO_MENTIONS)
+            await interaction.response.edit_message(embed=embed, view=view)
         elif action in ("delete", "keep"):
             await self.confirm_delete(interaction, arg, action == "delete")
         elif action in ("hide", "show"):
@@ -296,7 +295,6 @@ class Teach(commands.Cog, name=ui.TEACH_COG):
             await interaction.edit_original_response(
                 content=f"“{discord.utils.escape_markdown(shipped.title)}” is now {state}.\n\n{text}",
                 view=view,
-                allowed_mentions=NO_MENTIONS,
             )
         elif action == "phrase":
             item, shipped = await self.find(guild_id, arg)
@@ -335,7 +333,7 @@ class Teach(commands.Cog, name=ui.TEACH_COG):
         await self.bot.guild_knowledge.refresh(guild_id)
         title = discord.utils.escape_markdown(item.entry.title) if item is not None else entry_id
         text = f"Deleted “{title}”: members no longer get this answer." if deleted else "It was already deleted."
-        await interaction.edit_original_response(content=text, view=None, allowed_mentions=NO_MENTIONS)
+        await interaction.edit_original_response(content=text, view=None)
 
 
 # --- the commands, added to the Admin cog's /kb and /config groups ------------------------------------
@@ -400,9 +398,9 @@ async def kb_list(interaction: Interaction) -> None:
     await cog.knowledge(interaction.guild_id)
     embed, view = cog.list_page(interaction.guild_id, 0)
     if view is None:
-        await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        await interaction.response.send_message(embed=embed, ephemeral=True)
     else:
-        await interaction.response.send_message(embed=embed, view=view, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
 
 
 @app_commands.command(name="history", description="Who changed an entry in this server, and when")
@@ -421,9 +419,7 @@ async def kb_history(interaction: Interaction, entry: str) -> None:
         await _say(interaction, f"There is no entry “{clip(entry, 100)}” and no history for it in this server.")
         return
     title = item.entry.title if item else shipped.title if shipped else (records[-1].detail or entry_id)
-    await interaction.response.send_message(
-        embed=ui.history_embed(title, records), ephemeral=True, allowed_mentions=NO_MENTIONS
-    )
+    await interaction.response.send_message(embed=ui.history_embed(title, records), ephemeral=True)
 
 
 @app_commands.command(name="export", description="This server's entries as a YAML file in the content format")

@@ -47,7 +47,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-NO_MENTIONS = discord.AllowedMentions.none()
 KNOWLEDGE_QUIZ = "knowledge"
 RETRY_SECONDS = 2.0
 MAX_FAILURES = 5  # a channel the bot cannot post in ends its game instead of retrying forever
@@ -151,9 +150,7 @@ class Trivia(commands.Cog, name=ui.TRIVIA_COG):
             )
             return
         self._plans[row.id] = plan
-        await interaction.response.send_message(
-            ui.intro_text(plan.total, chosen, interaction.user.id), allowed_mentions=NO_MENTIONS
-        )
+        await interaction.response.send_message(ui.intro_text(plan.total, chosen, interaction.user.id))
         self._schedule(row.id)
 
     @trivia.command(name="stop", description="Stop the trivia game in this channel and post the scoreboard so far")
@@ -173,20 +170,19 @@ class Trivia(commands.Cog, name=ui.TRIVIA_COG):
             self._cancel(row.id)
             current = await self.bot.store.get_game(row.id)
             if current is None or current.status != "running":
-                await interaction.followup.send("This game had already ended.", allowed_mentions=NO_MENTIONS)
+                await interaction.followup.send("This game had already ended.")
                 return
             game = self._game(current)
             if game.phase == "asking" and game.message_id is not None:
                 await self._show_reveal(game)
             finished = await self._end(game, "stopped")
         if finished is None:
-            await interaction.followup.send("This game had already ended.", allowed_mentions=NO_MENTIONS)
+            await interaction.followup.send("This game had already ended.")
             return
         ended, placings = finished
         await interaction.followup.send(
             embed=ui.scoreboard_embed(ended, placings, "stopped"),
             view=ui.scoreboard_view(ended.id),
-            allowed_mentions=NO_MENTIONS,
         )
         await self.bot.store.mark_game_announced(ended.id)
 
@@ -202,9 +198,7 @@ class Trivia(commands.Cog, name=ui.TRIVIA_COG):
         order: LeaderboardOrder = "wins" if by == "wins" else "accuracy" if by == "accuracy" else "points"
         entries = await self.bot.store.trivia_leaderboard(interaction.guild_id, order)
         server = interaction.guild.name if interaction.guild is not None else "this server"
-        await interaction.response.send_message(
-            embed=ui.leaderboard_embed(entries, order, server), allowed_mentions=NO_MENTIONS
-        )
+        await interaction.response.send_message(embed=ui.leaderboard_embed(entries, order, server))
 
     @trivia.command(name="help", description="How trivia works and how points are counted")
     async def help(self, interaction: Interaction) -> None:
@@ -242,7 +236,7 @@ class Trivia(commands.Cog, name=ui.TRIVIA_COG):
             text = ui.GONE
         else:
             text = ui.TOO_LATE
-        await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        await interaction.response.send_message(text, ephemeral=True)
 
     async def handle_place(self, interaction: Interaction, game_id: int) -> None:
         results = await self.bot.store.game_results(game_id)
@@ -335,7 +329,6 @@ class Trivia(commands.Cog, name=ui.TRIVIA_COG):
         message = await self._channel(game).send(
             embed=ui.question_embed(game, position, deadline),
             view=ui.question_view(game.id, position, question),
-            allowed_mentions=NO_MENTIONS,
         )
         if not await self.bot.store.set_trivia_message(game.id, position, message.id):
             with contextlib.suppress(discord.HTTPException):
@@ -354,7 +347,6 @@ class Trivia(commands.Cog, name=ui.TRIVIA_COG):
                 .edit(
                     embed=ui.reveal_embed(game, game.position, shown),
                     view=ui.reveal_view(game.id, game.position, shown),
-                    allowed_mentions=NO_MENTIONS,
                 )
             )
         except discord.HTTPException:
@@ -385,7 +377,6 @@ class Trivia(commands.Cog, name=ui.TRIVIA_COG):
         await self._channel(game).send(
             embed=ui.scoreboard_embed(game, placings, reason),
             view=ui.scoreboard_view(game.id),
-            allowed_mentions=NO_MENTIONS,
         )
         await self.bot.store.mark_game_announced(game.id)
 
@@ -408,7 +399,7 @@ class Trivia(commands.Cog, name=ui.TRIVIA_COG):
             standing = placing.standing
             text = ui.place_text(placing.place, players, standing.points, standing.correct, standing.answered)
             try:
-                await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+                await interaction.followup.send(text, ephemeral=True)
             except discord.HTTPException:
                 log.info("Could not tell member %s their trivia place; the scoreboard's button can", standing.user_id)
 
