@@ -28,10 +28,18 @@ from bot.knowledge.server_entries import GuildKnowledge, GuildLayer
 from bot.ops.metrics import MetricsError, Monitor, record_interaction, record_store_error
 from bot.problems import ContentError
 from bot.settings import Settings
-from bot.storage import Store, StoreError
+from bot.storage import StoreError
 from bot.storage.entries import load_guild
+from bot.storage.sqlite import SqliteStorage
 from bot.ui import expiry
-from bot.ui.errors import BUTTON_INACTIVE, UNEXPECTED_ERROR, bind_deadline, send_ephemeral, store_sentence
+from bot.ui.errors import (
+    BUTTON_INACTIVE,
+    UNEXPECTED_ERROR,
+    CommandRefused,
+    bind_deadline,
+    send_ephemeral,
+    store_sentence,
+)
 
 log = logging.getLogger("crossroads")
 
@@ -49,11 +57,7 @@ def cog_modules() -> list[str]:
     """Every extension module in the top-level `cogs` package, in a stable order."""
     import cogs
 
-    return sorted(
-        f"cogs.{info.name}"
-        for info in pkgutil.iter_modules(cogs.__path__)
-        if not info.name.startswith("_")
-    )
+    return sorted(f"cogs.{info.name}" for info in pkgutil.iter_modules(cogs.__path__) if not info.name.startswith("_"))
 
 
 # A callback sent later than this before the end of the 3-second window would arrive too late.
@@ -119,6 +123,11 @@ class CrossroadsTree(app_commands.CommandTree["CrossroadsBot"]):
             return
         if isinstance(error, app_commands.CommandInvokeError) and expiry.gone(error.original, "a command's reply"):
             return
+        if isinstance(error, CommandRefused):
+            # A refusal is an answer like any other, not a failure.
+            record_interaction(interaction, "ok")
+            await send_ephemeral(interaction, str(error))
+            return
         message = describe_command_error(error)
         failure = error.original if isinstance(error, app_commands.CommandInvokeError) else error
         if isinstance(failure, StoreError):
@@ -133,6 +142,8 @@ class CrossroadsTree(app_commands.CommandTree["CrossroadsBot"]):
 
 def describe_command_error(error: app_commands.AppCommandError) -> str | None:
     """A sentence for errors a member can act on; None for bugs, which are logged instead."""
+    if isinstance(error, CommandRefused):
+        return str(error)
     if isinstance(error, app_commands.MissingPermissions):
         needed = ", ".join(p.replace("_", " ").title() for p in error.missing_permissions)
         return f"You need the {needed} permission in this server to use this command."
@@ -166,7 +177,7 @@ class CrossroadsBot(commands.Bot):
         self.monitor = monitor
         self.settings = settings
         self.sync_on_start = sync_on_start
-        self.store = Store(settings.database_path, synchronous=settings.database_synchronous)
+        self.store = SqliteStorage(settings.database_path, synchronous=settings.database_synchronous)
         self._content: Content | None = None
         self.guild_knowledge = GuildKnowledge(lambda: self.content.knowledge, self._guild_layer)
 
@@ -386,8 +397,7 @@ async def sync_commands(settings: Settings, guild_id: int | None) -> int:
             else:
                 synced = await bot.tree.sync()
                 print(
-                    f"Synced {len(synced)} commands globally; Discord can take up to an hour "
-                    "to show them everywhere."
+                    f"Synced {len(synced)} commands globally; Discord can take up to an hour to show them everywhere."
                 )
             return 0
     except START_FAILURES as exc:

@@ -1,7 +1,8 @@
 """Server admin commands: /kb reload, /kb unanswered, /kb feedback, /stats and /config.
 
 Discord shows them only to members with Manage Server by default; because a server can open them
-to others, each handler checks the member's permission again and refuses with a sentence.
+to others, the cog's `interaction_check` refuses with a sentence (answered by the tree's error
+handler) before any command runs. The bot's owners (OWNER_IDS) may run them in every server.
 """
 
 from __future__ import annotations
@@ -17,15 +18,13 @@ from discord.ext import commands
 
 from bot.ops import metrics
 from bot.reload import reload_content
-from bot.storage.asks import wrong_answers
-from bot.storage.entries import latest_ask_ids
-from bot.storage.guilds import get_config, update_config
-from bot.storage.stats import MAX_DAYS, MIN_DAYS, server_stats, unanswered_questions, window_start
+from bot.storage.stats import MAX_DAYS, MIN_DAYS, window_start
 from bot.trivia import MAX_SECONDS as TRIVIA_MAX_SECONDS
 from bot.trivia import MIN_SECONDS as TRIVIA_MIN_SECONDS
 from bot.ui import admin as ui
 from bot.ui import teach as teach_ui
 from bot.ui.charts import render_stats_chart
+from bot.ui.errors import CommandRefused
 
 if TYPE_CHECKING:
     from bot.app import CrossroadsBot
@@ -36,7 +35,6 @@ ADMIN_PERMISSIONS = discord.Permissions(manage_guild=True)
 SERVERS_ONLY = app_commands.AppCommandContext(guild=True, dm_channel=False, private_channel=False)
 MIN_EXPIRY_HOURS = 1
 MAX_EXPIRY_HOURS = 168
-NO_MENTIONS = discord.AllowedMentions.none()
 PATHS = {"ai": "AI Engineer", "ml": "ML Engineer"}
 LOW_CONFIDENCE_MARGIN = 0.1
 
@@ -62,32 +60,24 @@ async def _reply(
     if file is not None:
         extra["file"] = file
     if interaction.response.is_done():
-        await interaction.followup.send(ephemeral=True, allowed_mentions=NO_MENTIONS, **extra)
+        await interaction.followup.send(ephemeral=True, **extra)
     else:
-        await interaction.response.send_message(ephemeral=True, allowed_mentions=NO_MENTIONS, **extra)
+        await interaction.response.send_message(ephemeral=True, **extra)
 
 
-async def _refuse_unless_admin(interaction: Interaction) -> bool:
-    """When the member may not use admin commands here, tell them why and return True."""
+def _admin_refusal(interaction: discord.Interaction[Any]) -> str | None:
+    """Why the member may not use admin commands here, or None when they may."""
     if interaction.guild_id is None:
-        await _reply(interaction, "This command works in a server only, where it manages that server's settings.")
-        return True
+        return "This command works in a server only, where it manages that server's settings."
     if interaction.guild is None:
-        await _reply(
-            interaction,
+        return (
             "I cannot see this server yet. Invite me with the bot scope (not only application commands), "
-            "then try again.",
+            "then try again."
         )
-        return True
-    if not interaction.permissions.manage_guild:
-        command = interaction.command.qualified_name if interaction.command else "this command"
-        await _reply(
-            interaction,
-            f"Only members with the Manage Server permission can use /{command}. "
-            "Ask a server admin if you need it run.",
-        )
-        return True
-    return False
+    if interaction.permissions.manage_guild or interaction.user.id in (interaction.client.owner_ids or ()):
+        return None
+    command = interaction.command.qualified_name if interaction.command else "this command"
+    return f"Only members with the Manage Server permission can use /{command}. Ask a server admin if you need it run."
 
 
 def _entry_title(bot: CrossroadsBot, entry_id: str, guild_id: int | None = None) -> str:
@@ -119,12 +109,16 @@ class Admin(commands.Cog):
     def __init__(self, bot: CrossroadsBot) -> None:
         self.bot = bot
 
+    async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
+        refusal = _admin_refusal(interaction)
+        if refusal is not None:
+            raise CommandRefused(refusal)
+        return True
+
     # /kb
 
     @kb.command(name="reload", description="Re-read the content files and put them into service if they are valid")
     async def kb_reload(self, interaction: Interaction) -> None:
-        if await _refuse_unless_admin(interaction):
-            return
         await interaction.response.defer(ephemeral=True, thinking=True)
         result = await reload_content(self.bot)
         metrics.record_reload(result.ok)
@@ -143,26 +137,24 @@ class Admin(commands.Cog):
                 len(result.problems),
             )
         embed, files = ui.reload_reply(result)
-        await interaction.followup.send(embed=embed, files=files, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        await interaction.followup.send(embed=embed, files=files, ephemeral=True)
 
     @kb.command(name="unanswered", description="Questions members asked that got no confident answer")
     @app_commands.describe(days=f"How many days back to look ({MIN_DAYS}-{MAX_DAYS}, default 7)")
     async def kb_unanswered(
         self, interaction: Interaction, days: app_commands.Range[int, MIN_DAYS, MAX_DAYS] = 7
     ) -> None:
-        if await _refuse_unless_admin(interaction):
-            return
         assert interaction.guild_id is not None
         await interaction.response.defer(ephemeral=True, thinking=True)
-        questions = await unanswered_questions(
-            self.bot.store, interaction.guild_id, days, low_confidence=_low_confidence(self.bot)
+        questions = await self.bot.store.unanswered_questions(
+            interaction.guild_id, days, low_confidence=_low_confidence(self.bot)
         )
         if not questions:
             await _reply(interaction, ui.no_unanswered_sentence(days))
             return
         csv_file = discord.File(io.BytesIO(ui.unanswered_csv(questions)), filename=ui.UNANSWERED_CSV)
         # "Write an answer" and "It is about …" for each question (cogs/teach.py handles them).
-        ask_ids = await latest_ask_ids(self.bot.store, interaction.guild_id, [q.normalized for q in questions[:25]])
+        ask_ids = await self.bot.store.latest_ask_ids(interaction.guild_id, [q.normalized for q in questions[:25]])
         view = teach_ui.unanswered_view(questions, ask_ids)
         await _reply(interaction, embed=ui.unanswered_embed(questions, days), file=csv_file, view=view)
 
@@ -171,11 +163,9 @@ class Admin(commands.Cog):
     async def kb_feedback(
         self, interaction: Interaction, days: app_commands.Range[int, MIN_DAYS, MAX_DAYS] = 30
     ) -> None:
-        if await _refuse_unless_admin(interaction):
-            return
         assert interaction.guild_id is not None
         await interaction.response.defer(ephemeral=True, thinking=True)
-        wrong = await wrong_answers(self.bot.store, interaction.guild_id, window_start(self.bot.store, days))
+        wrong = await self.bot.store.wrong_answers(interaction.guild_id, window_start(self.bot.store, days))
         if not wrong:
             await _reply(interaction, ui.no_feedback_sentence(days))
             return
@@ -194,12 +184,10 @@ class Admin(commands.Cog):
     @app_commands.guild_only()
     @app_commands.default_permissions(manage_guild=True)
     async def stats(self, interaction: Interaction, days: app_commands.Range[int, MIN_DAYS, MAX_DAYS] = 30) -> None:
-        if await _refuse_unless_admin(interaction):
-            return
         assert interaction.guild_id is not None
         await interaction.response.defer(ephemeral=True, thinking=True)
-        figures = await server_stats(
-            self.bot.store, interaction.guild_id, days, low_confidence=_low_confidence(self.bot)
+        figures = await self.bot.store.server_stats(
+            interaction.guild_id, days, low_confidence=_low_confidence(self.bot)
         )
         if figures.is_empty:
             await _reply(interaction, ui.no_stats_sentence(days))
@@ -216,13 +204,11 @@ class Admin(commands.Cog):
 
     async def _show(self, interaction: Interaction, sentence: str | None = None) -> None:
         assert interaction.guild is not None
-        current = await get_config(self.bot.store, interaction.guild.id)
+        current = await self.bot.store.get_config(interaction.guild.id)
         await _reply(interaction, sentence, embed=ui.config_embed(current, interaction.guild))
 
     @config.command(name="show", description="Show this server's Crossroads settings")
     async def config_show(self, interaction: Interaction) -> None:
-        if await _refuse_unless_admin(interaction):
-            return
         await self._show(interaction)
 
     @config.command(name="role", description="Give members a role for a path finder result")
@@ -233,19 +219,17 @@ class Admin(commands.Cog):
         path=[app_commands.Choice(name=label, value=key) for key, label in PATHS.items()],
     )
     async def config_role(self, interaction: Interaction, path: str, role: discord.Role | None = None) -> None:
-        if await _refuse_unless_admin(interaction):
-            return
         assert interaction.guild is not None
         column = f"{path}_role_id"
         if role is None:
-            await update_config(self.bot.store, interaction.guild.id, **{column: None})
+            await self.bot.store.update_config(interaction.guild.id, **{column: None})
             await self._show(interaction, f"Members whose path finder result is {PATHS[path]} no longer get a role.")
             return
         problem = ui.role_problem(role, interaction.guild)
         if problem is not None:
             await _reply(interaction, problem)
             return
-        config = await update_config(self.bot.store, interaction.guild.id, **{column: role.id})
+        config = await self.bot.store.update_config(interaction.guild.id, **{column: role.id})
         sentence = (
             f"Members whose path finder result is {PATHS[path]} now get the role "
             f"**{discord.utils.escape_markdown(role.name)}**."
@@ -257,10 +241,8 @@ class Admin(commands.Cog):
     @config.command(name="rewards", description="Turn role rewards for path finder results on or off")
     @app_commands.describe(enabled="True to give the mapped roles, False to give none")
     async def config_rewards(self, interaction: Interaction, enabled: bool) -> None:
-        if await _refuse_unless_admin(interaction):
-            return
         assert interaction.guild is not None
-        config = await update_config(self.bot.store, interaction.guild.id, role_rewards=enabled)
+        config = await self.bot.store.update_config(interaction.guild.id, role_rewards=enabled)
         if enabled:
             sentence = "Role rewards are on."
             if config.ai_role_id is None and config.ml_role_id is None:
@@ -274,10 +256,8 @@ class Admin(commands.Cog):
     async def config_expiry(
         self, interaction: Interaction, hours: app_commands.Range[int, MIN_EXPIRY_HOURS, MAX_EXPIRY_HOURS]
     ) -> None:
-        if await _refuse_unless_admin(interaction):
-            return
         assert interaction.guild is not None
-        await update_config(self.bot.store, interaction.guild.id, quiz_expiry_hours=hours)
+        await self.bot.store.update_config(interaction.guild.id, quiz_expiry_hours=hours)
         await self._show(
             interaction, f"Quizzes now expire after {hours} hour{'s' if hours != 1 else ''} without an answer."
         )
@@ -291,10 +271,8 @@ class Admin(commands.Cog):
         ]
     )
     async def config_ask(self, interaction: Interaction, visibility: str) -> None:
-        if await _refuse_unless_admin(interaction):
-            return
         assert interaction.guild is not None
-        await update_config(self.bot.store, interaction.guild.id, ask_private=visibility == "private")
+        await self.bot.store.update_config(interaction.guild.id, ask_private=visibility == "private")
         if visibility == "private":
             sentence = "/ask replies are now private by default: only the member who asked sees them."
         else:
@@ -314,8 +292,6 @@ class Admin(commands.Cog):
         role: discord.Role | None = None,
         clear_role: bool = False,
     ) -> None:
-        if await _refuse_unless_admin(interaction):
-            return
         assert interaction.guild is not None
         if seconds is not None and not TRIVIA_MIN_SECONDS <= seconds <= TRIVIA_MAX_SECONDS:
             await _reply(
@@ -338,7 +314,7 @@ class Admin(commands.Cog):
                 f"Members with the role **{discord.utils.escape_markdown(role.name)}** can now start trivia games."
             )
         if changes:
-            await update_config(self.bot.store, interaction.guild.id, **changes)
+            await self.bot.store.update_config(interaction.guild.id, **changes)
         await self._show(interaction, " ".join(sentences) or None)
 
 

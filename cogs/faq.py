@@ -25,8 +25,7 @@ from bot.knowledge.text import normalize
 from bot.limits import clip
 from bot.ops import metrics
 from bot.storage import StoreError
-from bot.storage.asks import AskCommand, get_ask, record_ask, record_vote
-from bot.storage.guilds import get_config
+from bot.storage.asks import AskCommand
 from bot.ui import faq as ui
 from bot.ui import topics
 
@@ -35,11 +34,14 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-NO_MENTIONS = discord.AllowedMentions.none()
 # Members describe their situation before they ask; 2000 characters is what a Discord message
 # holds, so anything a member would write in chat fits. Replies quote it clipped to a footer.
 QUESTION_MAX = 2000
 TOPIC_MAX = 300
+# /ask answers at most this many questions per member in this many seconds; the tree's error
+# handler tells a member who asks faster when to try again.
+ASK_RATE = 10
+ASK_PER = 60.0
 ROLE_CHOICES = [
     app_commands.Choice(name="AI Engineer", value="ai"),
     app_commands.Choice(name="ML Engineer", value="ml"),
@@ -81,6 +83,7 @@ class FAQ(commands.Cog, name=ui.FAQ_COG):
 
     @app_commands.command(name="ask", description="Ask anything about the AI Engineer and ML Engineer careers")
     @app_commands.describe(question="Your question, in your own words", private=PRIVATE_HELP)
+    @app_commands.checks.cooldown(ASK_RATE, ASK_PER, key=lambda interaction: interaction.user.id)
     async def ask(
         self,
         interaction: Interaction,
@@ -106,9 +109,7 @@ class FAQ(commands.Cog, name=ui.FAQ_COG):
         if topic is None or topics.wants_index(topic):
             view = topics.index_view(knowledge)
             extra: dict[str, Any] = {"view": view} if view is not None else {}
-            await interaction.response.send_message(
-                embed=topics.index_embed(knowledge), ephemeral=ephemeral, allowed_mentions=NO_MENTIONS, **extra
-            )
+            await interaction.response.send_message(embed=topics.index_embed(knowledge), ephemeral=ephemeral, **extra)
             return
         entry = _find_topic(knowledge, topic)
         if entry is not None:
@@ -136,11 +137,9 @@ class FAQ(commands.Cog, name=ui.FAQ_COG):
         profile = self.knowledge.profile("ml" if path == "ml" else "ai")
         ephemeral = await self._private(interaction, private)
         if profile is None:
-            await interaction.response.send_message(ui.PROFILE_MISSING, ephemeral=True, allowed_mentions=NO_MENTIONS)
+            await interaction.response.send_message(ui.PROFILE_MISSING, ephemeral=True)
             return
-        await interaction.response.send_message(
-            embed=ui.profile_embed(profile), ephemeral=ephemeral, allowed_mentions=NO_MENTIONS
-        )
+        await interaction.response.send_message(embed=ui.profile_embed(profile), ephemeral=ephemeral)
 
     @app_commands.command(name="compare", description="AI Engineer and ML Engineer side by side")
     @app_commands.describe(private=PRIVATE_HELP)
@@ -149,11 +148,9 @@ class FAQ(commands.Cog, name=ui.FAQ_COG):
         ai, ml = knowledge.profile("ai"), knowledge.profile("ml")
         ephemeral = await self._private(interaction, private)
         if ai is None or ml is None:
-            await interaction.response.send_message(ui.PROFILE_MISSING, ephemeral=True, allowed_mentions=NO_MENTIONS)
+            await interaction.response.send_message(ui.PROFILE_MISSING, ephemeral=True)
             return
-        await interaction.response.send_message(
-            embed=ui.compare_embed(ai, ml), ephemeral=ephemeral, allowed_mentions=NO_MENTIONS
-        )
+        await interaction.response.send_message(embed=ui.compare_embed(ai, ml), ephemeral=ephemeral)
 
     # --- topic buttons -----------------------------------------------------------------------
 
@@ -169,9 +166,9 @@ class FAQ(commands.Cog, name=ui.FAQ_COG):
         knowledge = await self.knowledge_for(interaction)
         entry = knowledge.get(entry_id)
         if entry is None:
-            await interaction.response.send_message(ui.GONE, ephemeral=True, allowed_mentions=NO_MENTIONS)
+            await interaction.response.send_message(ui.GONE, ephemeral=True)
             return
-        asked = await get_ask(self.bot.store, ask_id) if ask_id is not None and source == "suggestion" else None
+        asked = await self.bot.store.get_ask(ask_id) if ask_id is not None and source == "suggestion" else None
         if asked is not None:
             own_reply = asked.user_id == interaction.user.id
         else:
@@ -183,7 +180,6 @@ class FAQ(commands.Cog, name=ui.FAQ_COG):
             await interaction.response.edit_message(
                 embeds=ui.answer_embeds(entry, question=asked.question if asked is not None else None),
                 view=topics.entry_view(entry, knowledge.related(entry), new_id),
-                allowed_mentions=NO_MENTIONS,
             )
             return
         await self._send_entry(interaction, entry, None, True, new_id, knowledge)
@@ -191,14 +187,12 @@ class FAQ(commands.Cog, name=ui.FAQ_COG):
     async def handle_vote(self, interaction: discord.Interaction[Any], ask_id: int, helpful: bool) -> None:
         """ "Helpful" / "Not what I asked": one vote per member per answer; a second click changes it."""
         try:
-            previous = await record_vote(self.bot.store, ask_id=ask_id, user_id=interaction.user.id, helpful=helpful)
+            previous = await self.bot.store.record_vote(ask_id=ask_id, user_id=interaction.user.id, helpful=helpful)
         except LookupError:
-            await interaction.response.send_message(ui.VOTE_GONE, ephemeral=True, allowed_mentions=NO_MENTIONS)
+            await interaction.response.send_message(ui.VOTE_GONE, ephemeral=True)
             return
         metrics.record_feedback("helpful" if helpful else "not_helpful")
-        await interaction.response.send_message(
-            ui.vote_sentence(helpful, previous), ephemeral=True, allowed_mentions=NO_MENTIONS
-        )
+        await interaction.response.send_message(ui.vote_sentence(helpful, previous), ephemeral=True)
 
     # --- helpers -----------------------------------------------------------------------------
 
@@ -206,7 +200,7 @@ class FAQ(commands.Cog, name=ui.FAQ_COG):
         if private is not None:
             return private
         try:
-            config = await get_config(self.bot.store, interaction.guild_id)
+            config = await self.bot.store.get_config(interaction.guild_id)
         except StoreError:
             log.warning("Could not read the server settings; answering publicly", exc_info=True)
             return False
@@ -232,11 +226,9 @@ class FAQ(commands.Cog, name=ui.FAQ_COG):
         )
         view = ui.suggestions_view(result.suggestions, ask_id)
         if view is None:
-            await interaction.response.send_message(embed=embed, ephemeral=ephemeral, allowed_mentions=NO_MENTIONS)
+            await interaction.response.send_message(embed=embed, ephemeral=ephemeral)
         else:
-            await interaction.response.send_message(
-                embed=embed, view=view, ephemeral=ephemeral, allowed_mentions=NO_MENTIONS
-            )
+            await interaction.response.send_message(embed=embed, view=view, ephemeral=ephemeral)
 
     async def _send_entry(
         self,
@@ -254,15 +246,11 @@ class FAQ(commands.Cog, name=ui.FAQ_COG):
             embeds = ui.which_path_footer(embeds)
         view = topics.entry_view(entry, knowledge.related(entry), ask_id)
         if view is None:
-            await interaction.response.send_message(embeds=embeds, ephemeral=ephemeral, allowed_mentions=NO_MENTIONS)
+            await interaction.response.send_message(embeds=embeds, ephemeral=ephemeral)
         else:
-            await interaction.response.send_message(
-                embeds=embeds, view=view, ephemeral=ephemeral, allowed_mentions=NO_MENTIONS
-            )
+            await interaction.response.send_message(embeds=embeds, view=view, ephemeral=ephemeral)
 
-    async def _record(
-        self, interaction: Interaction, command: AskCommand, question: str, result: Match
-    ) -> int | None:
+    async def _record(self, interaction: Interaction, command: AskCommand, question: str, result: Match) -> int | None:
         return await self._write_log(
             interaction,
             command=command,
@@ -303,7 +291,7 @@ class FAQ(commands.Cog, name=ui.FAQ_COG):
         deadline.set_current(None)
         for attempt in range(1, LOG_ATTEMPTS + 1):
             try:
-                return await record_ask(self.bot.store, guild_id=guild_id, user_id=user_id, **fields)
+                return await self.bot.store.record_ask(guild_id=guild_id, user_id=user_id, **fields)
             except StoreError:
                 if attempt == LOG_ATTEMPTS:
                     log.warning("Could not record a question in the ask log after %d attempts", LOG_ATTEMPTS)

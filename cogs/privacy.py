@@ -9,7 +9,6 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.storage.privacy import count_member_data, export_member_data
 from bot.ui import privacy as ui
 
 if TYPE_CHECKING:
@@ -17,7 +16,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-NO_MENTIONS = discord.AllowedMentions.none()
 
 Interaction = discord.Interaction["CrossroadsBot"]
 
@@ -36,30 +34,26 @@ class Privacy(commands.Cog):
     @mydata.command(name="show", description="What Crossroads stores about you, with a JSON copy of all of it")
     async def show(self, interaction: Interaction) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
-        data = await export_member_data(self.bot.store, interaction.user.id)
+        data = await self.bot.store.export_member_data(interaction.user.id)
         if not ui.has_data(data):
-            await interaction.followup.send(ui.nothing_stored_sentence(), ephemeral=True, allowed_mentions=NO_MENTIONS)
+            await interaction.followup.send(ui.nothing_stored_sentence(), ephemeral=True)
             return
         await interaction.followup.send(
             embed=ui.summary_embed(data),
             file=ui.export_file(data),
             ephemeral=True,
-            allowed_mentions=NO_MENTIONS,
         )
 
     @mydata.command(name="delete", description="Delete everything Crossroads stores about you")
     async def delete(self, interaction: Interaction) -> None:
-        counts = await count_member_data(self.bot.store, interaction.user.id)
+        counts = await self.bot.store.count_member_data(interaction.user.id)
         if not any(counts.values()):
-            await interaction.response.send_message(
-                ui.nothing_stored_sentence(), ephemeral=True, allowed_mentions=NO_MENTIONS
-            )
+            await interaction.response.send_message(ui.nothing_stored_sentence(), ephemeral=True)
             return
         await interaction.response.send_message(
             embed=ui.confirm_embed(counts),
             view=ui.confirm_view(interaction.user.id, self.bot.store.now()),
             ephemeral=True,
-            allowed_mentions=NO_MENTIONS,
         )
 
 

@@ -33,7 +33,6 @@ from bot.knowledge.server_entries import (
 )
 from bot.limits import clip
 from bot.storage import StoreError
-from bot.storage import entries as store_entries
 from bot.storage.entries import EntryExists, EntryLimitReached
 from bot.ui import teach as ui
 from bot.ui.errors import STORE_BUSY, UNEXPECTED_ERROR, send_ephemeral
@@ -43,7 +42,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-NO_MENTIONS = discord.AllowedMentions.none()
 EXPORT_FILE = "server-entries.yaml"
 REFUSED = (
     "Only members with the Manage Server permission, or the role an admin chose with /config editors, "
@@ -63,9 +61,9 @@ def _cog(interaction: discord.Interaction[Any]) -> Teach:
 
 async def _say(interaction: discord.Interaction[Any], text: str, **extra: Any) -> None:
     if interaction.response.is_done():
-        await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS, **extra)
+        await interaction.followup.send(text, ephemeral=True, **extra)
     else:
-        await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS, **extra)
+        await interaction.response.send_message(text, ephemeral=True, **extra)
 
 
 class Teach(commands.Cog, name=ui.TEACH_COG):
@@ -97,7 +95,7 @@ class Teach(commands.Cog, name=ui.TEACH_COG):
             return False
         if interaction.permissions.manage_guild:
             return True
-        role_id = await store_entries.editor_role(self.bot.store, interaction.guild_id)
+        role_id = await self.bot.store.editor_role(interaction.guild_id)
         roles = getattr(interaction.user, "roles", [])
         if role_id is not None and any(role.id == role_id for role in roles):
             return True
@@ -156,7 +154,7 @@ class Teach(commands.Cog, name=ui.TEACH_COG):
             return
         resolves = None
         if kind == "answer" and interaction.guild_id is not None and arg.isdigit():
-            asked = await store_entries.asked_question(self.bot.store, interaction.guild_id, int(arg))
+            asked = await self.bot.store.asked_question(interaction.guild_id, int(arg))
             resolves = asked.normalized if asked is not None else None
         editing = arg if kind == "edit" else None
         await self.save_entry(interaction, ui.draft_from(values), editing=editing, resolves=resolves)
@@ -179,8 +177,7 @@ class Teach(commands.Cog, name=ui.TEACH_COG):
         user_id = interaction.user.id
         if editing is None:
             try:
-                await store_entries.add_entry(
-                    self.bot.store,
+                await self.bot.store.add_entry(
                     guild_id,
                     item.entry.id,
                     item.body(),
@@ -200,9 +197,7 @@ class Teach(commands.Cog, name=ui.TEACH_COG):
                 return
             done = "Added"
         else:
-            if not await store_entries.update_entry(
-                self.bot.store, guild_id, editing, item.body(), user_id, resolves=resolves
-            ):
+            if not await self.bot.store.update_entry(guild_id, editing, item.body(), user_id, resolves=resolves):
                 await _say(interaction, "Nothing was saved: that entry was deleted in the meantime.")
                 return
             done = "Saved"
@@ -232,8 +227,7 @@ class Teach(commands.Cog, name=ui.TEACH_COG):
         user_id = interaction.user.id
         if item is not None:
             entry = item.entry
-            await store_entries.update_entry(
-                self.bot.store,
+            await self.bot.store.update_entry(
                 guild_id,
                 entry.id,
                 item.with_phrasing(phrasing).body(),
@@ -244,9 +238,7 @@ class Teach(commands.Cog, name=ui.TEACH_COG):
             )
         elif shipped is not None:
             entry = shipped
-            await store_entries.add_shipped_phrasing(
-                self.bot.store, guild_id, entry.id, phrasing, user_id, resolves=resolves
-            )
+            await self.bot.store.add_shipped_phrasing(guild_id, entry.id, phrasing, user_id, resolves=resolves)
         else:
             await _say(interaction, "That entry is no longer in the knowledge base; nothing was changed.")
             return
@@ -269,7 +261,7 @@ class Teach(commands.Cog, name=ui.TEACH_COG):
         if action == "pick":
             await self.show_question(interaction, int(values[0]) if values and values[0].isdigit() else 0)
         elif action == "write":
-            asked = await store_entries.asked_question(self.bot.store, guild_id, int(arg or 0))
+            asked = await self.bot.store.asked_question(guild_id, int(arg or 0))
             if asked is None:
                 await _say(interaction, GONE)
                 return
@@ -277,7 +269,7 @@ class Teach(commands.Cog, name=ui.TEACH_COG):
             modal = ui.entry_modal("Write an answer", ui.modal_id("answer", str(asked.ask_id)), first_question=first)
             await interaction.response.send_modal(modal)
         elif action == "about":
-            asked = await store_entries.asked_question(self.bot.store, guild_id, int(arg or 0))
+            asked = await self.bot.store.asked_question(guild_id, int(arg or 0))
             if asked is None or not values:
                 await _say(interaction, GONE)
                 return
@@ -286,7 +278,7 @@ class Teach(commands.Cog, name=ui.TEACH_COG):
         elif action == "list":
             await self.knowledge(guild_id)
             embed, view = self.list_page(guild_id, int(arg or 0))
-            await interaction.response.edit_message(embed=embed, view=view, allowed_mentions=NO_MENTIONS)
+            await interaction.response.edit_message(embed=embed, view=view)
         elif action in ("delete", "keep"):
             await self.confirm_delete(interaction, arg, action == "delete")
         elif action in ("hide", "show"):
@@ -296,14 +288,13 @@ class Teach(commands.Cog, name=ui.TEACH_COG):
                 return
             # The rebuild can take most of a second for a server at its cap: acknowledge first.
             await interaction.response.defer()
-            await store_entries.set_hidden(self.bot.store, guild_id, shipped.id, action == "hide", interaction.user.id)
+            await self.bot.store.set_hidden(guild_id, shipped.id, action == "hide", interaction.user.id)
             await self.bot.guild_knowledge.refresh(guild_id)
             text, view = ui.shipped_reply(shipped, action == "hide")
             state = "hidden in this server" if action == "hide" else "shown again in this server"
             await interaction.edit_original_response(
                 content=f"“{discord.utils.escape_markdown(shipped.title)}” is now {state}.\n\n{text}",
                 view=view,
-                allowed_mentions=NO_MENTIONS,
             )
         elif action == "phrase":
             item, shipped = await self.find(guild_id, arg)
@@ -316,7 +307,7 @@ class Teach(commands.Cog, name=ui.TEACH_COG):
     async def show_question(self, interaction: discord.Interaction[Any], ask_id: int) -> None:
         guild_id = interaction.guild_id
         assert guild_id is not None
-        asked = await store_entries.asked_question(self.bot.store, guild_id, ask_id)
+        asked = await self.bot.store.asked_question(guild_id, ask_id)
         if asked is None:
             await _say(interaction, GONE)
             return
@@ -338,11 +329,11 @@ class Teach(commands.Cog, name=ui.TEACH_COG):
             return
         await interaction.response.defer()
         item, _ = await self.find(guild_id, entry_id)
-        deleted = await store_entries.delete_entry(self.bot.store, guild_id, entry_id, interaction.user.id)
+        deleted = await self.bot.store.delete_entry(guild_id, entry_id, interaction.user.id)
         await self.bot.guild_knowledge.refresh(guild_id)
         title = discord.utils.escape_markdown(item.entry.title) if item is not None else entry_id
         text = f"Deleted “{title}”: members no longer get this answer." if deleted else "It was already deleted."
-        await interaction.edit_original_response(content=text, view=None, allowed_mentions=NO_MENTIONS)
+        await interaction.edit_original_response(content=text, view=None)
 
 
 # --- the commands, added to the Admin cog's /kb and /config groups ------------------------------------
@@ -407,9 +398,9 @@ async def kb_list(interaction: Interaction) -> None:
     await cog.knowledge(interaction.guild_id)
     embed, view = cog.list_page(interaction.guild_id, 0)
     if view is None:
-        await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        await interaction.response.send_message(embed=embed, ephemeral=True)
     else:
-        await interaction.response.send_message(embed=embed, view=view, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
 
 
 @app_commands.command(name="history", description="Who changed an entry in this server, and when")
@@ -423,14 +414,12 @@ async def kb_history(interaction: Interaction, entry: str) -> None:
     assert guild_id is not None
     item, shipped = await cog.find(guild_id, entry)
     entry_id = item.entry.id if item is not None else shipped.id if shipped is not None else entry.strip()
-    records = await store_entries.entry_history(cog.bot.store, guild_id, entry_id)
+    records = await cog.bot.store.entry_history(guild_id, entry_id)
     if item is None and shipped is None and not records:
         await _say(interaction, f"There is no entry “{clip(entry, 100)}” and no history for it in this server.")
         return
     title = item.entry.title if item else shipped.title if shipped else (records[-1].detail or entry_id)
-    await interaction.response.send_message(
-        embed=ui.history_embed(title, records), ephemeral=True, allowed_mentions=NO_MENTIONS
-    )
+    await interaction.response.send_message(embed=ui.history_embed(title, records), ephemeral=True)
 
 
 @app_commands.command(name="export", description="This server's entries as a YAML file in the content format")
@@ -462,7 +451,7 @@ async def config_editors(interaction: Interaction, role: discord.Role | None = N
     if interaction.guild_id is None or not interaction.permissions.manage_guild:
         await _say(interaction, "Only members with the Manage Server permission can choose who teaches the bot.")
         return
-    await store_entries.set_editor_role(cog.bot.store, interaction.guild_id, role.id if role else None)
+    await cog.bot.store.set_editor_role(interaction.guild_id, role.id if role else None)
     if role is None:
         await _say(interaction, "Only members with the Manage Server permission can change the knowledge base now.")
     else:

@@ -19,8 +19,6 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.quiz import Plan, new_seed
-from bot.storage import trivia as store_trivia
-from bot.storage.guilds import get_config
 from bot.storage.trivia import AnswerRow, GameRow, GameRunning, GameStatus, LeaderboardOrder, ResultRow
 from bot.trivia import (
     DEFAULT_QUESTIONS,
@@ -49,7 +47,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-NO_MENTIONS = discord.AllowedMentions.none()
 KNOWLEDGE_QUIZ = "knowledge"
 RETRY_SECONDS = 2.0
 MAX_FAILURES = 5  # a channel the bot cannot post in ends its game instead of retrying forever
@@ -85,10 +82,10 @@ class Trivia(commands.Cog, name=ui.TRIVIA_COG):
         """Once connected, continue every running game and post scoreboards that were missed.
         Waiting for the connection keeps `python -m bot sync`, which never connects, from playing."""
         await self.bot.wait_until_ready()
-        for row in await store_trivia.running_games(self.bot.store):
+        for row in await self.bot.store.running_games():
             log.info("Resuming trivia game %s in channel %s", row.id, row.channel_id)
             self._schedule(row.id)
-        for row in await store_trivia.unannounced_games(self.bot.store):
+        for row in await self.bot.store.unannounced_games():
             log.info("Posting the scoreboard of trivia game %s, which ended while the bot stopped", row.id)
             await self._announce(row)
 
@@ -117,7 +114,7 @@ class Trivia(commands.Cog, name=ui.TRIVIA_COG):
         if interaction.guild_id is None or interaction.channel_id is None:
             await send_ephemeral(interaction, ui.SERVER_ONLY)
             return
-        config = await get_config(self.bot.store, interaction.guild_id)
+        config = await self.bot.store.get_config(interaction.guild_id)
         if not _may_start(interaction, config.trivia_role_id):
             role = f" or the <@&{config.trivia_role_id}> role" if config.trivia_role_id else ""
             await send_ephemeral(
@@ -138,8 +135,7 @@ class Trivia(commands.Cog, name=ui.TRIVIA_COG):
         drawn = self.bot.content.quizzes.start(KNOWLEDGE_QUIZ, new_seed())
         plan = trim_plan(drawn, min(questions, drawn.total))
         try:
-            row = await store_trivia.create_game(
-                self.bot.store,
+            row = await self.bot.store.create_game(
                 guild_id=interaction.guild_id,
                 channel_id=interaction.channel_id,
                 starter_id=interaction.user.id,
@@ -154,9 +150,7 @@ class Trivia(commands.Cog, name=ui.TRIVIA_COG):
             )
             return
         self._plans[row.id] = plan
-        await interaction.response.send_message(
-            ui.intro_text(plan.total, chosen, interaction.user.id), allowed_mentions=NO_MENTIONS
-        )
+        await interaction.response.send_message(ui.intro_text(plan.total, chosen, interaction.user.id))
         self._schedule(row.id)
 
     @trivia.command(name="stop", description="Stop the trivia game in this channel and post the scoreboard so far")
@@ -164,7 +158,7 @@ class Trivia(commands.Cog, name=ui.TRIVIA_COG):
         if interaction.channel_id is None:
             await send_ephemeral(interaction, ui.SERVER_ONLY)
             return
-        row = await store_trivia.running_game_in(self.bot.store, interaction.channel_id)
+        row = await self.bot.store.running_game_in(interaction.channel_id)
         if row is None:
             await send_ephemeral(interaction, ui.NOTHING_TO_STOP)
             return
@@ -174,24 +168,23 @@ class Trivia(commands.Cog, name=ui.TRIVIA_COG):
         await interaction.response.defer(thinking=True)
         async with self._lock(row.id):
             self._cancel(row.id)
-            current = await store_trivia.get_game(self.bot.store, row.id)
+            current = await self.bot.store.get_game(row.id)
             if current is None or current.status != "running":
-                await interaction.followup.send("This game had already ended.", allowed_mentions=NO_MENTIONS)
+                await interaction.followup.send("This game had already ended.")
                 return
             game = self._game(current)
             if game.phase == "asking" and game.message_id is not None:
                 await self._show_reveal(game)
             finished = await self._end(game, "stopped")
         if finished is None:
-            await interaction.followup.send("This game had already ended.", allowed_mentions=NO_MENTIONS)
+            await interaction.followup.send("This game had already ended.")
             return
         ended, placings = finished
         await interaction.followup.send(
             embed=ui.scoreboard_embed(ended, placings, "stopped"),
             view=ui.scoreboard_view(ended.id),
-            allowed_mentions=NO_MENTIONS,
         )
-        await store_trivia.mark_announced(self.bot.store, ended.id)
+        await self.bot.store.mark_game_announced(ended.id)
 
     @trivia.command(name="leaderboard", description="This server's best trivia players")
     @app_commands.describe(by="Rank by total points, games won, or share of right answers")
@@ -203,11 +196,9 @@ class Trivia(commands.Cog, name=ui.TRIVIA_COG):
             await send_ephemeral(interaction, ui.SERVER_ONLY)
             return
         order: LeaderboardOrder = "wins" if by == "wins" else "accuracy" if by == "accuracy" else "points"
-        entries = await store_trivia.leaderboard(self.bot.store, interaction.guild_id, order)
+        entries = await self.bot.store.trivia_leaderboard(interaction.guild_id, order)
         server = interaction.guild.name if interaction.guild is not None else "this server"
-        await interaction.response.send_message(
-            embed=ui.leaderboard_embed(entries, order, server), allowed_mentions=NO_MENTIONS
-        )
+        await interaction.response.send_message(embed=ui.leaderboard_embed(entries, order, server))
 
     @trivia.command(name="help", description="How trivia works and how points are counted")
     async def help(self, interaction: Interaction) -> None:
@@ -228,8 +219,7 @@ class Trivia(commands.Cog, name=ui.TRIVIA_COG):
         if choice is None:
             await send_ephemeral(interaction, ui.UNKNOWN_CHOICE)
             return
-        recorded = await store_trivia.record_answer(
-            self.bot.store,
+        recorded = await self.bot.store.record_trivia_answer(
             game_id,
             position,
             user_id=interaction.user.id,
@@ -246,10 +236,10 @@ class Trivia(commands.Cog, name=ui.TRIVIA_COG):
             text = ui.GONE
         else:
             text = ui.TOO_LATE
-        await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        await interaction.response.send_message(text, ephemeral=True)
 
     async def handle_place(self, interaction: Interaction, game_id: int) -> None:
-        results = await store_trivia.game_results(self.bot.store, game_id)
+        results = await self.bot.store.game_results(game_id)
         await send_ephemeral(interaction, ui.place_sentence(results, interaction.user.id))
 
     # --- the game's timer ----------------------------------------------------------------------
@@ -272,7 +262,7 @@ class Trivia(commands.Cog, name=ui.TRIVIA_COG):
         failures = 0
         while True:
             try:
-                row = await store_trivia.get_game(self.bot.store, game_id)
+                row = await self.bot.store.get_game(game_id)
                 if row is None or row.status != "running":
                     break
                 game = self._game(row)
@@ -301,7 +291,7 @@ class Trivia(commands.Cog, name=ui.TRIVIA_COG):
         """End a game the bot cannot run (say, a channel it can no longer post in), keeping results."""
         with contextlib.suppress(Exception):
             async with self._lock(game_id):
-                current = await store_trivia.get_game(self.bot.store, game_id)
+                current = await self.bot.store.get_game(game_id)
                 if current is not None and current.status == "running":
                     await self._end(self._game(current), "stopped", announce=False)
                     log.error(
@@ -310,7 +300,7 @@ class Trivia(commands.Cog, name=ui.TRIVIA_COG):
 
     async def _act(self, game_id: int, step: Post | Close | Finish) -> None:
         """One step, on the state as it is now (a /trivia stop may have come first)."""
-        row = await store_trivia.get_game(self.bot.store, game_id)
+        row = await self.bot.store.get_game(game_id)
         if row is None or row.status != "running":
             return
         game = self._game(row)
@@ -320,8 +310,8 @@ class Trivia(commands.Cog, name=ui.TRIVIA_COG):
             await self._post(game, step.position)
         elif isinstance(step, Close):
             await self._show_reveal(game)
-            await store_trivia.close_question(
-                self.bot.store, game.id, step.position, next_at=self.bot.store.now() + game.pause_window
+            await self.bot.store.close_trivia_question(
+                game.id, step.position, next_at=self.bot.store.now() + game.pause_window
             )
         else:
             await self._end(game, step.reason)
@@ -334,17 +324,13 @@ class Trivia(commands.Cog, name=ui.TRIVIA_COG):
         opens = self.bot.store.now()
         deadline = opens + game.answer_window
         # Open for answers before the message exists, so the quickest click already counts.
-        if (
-            await store_trivia.begin_question(self.bot.store, game.id, position, started_at=opens, deadline=deadline)
-            is None
-        ):
+        if await self.bot.store.begin_trivia_question(game.id, position, started_at=opens, deadline=deadline) is None:
             return
         message = await self._channel(game).send(
             embed=ui.question_embed(game, position, deadline),
             view=ui.question_view(game.id, position, question),
-            allowed_mentions=NO_MENTIONS,
         )
-        if not await store_trivia.set_message(self.bot.store, game.id, position, message.id):
+        if not await self.bot.store.set_trivia_message(game.id, position, message.id):
             with contextlib.suppress(discord.HTTPException):
                 await message.edit(view=None)
 
@@ -352,7 +338,7 @@ class Trivia(commands.Cog, name=ui.TRIVIA_COG):
         """Edit the current question to show its answer; the answers are safe if this fails."""
         if game.message_id is None:
             return
-        answers = await store_trivia.question_answers(self.bot.store, game.id, game.position)
+        answers = await self.bot.store.trivia_question_answers(game.id, game.position)
         shown = reveal(game.plan.questions[game.position], answers)
         try:
             await (
@@ -361,7 +347,6 @@ class Trivia(commands.Cog, name=ui.TRIVIA_COG):
                 .edit(
                     embed=ui.reveal_embed(game, game.position, shown),
                     view=ui.reveal_view(game.id, game.position, shown),
-                    allowed_mentions=NO_MENTIONS,
                 )
             )
         except discord.HTTPException:
@@ -370,14 +355,14 @@ class Trivia(commands.Cog, name=ui.TRIVIA_COG):
     async def _end(self, game: Game, reason: str, *, announce: bool = True) -> tuple[Game, list[Placing]] | None:
         """Store every member's result and (when the timer ends the game) post the scoreboard."""
         status: GameStatus = "stopped" if reason == "stopped" else "idle" if reason == "idle" else "finished"
-        ended = await store_trivia.finish_game(self.bot.store, game.id, status, _rank)
+        ended = await self.bot.store.finish_game(game.id, status, _rank)
         if ended is None:
             return None
         row, answers = ended
         final = self._game(row)
         placings = scoreboard(answers)
         if not announce:
-            await store_trivia.mark_announced(self.bot.store, final.id)
+            await self.bot.store.mark_game_announced(final.id)
         elif reason != "stopped":
             await self._post_scoreboard(final, placings, reason)
         clicks = self._clicks.pop(final.id, {})
@@ -392,14 +377,13 @@ class Trivia(commands.Cog, name=ui.TRIVIA_COG):
         await self._channel(game).send(
             embed=ui.scoreboard_embed(game, placings, reason),
             view=ui.scoreboard_view(game.id),
-            allowed_mentions=NO_MENTIONS,
         )
-        await store_trivia.mark_announced(self.bot.store, game.id)
+        await self.bot.store.mark_game_announced(game.id)
 
     async def _announce(self, row: GameRow) -> None:
         """Post the scoreboard of a game that ended just before the bot stopped."""
         try:
-            answers = await store_trivia.game_answers(self.bot.store, row.id)
+            answers = await self.bot.store.game_answers(row.id)
             await self._post_scoreboard(self._game(row), scoreboard(answers), row.status)
         except Exception:
             log.warning("Could not post the scoreboard of trivia game %s", row.id, exc_info=True)
@@ -415,7 +399,7 @@ class Trivia(commands.Cog, name=ui.TRIVIA_COG):
             standing = placing.standing
             text = ui.place_text(placing.place, players, standing.points, standing.correct, standing.answered)
             try:
-                await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+                await interaction.followup.send(text, ephemeral=True)
             except discord.HTTPException:
                 log.info("Could not tell member %s their trivia place; the scoreboard's button can", standing.user_id)
 
@@ -429,7 +413,7 @@ class Trivia(commands.Cog, name=ui.TRIVIA_COG):
         """The game's plan; parsed once per game, since it never changes."""
         plan = self._plans.get(game_id)
         if plan is None:
-            row = await store_trivia.get_game(self.bot.store, game_id)
+            row = await self.bot.store.get_game(game_id)
             if row is None:
                 return None
             plan = self._game(row).plan

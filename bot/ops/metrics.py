@@ -37,7 +37,8 @@ from bot.storage import Store, StoreError
 class MonitoredBot(Protocol):
     """What the monitor reads from the bot (the app's bot class satisfies it)."""
 
-    store: Store
+    @property
+    def store(self) -> Store: ...
 
     @property
     def latency(self) -> float: ...
@@ -48,6 +49,7 @@ class MonitoredBot(Protocol):
     def is_closed(self) -> bool: ...
 
     def add_listener(self, func: Callable[..., Coroutine[Any, Any, Any]], /, name: str = ...) -> None: ...
+
 
 log = logging.getLogger("crossroads.metrics")
 

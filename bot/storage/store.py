@@ -1,14 +1,21 @@
-"""The SQLite store: one aiosqlite connection, WAL, numbered migrations tracked by user_version."""
+"""The SQLite store: aiosqlite connections, WAL, numbered migrations tracked by user_version.
+
+Only aiosqlite's public API is used. Work written as a plain function of a `sqlite3.Connection`
+(:meth:`Store.read`, and :meth:`Store.run` without the group-commit writer) runs on the store's own
+database thread against the sqlite3 connection the store opened for aiosqlite.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import os
 import re
 import sqlite3
 import time
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager, suppress
 from importlib import resources
 from pathlib import Path
@@ -114,20 +121,40 @@ def _split_statements(sql: str) -> list[str]:
             if buffer.strip():
                 statements.append(buffer.strip())
             buffer = ""
-    if buffer.strip() and not all(
-        part.strip().startswith("--") or not part.strip() for part in buffer.splitlines()
-    ):
+    if buffer.strip() and not all(part.strip().startswith("--") or not part.strip() for part in buffer.splitlines()):
         raise RuntimeError("a migration ends with an incomplete statement")
     return statements
 
 
-async def _shut(conn: aiosqlite.Connection) -> None:
-    """Close a connection and wait for its worker thread to end: a worker still running when the
-    event loop closes reports "Event loop is closed" on its way out."""
-    await conn.close()
-    worker = getattr(conn, "_thread", None)
-    if worker is not None and worker.is_alive():
-        worker.join(timeout=1.0)
+class _Opened:
+    """Opens a database for aiosqlite and keeps the sqlite3 connection it made, so the store can
+    run plain functions against it, one at a time, on a thread of its own."""
+
+    def __init__(self, database: str) -> None:
+        self.database = database
+        self.raw: sqlite3.Connection | None = None
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="crossroads-db")
+
+    def __call__(self) -> sqlite3.Connection:
+        self.raw = sqlite3.connect(self.database, isolation_level=None, check_same_thread=False)
+        return self.raw
+
+    async def call(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run `fn(connection, *args)` on this connection's thread."""
+        raw = self.raw
+        if raw is None:
+            raise StoreError("The database is not open.")
+        return await asyncio.get_running_loop().run_in_executor(self.pool, functools.partial(fn, raw, *args))
+
+    async def close(self) -> None:
+        await asyncio.to_thread(self.pool.shutdown)
+        self.raw = None
+
+
+async def _connect(database: str) -> tuple[aiosqlite.Connection, _Opened]:
+    opened = _Opened(database)
+    conn = await aiosqlite.Connection(opened, 64)
+    return conn, opened
 
 
 class Store:
@@ -155,8 +182,11 @@ class Store:
         self.synchronous = synchronous
         self.group_commit = group_commit
         self.clock = clock
-        self._conn: aiosqlite.Connection | None = None
+        self._main: aiosqlite.Connection | None = None
         self._reader: aiosqlite.Connection | None = None
+        # The sqlite3 connections behind them, for plain functions (reads, writes without the group writer).
+        self._main_raw: _Opened | None = None
+        self._reader_raw: _Opened | None = None
         self._writer: GroupWriter | None = None
         self._write_lock = asyncio.Lock()
         self._fault_logged: dict[FaultKind, float] = {}
@@ -164,9 +194,9 @@ class Store:
 
     @property
     def conn(self) -> aiosqlite.Connection:
-        if self._conn is None:
+        if self._main is None:
             raise StoreError("The database is not open.")
-        return self._conn
+        return self._main
 
     @property
     def reader(self) -> aiosqlite.Connection:
@@ -181,7 +211,7 @@ class Store:
 
     @property
     def is_open(self) -> bool:
-        return self._conn is not None
+        return self._main is not None
 
     @property
     def in_memory(self) -> bool:
@@ -192,7 +222,7 @@ class Store:
 
     async def open(self) -> None:
         """Open (creating if needed) the database, check it, and bring its schema up to date."""
-        if self._conn is not None:
+        if self._main is not None:
             return
         if not self.in_memory:
             try:
@@ -204,10 +234,11 @@ class Store:
                 ) from exc
             self._check_permissions()
         try:
-            conn = await aiosqlite.connect(str(self.path), isolation_level=None)
+            conn, main_raw = await _connect(str(self.path))
         except sqlite3.Error as exc:
             raise StoreError(self._describe(exc)) from exc
         reader: aiosqlite.Connection | None = None
+        reader_raw: _Opened | None = None
         try:
             conn.row_factory = aiosqlite.Row
             await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -221,7 +252,7 @@ class Store:
             await conn.execute(f"PRAGMA synchronous = {self.synchronous.upper()}")
             await self._migrate(conn)
             if not self.in_memory:
-                reader = await aiosqlite.connect(str(self.path), isolation_level=None)
+                reader, reader_raw = await _connect(str(self.path))
                 reader.row_factory = aiosqlite.Row
                 for pragma in (f"busy_timeout = {BUSY_TIMEOUT_MS}", "foreign_keys = ON", "query_only = ON"):
                     await reader.execute(f"PRAGMA {pragma}")
@@ -232,14 +263,16 @@ class Store:
                 await writer.start()
                 self._writer = writer
         except BaseException as exc:
-            await _shut(conn)
+            await conn.close()
             if reader is not None:
-                await _shut(reader)
+                await reader.close()
             if isinstance(exc, sqlite3.Error):
                 raise StoreError(self._describe(exc)) from exc
             raise
-        self._conn = conn
+        self._main = conn
         self._reader = reader
+        self._main_raw = main_raw
+        self._reader_raw = reader_raw
 
     def _check_permissions(self) -> None:
         """Refuse a file (or folder) this user cannot write before SQLite quietly opens it read-only."""
@@ -336,19 +369,23 @@ class Store:
                 raise
 
     async def close(self) -> None:
-        if self._conn is None:
+        if self._main is None:
             return
-        conn, self._conn = self._conn, None
+        conn, self._main = self._main, None
         reader, self._reader = self._reader, None
         writer, self._writer = self._writer, None
+        opened = [o for o in (self._main_raw, self._reader_raw) if o is not None]
+        self._main_raw = self._reader_raw = None
         if writer is not None:
             await writer.close()
         async with self._write_lock:
+            for each in opened:
+                await each.close()
             if reader is not None:
-                await _shut(reader)
+                await reader.close()
             with suppress(sqlite3.Error):
                 await conn.execute("PRAGMA optimize")
-            await _shut(conn)
+            await conn.close()
 
     async def __aenter__(self) -> Store:
         await self.open()
@@ -373,8 +410,7 @@ class Store:
         if kind == "damaged":
             if last is None:
                 log.error(
-                    "The database file %s is damaged (%s); restore it from a backup. "
-                    "Members are told nothing changed.",
+                    "The database file %s is damaged (%s); restore it from a backup. Members are told nothing changed.",
                     self.path,
                     detail,
                 )
@@ -442,6 +478,17 @@ class Store:
             with suppress(sqlite3.Error):
                 raw.execute("ROLLBACK")
 
+    def _opened_main(self) -> _Opened:
+        if self._main_raw is None:
+            raise StoreError("The database is not open.")
+        return self._main_raw
+
+    def _opened_reader(self) -> _Opened:
+        opened = self._reader_raw or self._main_raw
+        if opened is None:
+            raise StoreError("The database is not open.")
+        return opened
+
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
         """A write transaction (BEGIN IMMEDIATE ... COMMIT); rolled back if the block raises."""
@@ -449,22 +496,22 @@ class Store:
         await self._acquire_write(deadline)
         try:
             conn = self.conn
-            raw = conn._conn
+            main = self._opened_main()
             try:
-                await conn._execute(self._begin, raw, deadline)
+                await main.call(self._begin, deadline)
             except sqlite3.Error as exc:
                 raise self.fault(exc) from exc
             try:
                 yield conn
             except BaseException as exc:
-                await conn._execute(self._abandon, raw)
+                await main.call(self._abandon)
                 if isinstance(exc, sqlite3.Error):
                     raise self.fault(exc) from exc
                 raise
             try:
-                await conn._execute(self._finish, raw, deadline)
+                await main.call(self._finish, deadline)
             except sqlite3.Error as exc:
-                await conn._execute(self._abandon, raw)
+                await main.call(self._abandon)
                 raise self.fault(exc) from exc
         finally:
             self._write_lock.release()
@@ -489,9 +536,9 @@ class Store:
                 raise self.fault(exc) from exc
         await self._acquire_write(deadline)
         try:
-            conn = self.conn
+            main = self._opened_main()
             try:
-                return await conn._execute(self._transact, conn._conn, work, deadline)
+                return await main.call(self._transact, work, deadline)
             except sqlite3.Error as exc:
                 raise self.fault(exc) from exc
         finally:
@@ -513,9 +560,8 @@ class Store:
 
     async def read(self, work: Callable[[sqlite3.Connection], T]) -> T:
         """Run several reads in one hand-off to the database thread (a consistent snapshot)."""
-        conn = self.reader
         try:
-            return await conn._execute(self._snapshot, conn._conn, work)
+            return await self._opened_reader().call(self._snapshot, work)
         except sqlite3.Error as exc:
             raise self.fault(exc) from exc
 

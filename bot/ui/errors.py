@@ -8,6 +8,7 @@ from collections.abc import Callable, Coroutine
 from typing import Any, TypeVar
 
 import discord
+from discord import app_commands
 
 from bot import deadline
 from bot.ops.metrics import record_interaction, record_store_error
@@ -19,11 +20,14 @@ log = logging.getLogger("crossroads")
 UNEXPECTED_ERROR = "Something went wrong on our side and it has been logged. Please try again in a moment."
 STORE_BUSY = "The database is busy right now; nothing was changed. Please try again in a moment."
 STORE_DAMAGED = (
-    "The database is damaged; nothing changed. The bot's operator has been told and needs to restore it "
-    "from a backup."
+    "The database is damaged; nothing changed. The bot's operator has been told and needs to restore it from a backup."
 )
 STORE_FULL = "The server's disk is full; nothing changed. Please try again later, once space has been freed."
 BUTTON_INACTIVE = "This button is no longer active."
+
+
+class CommandRefused(app_commands.CheckFailure):
+    """A command's check refused the member; the message is the sentence they read."""
 
 
 def store_sentence(error: StoreError) -> str:
@@ -39,6 +43,7 @@ def bind_deadline(interaction: discord.Interaction[Any]) -> None:
     """Make the database work this interaction waits on respect its 3-second window."""
     deadline.set_current(deadline.Deadline.for_interaction(interaction.id, margin=expiry.reply_margin()))
 
+
 ItemT = TypeVar("ItemT", bound=discord.ui.Item[Any])
 
 
@@ -46,11 +51,9 @@ async def send_ephemeral(interaction: discord.Interaction[Any], message: str) ->
     """Tell the member something privately, whether or not the interaction was answered yet."""
     try:
         if interaction.response.is_done():
-            await interaction.followup.send(message, ephemeral=True, allowed_mentions=discord.AllowedMentions.none())
+            await interaction.followup.send(message, ephemeral=True)
         else:
-            await interaction.response.send_message(
-                message, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
-            )
+            await interaction.response.send_message(message, ephemeral=True)
     except discord.HTTPException as exc:
         if not expiry.gone(exc, "an error message"):
             log.warning("Could not send an error message for an interaction", exc_info=True)

@@ -397,3 +397,19 @@ async def test_private_ask_setting_makes_ask_replies_ephemeral(
     await admin.slash("config ask", visibility="private")
     private = await member.slash("ask", question="how much do ML engineers make")
     assert private.ephemeral
+
+
+async def test_a_bot_owner_may_run_admin_commands_without_manage_server(standin: StandIn, database_path: Path) -> None:
+    owner = standin.member("alice")
+    running = InProcessBot(standin, sandbox_settings(standin, database_path, owner_ids=frozenset({owner.user.id})))
+    await running.start()
+    try:
+        changed = await owner.slash("config ask", options={"visibility": "private"})
+        assert REFUSAL not in changed.content
+        config = await get_config(running.client.store, standin.guild.id)
+        assert config.ask_private
+        standin.add_member("casey", guild=standin.guild)
+        refused = await standin.member("casey").slash("config show")
+        assert REFUSAL in refused.content and "/config show" in refused.content
+    finally:
+        await running.stop()

@@ -14,6 +14,7 @@ from bot.sandbox.harness import InProcessBot, sandbox_settings
 from bot.storage.asks import AskRecord, recent_asks
 from bot.storage.guilds import update_config
 from bot.ui.faq import DECLINED_TITLE
+from cogs.faq import ASK_RATE
 from standin.member import Member, Message
 from standin.server import StandIn
 from tests.eventually import eventually
@@ -294,3 +295,11 @@ async def test_ask_works_in_direct_messages_too(bot: InProcessBot, member: Membe
     assert reply.embeds[0].title == SALARY_TITLE
     [record] = await recent_asks(bot.client.store, None)
     assert (record.guild_id, record.user_id, record.entry_id) == (None, member.id, "salary-comparison")
+
+
+async def test_a_member_asking_faster_than_the_cooldown_is_told_to_slow_down(member: Member) -> None:
+    for _ in range(ASK_RATE):
+        answered = await member.slash("ask", question="how much do ML engineers make")
+        assert "Slow down" not in answered.text
+    refused = await member.slash("ask", question="how much do ML engineers make")
+    assert refused.ephemeral and "Slow down a little: try again in" in refused.text

@@ -123,6 +123,11 @@ def damaged(bot: InProcessBot) -> Iterator[None]:
     originals = [conn._connection for conn in connections]
     for conn, real in zip(connections, originals, strict=True):
         conn._connection = DamagedFile(real)  # type: ignore[assignment]
+    # The same sqlite3 connections, as the store runs plain functions against them.
+    opened = [store._main_raw, store._reader_raw]
+    for each in opened:
+        assert each is not None
+        each.raw = DamagedFile(each.raw)  # type: ignore[assignment]
     writer = store.writer
     assert writer is not None and writer.conn is not None
     writer_real, writer.conn = writer.conn, DamagedFile(writer.conn)  # type: ignore[assignment]
@@ -131,6 +136,9 @@ def damaged(bot: InProcessBot) -> Iterator[None]:
     finally:
         for conn, real in zip(connections, originals, strict=True):
             conn._connection = real
+        for each in opened:
+            assert each is not None
+            each.raw = each.raw.real  # type: ignore[union-attr]
         writer.conn = writer_real
 
 
