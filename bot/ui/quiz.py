@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
 import discord
@@ -19,6 +18,7 @@ from bot import limits
 from bot.limits import clip
 from bot.quiz import Answer, KnowledgeResult, PathResult, Plan, PlannedQuestion
 from bot.quiz.text import PATH_NAMES, ROLE_NAMES, counterpoint_line, leaning_line, score_line
+from bot.quizflow import AlreadyAnswered, Cancel, CancelOutcome, Refusal, TopicToRevisit
 from bot.storage.quiz import LeaderboardRow, MemberProgress, QuizSession
 from bot.ui.errors import guarded
 from bot.ui.faq import TopicButton
@@ -71,6 +71,45 @@ CONTINUES_BELOW = "Your quiz continues below."
 ANSWER_SAVED = "Your answer is saved. If the next question does not appear below, use `/quiz resume` to continue."
 NEXT_NOT_SENT = "Your answer is saved, but I could not send the next message. Use `/quiz resume` to continue."
 NO_SUCH_QUIZ = "That quiz is not available any more. Start a new one with `/quiz start`."
+NOTHING_TO_REVIEW = (
+    "You have not finished a knowledge check yet, so there is nothing to review. "
+    "Take one with `/quiz start quiz:knowledge`."
+)
+NOTHING_MISSED = (
+    "You got every question right in that knowledge check, so there is nothing to retry. "
+    "Take a new one with `/quiz start quiz:knowledge`."
+)
+REFUSED = {
+    Refusal.GONE: GONE,
+    Refusal.NOT_YOURS: NOT_YOURS,
+    Refusal.NOT_CURRENT: NOT_CURRENT,
+    Refusal.UNKNOWN_CHOICE: UNKNOWN_CHOICE,
+    Refusal.FINISHED: FINISHED,
+}
+
+
+def already_answered(outcome: AlreadyAnswered) -> str:
+    text = ALREADY_ANSWERED.format(label=outcome.label)
+    # A click on an answered question of a running quiz means its follow-up may never have arrived.
+    return f"{text} {CONTINUE_WITH_RESUME}" if outcome.running else text
+
+
+def cancel_text(outcome: CancelOutcome, titles: Mapping[str, str]) -> str:
+    session = outcome.session
+    if outcome.status is Cancel.NOTHING or session is None:
+        return "You have no quiz in progress, so there is nothing to cancel."
+    title = titles.get(session.quiz_id, session.quiz_id)
+    if outcome.status is Cancel.ALREADY_ENDED:
+        return f"Your {title} had already ended, so there was nothing to cancel."
+    return (
+        f"Cancelled your **{title}** after {session.position} of {session.total} answers. "
+        "Its buttons no longer do anything; start again any time with `/quiz start`."
+    )
+
+
+def review_note(total: int) -> str:
+    count = "the question" if total == 1 else f"the {total} questions"
+    return f"**Review:** {count} you missed, with the choices reshuffled. This attempt does not change the leaderboard."
 
 
 def choice_custom_id(session_id: int, question_id: str, choice_id: str) -> str:
@@ -510,13 +549,6 @@ def _session_line(session: QuizSession, titles: Mapping[str, str]) -> str:
     if session.status == "in_progress":
         return f"{started} {title}: in progress, {session.position} of {session.total} answered"
     return f"{started} {title}: {session.status.replace('_', ' ')} after {session.position} of {session.total}"
-
-
-@dataclass(frozen=True)
-class TopicToRevisit:
-    entry_id: str
-    title: str
-    misses: int
 
 
 def progress_embed(

@@ -1,0 +1,62 @@
+"""The quiz flow as a service: the quiz rules applied to the store, with typed outcomes and no Discord.
+
+Public surface: :func:`start`, :func:`answer` (a click), :func:`resume`, :func:`cancel`,
+:func:`start_review`, :func:`current` and :func:`topics_to_revisit`; each returns a dataclass or
+enum the cog renders. It sits between the core (``bot.quiz``, ``bot.storage``) and the UI.
+"""
+
+from bot.quizflow.service import (
+    REVIEWED_QUIZ,
+    Accepted,
+    AlreadyAnswered,
+    Cancel,
+    CancelOutcome,
+    ClickOutcome,
+    Closed,
+    Current,
+    NoSuchQuiz,
+    NothingMissed,
+    Refusal,
+    Refused,
+    Running,
+    Started,
+    TopicToRevisit,
+    answer,
+    cancel,
+    choice_label,
+    current,
+    finish_of,
+    latest_active,
+    resume,
+    start,
+    start_review,
+    topics_to_revisit,
+)
+
+__all__ = [
+    "REVIEWED_QUIZ",
+    "Accepted",
+    "AlreadyAnswered",
+    "Cancel",
+    "CancelOutcome",
+    "ClickOutcome",
+    "Closed",
+    "Current",
+    "NoSuchQuiz",
+    "NothingMissed",
+    "Refusal",
+    "Refused",
+    "Running",
+    "Started",
+    "TopicToRevisit",
+    "answer",
+    "cancel",
+    "choice_label",
+    "current",
+    "finish_of",
+    "latest_active",
+    "resume",
+    "start",
+    "start_review",
+    "topics_to_revisit",
+]
