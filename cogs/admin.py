@@ -19,7 +19,14 @@ from bot.ops import metrics
 from bot.reload import reload_content
 from bot.storage.asks import wrong_answers
 from bot.storage.entries import latest_ask_ids
-from bot.storage.guilds import get_config, update_config
+from bot.storage.guilds import (
+    get_config,
+    set_ask_private,
+    set_path_role,
+    set_quiz_expiry,
+    set_role_rewards,
+    update_config,
+)
 from bot.storage.stats import MAX_DAYS, MIN_DAYS, server_stats, unanswered_questions, window_start
 from bot.trivia import MAX_SECONDS as TRIVIA_MAX_SECONDS
 from bot.trivia import MIN_SECONDS as TRIVIA_MIN_SECONDS
@@ -234,16 +241,15 @@ class Admin(commands.Cog):
         if await _refuse_unless_admin(interaction):
             return
         assert interaction.guild is not None
-        column = f"{path}_role_id"
         if role is None:
-            await update_config(self.bot.store, interaction.guild.id, **{column: None})
+            await set_path_role(self.bot.store, interaction.guild.id, path, None)
             await self._show(interaction, f"Members whose path finder result is {PATHS[path]} no longer get a role.")
             return
         problem = ui.role_problem(role, interaction.guild)
         if problem is not None:
             await _reply(interaction, problem)
             return
-        config = await update_config(self.bot.store, interaction.guild.id, **{column: role.id})
+        config = await set_path_role(self.bot.store, interaction.guild.id, path, role.id)
         sentence = (
             f"Members whose path finder result is {PATHS[path]} now get the role "
             f"**{discord.utils.escape_markdown(role.name)}**."
@@ -258,7 +264,7 @@ class Admin(commands.Cog):
         if await _refuse_unless_admin(interaction):
             return
         assert interaction.guild is not None
-        config = await update_config(self.bot.store, interaction.guild.id, role_rewards=enabled)
+        config = await set_role_rewards(self.bot.store, interaction.guild.id, enabled)
         if enabled:
             sentence = "Role rewards are on."
             if config.ai_role_id is None and config.ml_role_id is None:
@@ -275,7 +281,7 @@ class Admin(commands.Cog):
         if await _refuse_unless_admin(interaction):
             return
         assert interaction.guild is not None
-        await update_config(self.bot.store, interaction.guild.id, quiz_expiry_hours=hours)
+        await set_quiz_expiry(self.bot.store, interaction.guild.id, hours)
         await self._show(
             interaction, f"Quizzes now expire after {hours} hour{'s' if hours != 1 else ''} without an answer."
         )
@@ -292,7 +298,7 @@ class Admin(commands.Cog):
         if await _refuse_unless_admin(interaction):
             return
         assert interaction.guild is not None
-        await update_config(self.bot.store, interaction.guild.id, ask_private=visibility == "private")
+        await set_ask_private(self.bot.store, interaction.guild.id, visibility == "private")
         if visibility == "private":
             sentence = "/ask replies are now private by default: only the member who asked sees them."
         else:

@@ -5,7 +5,7 @@ import sqlite3
 
 import pytest
 
-from bot.storage import Store
+from bot.storage import Store, guilds
 from bot.storage import quiz as qs
 from bot.storage.guilds import update_config
 from tests.storage.admin_data import Clock
@@ -299,3 +299,20 @@ async def test_missed_questions_count_misses_and_remember_the_latest_answer(stor
     missed = await qs.missed_questions(store, 1, "knowledge")
     assert missed == [qs.MissedQuestion("q1", 2, 2, False), qs.MissedQuestion("q2", 1, 2, True)]
     assert await qs.missed_questions(store, 2, "knowledge") == []
+
+
+async def test_the_config_setters_change_one_setting_and_keep_the_others(store: Store) -> None:
+    await guilds.set_path_role(store, GUILD, "ai", 11)
+    await guilds.set_path_role(store, GUILD, "ml", 22)
+    await guilds.set_role_rewards(store, GUILD, False)
+    await guilds.set_quiz_expiry(store, GUILD, 6)
+    config = await guilds.set_ask_private(store, GUILD, True)
+    assert (config.ai_role_id, config.ml_role_id, config.role_rewards) == (11, 22, False)
+    assert (config.quiz_expiry_hours, config.ask_private) == (6, True)
+    cleared = await guilds.set_path_role(store, GUILD, "ai", None)
+    assert (cleared.ai_role_id, cleared.ml_role_id) == (None, 22)
+    assert await guilds.get_config(store, GUILD) == cleared
+    with pytest.raises(ValueError):
+        await guilds.set_path_role(store, GUILD, "balanced", 33)
+    with pytest.raises(ValueError):
+        await guilds.set_quiz_expiry(store, GUILD, 0)
