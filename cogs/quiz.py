@@ -222,7 +222,8 @@ class Quiz(commands.Cog, name=ui.QUIZ_COG):
         if session.user_id != interaction.user.id:
             await _say(interaction, ui.SHARE_NOT_YOURS)
             return
-        if session.status != "completed" or session.result is None:
+        summary = session.summary
+        if session.status != "completed" or summary is None:
             await _say(interaction, ui.SHARE_NOT_FINISHED)
             return
         channel_id = Plan.from_json(session.plan).channel_id
@@ -230,7 +231,7 @@ class Quiz(commands.Cog, name=ui.QUIZ_COG):
             await _say(interaction, ui.SHARE_NO_CHANNEL)
             return
         title = self._quiz_titles().get(session.quiz_id, session.quiz_id)
-        card = ui.share_card(session.result, member=interaction.user.display_name, title=title)
+        card = ui.share_card(summary, member=interaction.user.display_name, title=title)
         try:
             await self.bot.get_partial_messageable(channel_id).send(embed=card, allowed_mentions=NO_MENTIONS)
         except discord.Forbidden:

@@ -29,7 +29,17 @@ from bot.quiz import (
 )
 from bot.quiz.plans import has_plan, plan_of
 from bot.storage import quiz as store_quiz
-from bot.storage.quiz import ActiveSessionExists, Delivery, Finish, Proposed, QuizSession, StoredAnswer
+from bot.storage.quiz import (
+    ActiveSessionExists,
+    Delivery,
+    Finish,
+    KnowledgeSummary,
+    PathSummary,
+    Proposed,
+    QuizSession,
+    ResultSummary,
+    StoredAnswer,
+)
 from bot.storage.store import Store
 
 REVIEWED_QUIZ = "knowledge"
@@ -167,14 +177,36 @@ def choice_label(plan: Plan, question_id: str, choice_id: str) -> str:
     return choice.label if choice is not None else choice_id
 
 
+def summary_of(result: QuizResult) -> ResultSummary:
+    """The engine's result as the summary the store keeps with the session."""
+    if isinstance(result, KnowledgeResult):
+        return KnowledgeSummary(
+            score=result.score,
+            total=result.total,
+            pass_mark=result.pass_mark,
+            passed=result.passed,
+            review_of=result.review_of,
+        )
+    return PathSummary(
+        leaning=result.leaning,
+        strength=result.strength,
+        scale=result.scale,
+        ai_points=result.ai_points,
+        ml_points=result.ml_points,
+        ai_answers=result.ai_answers,
+        ml_answers=result.ml_answers,
+        neutral_answers=result.neutral_answers,
+    )
+
+
 def finish_of(result: QuizResult) -> Finish:
     """What the store writes when a quiz finishes."""
     if isinstance(result, KnowledgeResult) and result.review_of is not None:
         # No score column: a review never reaches the leaderboard or the best score.
-        return Finish(result.summary_json(), total=result.total)
+        return Finish(summary_of(result), total=result.total)
     if isinstance(result, KnowledgeResult):
-        return Finish(result.summary_json(), score=result.score, total=result.total)
-    return Finish(result.summary_json(), path_result=result.leaning)
+        return Finish(summary_of(result), score=result.score, total=result.total)
+    return Finish(summary_of(result), path_result=result.leaning)
 
 
 # --- start, resume, cancel, review -------------------------------------------------------------

@@ -19,7 +19,7 @@ from bot.limits import clip
 from bot.quiz import Answer, KnowledgeResult, PathResult, Plan, PlannedQuestion
 from bot.quiz.text import PATH_NAMES, ROLE_NAMES, counterpoint_line, leaning_line, score_line
 from bot.quizflow import AlreadyAnswered, Cancel, CancelOutcome, Refusal, TopicToRevisit
-from bot.storage.quiz import LeaderboardRow, MemberProgress, QuizSession
+from bot.storage.quiz import LeaderboardRow, MemberProgress, PathSummary, QuizSession, ResultSummary
 from bot.ui.errors import guarded
 from bot.ui.faq import TopicButton
 
@@ -509,22 +509,22 @@ def _when(epoch: float | None, style: str = "R") -> str:
     return f"<t:{int(epoch)}:{style}>" if epoch is not None else "?"
 
 
-def path_summary(result: Mapping[str, Any], *, bold: bool = False) -> str:
+def path_summary(result: PathSummary, *, bold: bool = False) -> str:
     """A stored path result in a few words: "ML Engineer: 7 of 10 answers leaned toward ML Engineering"."""
-    leaning = str(result.get("leaning", ""))
+    leaning = result.leaning
     name = ROLE_NAMES.get(leaning, leaning)
     name = f"**{name}**" if bold else name
     where = PATH_NAMES.get(leaning)
-    counts = {side: result.get(f"{side}_answers") for side in ("ai", "ml", "neutral")}
-    if all(isinstance(n, int) for n in counts.values()):
-        total = sum(n for n in counts.values() if isinstance(n, int))
+    ai_answers, ml_answers, neutral = result.ai_answers, result.ml_answers, result.neutral_answers
+    if ai_answers is not None and ml_answers is not None and neutral is not None:
+        total = ai_answers + ml_answers + neutral
         if where:
-            return f"{name}: {counts[leaning]} of {total} answers leaned toward {where}"
-        split = f"{counts['ai']} answers toward AI Engineering, {counts['ml']} toward ML Engineering"
+            return f"{name}: {ai_answers if leaning == 'ai' else ml_answers} of {total} answers leaned toward {where}"
+        split = f"{ai_answers} answers toward AI Engineering, {ml_answers} toward ML Engineering"
         return f"{name}, no clear lean ({split})"
     # Results stored before answers were counted hold only points: say so, as a share.
-    ai, ml = result.get("ai_points"), result.get("ml_points")
-    if where and isinstance(ai, int) and isinstance(ml, int) and ai + ml:
+    ai, ml = result.ai_points, result.ml_points
+    if where and ai is not None and ml is not None and ai + ml:
         share = round(100 * (ai if leaning == "ai" else ml) / (ai + ml))
         return f"{name}: {share}% of the answer weight toward {where}"
     if where:
@@ -537,12 +537,12 @@ def path_summary(result: Mapping[str, Any], *, bold: bool = False) -> str:
 def _session_line(session: QuizSession, titles: Mapping[str, str]) -> str:
     title = titles.get(session.quiz_id, session.quiz_id)
     started = _when(session.started_at, "d")
-    result = session.result or {}
+    result = session.summary
     if session.status == "completed":
-        if result.get("kind") == "path":
+        if isinstance(result, PathSummary):
             detail = path_summary(result)
-        elif result.get("review_of") is not None:
-            detail = f"review of missed questions, {result.get('score')} of {result.get('total')} right"
+        elif result is not None and result.review_of is not None:
+            detail = f"review of missed questions, {result.score} of {result.total} right"
         else:
             detail = f"{session.score} of {session.total}"
         return f"{started} {title}: {detail}"
@@ -566,8 +566,9 @@ def progress_embed(
         ]
         lines.append("Continue with `/quiz resume`.")
         embed.add_field(name="In progress", value=clip("\n".join(lines), limits.EMBED_FIELD_VALUE), inline=False)
-    if progress.last_path is not None and progress.last_path.result:
-        text = f"{path_summary(progress.last_path.result, bold=True)} ({_when(progress.last_path.finished_at, 'D')})"
+    last_path = progress.last_path.summary if progress.last_path is not None else None
+    if progress.last_path is not None and progress.last_path.result and isinstance(last_path, PathSummary):
+        text = f"{path_summary(last_path, bold=True)} ({_when(progress.last_path.finished_at, 'D')})"
         embed.add_field(name="Last path result", value=clip(text, limits.EMBED_FIELD_VALUE), inline=False)
     if progress.best_knowledge is not None:
         best = progress.best_knowledge
@@ -599,15 +600,15 @@ def progress_view(revisit: Sequence[TopicToRevisit]) -> discord.ui.View | None:
 # --- sharing ---------------------------------------------------------------------------------
 
 
-def share_card(result: Mapping[str, Any], *, member: str, title: str) -> discord.Embed:
+def share_card(result: ResultSummary, *, member: str, title: str) -> discord.Embed:
     """The public card of a result: the member's name as text (never a mention) and the outcome."""
-    if result.get("kind") == "path":
+    if isinstance(result, PathSummary):
         text = path_summary(result, bold=True)
         heading = f"{member}'s {title} result"
         footer = "Find your own path with /quiz start quiz:path"
     else:
-        passed = " (a pass)" if result.get("passed") else ""
-        text = f"**{result.get('score')} of {result.get('total')}**{passed}"
+        passed = " (a pass)" if result.passed else ""
+        text = f"**{result.score} of {result.total}**{passed}"
         heading = f"{member}'s {title} score"
         footer = "Test what you know with /quiz start quiz:knowledge"
     embed = discord.Embed(

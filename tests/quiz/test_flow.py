@@ -198,3 +198,24 @@ async def test_topics_to_revisit_follow_the_missed_questions(store: Store, book:
     topics = await flow.topics_to_revisit(store, book, titles, MEMBER)
     assert {topic.entry_id for topic in topics} == set(titles)
     assert all(topic.misses == 1 for topic in topics)
+
+
+async def test_a_finished_quiz_stores_the_engine_summary_and_reads_it_back_typed(store: Store, book: QuizBook) -> None:
+    started = await begin(store, book, quiz_id="path")
+    outcome: flow.ClickOutcome | None = None
+    for question in started.plan.questions:
+        outcome = await flow.answer(store, started.session.id, MEMBER, question.id, "ml")
+    assert isinstance(outcome, flow.Accepted) and outcome.result is not None
+    assert outcome.session.result == outcome.result.summary_json()
+    stored = await store_quiz.get_session(store, started.session.id)
+    assert stored is not None and stored.result == outcome.result.summary_json()
+    assert stored.summary == store_quiz.PathSummary(
+        leaning="ml",
+        strength=outcome.result.strength,
+        scale=outcome.result.scale,
+        ai_points=0,
+        ml_points=outcome.result.ml_points,
+        ai_answers=0,
+        ml_answers=4,
+        neutral_answers=0,
+    )

@@ -316,3 +316,13 @@ async def test_the_config_setters_change_one_setting_and_keep_the_others(store: 
         await guilds.set_path_role(store, GUILD, "balanced", 33)
     with pytest.raises(ValueError):
         await guilds.set_quiz_expiry(store, GUILD, 0)
+
+
+def test_stored_results_read_as_summaries_even_from_older_shapes() -> None:
+    assert qs.summary_of(None) is None
+    old_path = qs.summary_of({"kind": "path", "leaning": "ai", "ai_points": 9, "ml_points": 3})
+    assert old_path == qs.PathSummary(leaning="ai", ai_points=9, ml_points=3)
+    assert qs.summary_of({"leaning": "ml"}, path=True) == qs.PathSummary(leaning="ml")
+    review = qs.summary_of({"kind": "knowledge", "score": 2, "total": 3, "passed": False, "review_of": 5})
+    assert review == qs.KnowledgeSummary(score=2, total=3, passed=False, review_of=5)
+    assert qs.summary_of({"kind": "knowledge", "score": "two"}) == qs.KnowledgeSummary()
