@@ -190,7 +190,7 @@ class Quiz(commands.Cog, name=ui.QUIZ_COG):
                 await self._show_current(interaction, session, fresh=False)
         elif action == "restart":
             guild_id = interaction.guild_id or (session.guild_id if session else None)
-            origin = Plan.from_json(session.plan).channel_id if session is not None else None
+            origin = flow.origin_channel(session)
             await self._begin(
                 interaction, quiz_id, guild_id=guild_id, delivery="dm", replace=True, origin_channel=origin
             )
@@ -208,30 +208,20 @@ class Quiz(commands.Cog, name=ui.QUIZ_COG):
         else:  # fresh
             guild_id = interaction.guild_id or (session.guild_id if session else None)
             delivery: Delivery = "dm" if interaction.guild_id is None or session is None else session.delivery
-            origin = Plan.from_json(session.plan).channel_id if session is not None else None
+            origin = flow.origin_channel(session)
             await self._begin(
                 interaction, quiz_id, guild_id=guild_id, delivery=delivery, replace=False, origin_channel=origin
             )
 
     async def handle_share(self, interaction: Interaction, session_id: int) -> None:
         """Post a public card of a finished result in the channel where the quiz was started."""
-        session = await store_quiz.get_session(self.bot.store, session_id)
-        if session is None:
-            await _say(interaction, ui.GONE)
+        found = await flow.shareable(self.bot.store, session_id, interaction.user.id)
+        if isinstance(found, flow.ShareProblem):
+            await _say(interaction, ui.SHARE_REFUSED[found])
             return
-        if session.user_id != interaction.user.id:
-            await _say(interaction, ui.SHARE_NOT_YOURS)
-            return
-        summary = session.summary
-        if session.status != "completed" or summary is None:
-            await _say(interaction, ui.SHARE_NOT_FINISHED)
-            return
-        channel_id = Plan.from_json(session.plan).channel_id
-        if channel_id is None:
-            await _say(interaction, ui.SHARE_NO_CHANNEL)
-            return
-        title = self._quiz_titles().get(session.quiz_id, session.quiz_id)
-        card = ui.share_card(summary, member=interaction.user.display_name, title=title)
+        channel_id, quiz_id = found.channel_id, found.session.quiz_id
+        title = self._quiz_titles().get(quiz_id, quiz_id)
+        card = ui.share_card(found.summary, member=interaction.user.display_name, title=title)
         try:
             await self.bot.get_partial_messageable(channel_id).send(embed=card, allowed_mentions=NO_MENTIONS)
         except discord.Forbidden:
@@ -371,11 +361,8 @@ class Quiz(commands.Cog, name=ui.QUIZ_COG):
 
     async def _grant_role(self, session: QuizSession, result: PathResult) -> str | None:
         """Give the member the role an admin mapped to this result; a sentence for the result embed."""
-        if session.guild_id is None or result.leaning == "balanced":
-            return None
-        config = await get_config(self.bot.store, session.guild_id)
-        role_id = config.role_for(result.leaning)
-        if role_id is None:
+        role_id = await flow.role_to_grant(self.bot.store, session, result)
+        if role_id is None or session.guild_id is None:
             return None
         guild = self.bot.get_guild(session.guild_id)
         server = guild.name if guild is not None else "the server"
@@ -393,10 +380,7 @@ class Quiz(commands.Cog, name=ui.QUIZ_COG):
                 role_id,
                 session.user_id,
             )
-            return (
-                f"I could not give you the role for this result in {server}: I lack the permission. "
-                "The server's admins have been told; your result is saved either way."
-            )
+            return ui.ROLE_FORBIDDEN.format(server=server)
         except discord.HTTPException:
             log.warning(
                 "Server %s (%s): giving role %s to member %s failed",
@@ -406,10 +390,10 @@ class Quiz(commands.Cog, name=ui.QUIZ_COG):
                 session.user_id,
                 exc_info=True,
             )
-            return f"I could not give you the role for this result in {server} just now; your result is saved."
+            return ui.ROLE_FAILED.format(server=server)
         # By name: a role mention renders as "@deleted-role" in a DM.
         role = guild.get_role(role_id) if guild is not None else None
-        return f"You now have the **{role.name}** role in {server}." if role else f"You now have your role in {server}."
+        return ui.role_given(role.name if role else None, server)
 
     async def _start_review(self, interaction: Interaction, source: QuizSession) -> None:
         """A short attempt on exactly the questions missed in `source`, recorded as a review."""

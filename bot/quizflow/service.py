@@ -20,6 +20,7 @@ from bot.quiz import (
     Attempt,
     KnowledgeQuiz,
     KnowledgeResult,
+    PathResult,
     Plan,
     PlannedQuestion,
     QuizBook,
@@ -29,6 +30,7 @@ from bot.quiz import (
 )
 from bot.quiz.plans import has_plan, plan_of
 from bot.storage import quiz as store_quiz
+from bot.storage.guilds import get_config
 from bot.storage.quiz import (
     ActiveSessionExists,
     Delivery,
@@ -369,6 +371,52 @@ async def current(store: Store, session: QuizSession, plan: Plan | None = None) 
     stored = await store_quiz.answers(store, session.id)
     attempt = Attempt.replay(plan, [(a.question_id, a.choice_id) for a in stored])
     return Current(plan, attempt, attempt.current())
+
+
+def origin_channel(session: QuizSession | None) -> int | None:
+    """The server channel a session's quiz was started from (where its result may be shared)."""
+    return plan_of(session.id, session.plan).channel_id if session is not None else None
+
+
+async def role_to_grant(store: Store, session: QuizSession, result: PathResult) -> int | None:
+    """The role an admin mapped to this path result in the session's server, if any."""
+    if session.guild_id is None or result.leaning == "balanced":
+        return None
+    config = await get_config(store, session.guild_id)
+    return config.role_for(result.leaning)
+
+
+# --- sharing -----------------------------------------------------------------------------------
+
+
+class ShareProblem(enum.Enum):
+    GONE = "gone"
+    NOT_YOURS = "not_yours"
+    NOT_FINISHED = "not_finished"
+    NO_CHANNEL = "no_channel"
+
+
+@dataclass(frozen=True)
+class Shareable:
+    session: QuizSession
+    summary: ResultSummary
+    channel_id: int
+
+
+async def shareable(store: Store, session_id: int, user_id: int) -> Shareable | ShareProblem:
+    """A finished result the member may post in the channel the quiz was started from, or why not."""
+    session = await store_quiz.get_session(store, session_id)
+    if session is None:
+        return ShareProblem.GONE
+    if session.user_id != user_id:
+        return ShareProblem.NOT_YOURS
+    summary = session.summary
+    if session.status != "completed" or summary is None:
+        return ShareProblem.NOT_FINISHED
+    channel_id = Plan.from_json(session.plan).channel_id
+    if channel_id is None:
+        return ShareProblem.NO_CHANNEL
+    return Shareable(session, summary, channel_id)
 
 
 # --- progress ----------------------------------------------------------------------------------

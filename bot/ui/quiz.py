@@ -18,7 +18,7 @@ from bot import limits
 from bot.limits import clip
 from bot.quiz import Answer, KnowledgeResult, PathResult, Plan, PlannedQuestion
 from bot.quiz.text import PATH_NAMES, ROLE_NAMES, counterpoint_line, leaning_line, score_line
-from bot.quizflow import AlreadyAnswered, Cancel, CancelOutcome, Refusal, TopicToRevisit
+from bot.quizflow import AlreadyAnswered, Cancel, CancelOutcome, Refusal, ShareProblem, TopicToRevisit
 from bot.storage.quiz import LeaderboardRow, MemberProgress, PathSummary, QuizSession, ResultSummary
 from bot.ui.errors import guarded
 from bot.ui.faq import TopicButton
@@ -71,6 +71,11 @@ CONTINUES_BELOW = "Your quiz continues below."
 ANSWER_SAVED = "Your answer is saved. If the next question does not appear below, use `/quiz resume` to continue."
 NEXT_NOT_SENT = "Your answer is saved, but I could not send the next message. Use `/quiz resume` to continue."
 NO_SUCH_QUIZ = "That quiz is not available any more. Start a new one with `/quiz start`."
+ROLE_FORBIDDEN = (
+    "I could not give you the role for this result in {server}: I lack the permission. "
+    "The server's admins have been told; your result is saved either way."
+)
+ROLE_FAILED = "I could not give you the role for this result in {server} just now; your result is saved."
 NOTHING_TO_REVIEW = (
     "You have not finished a knowledge check yet, so there is nothing to review. "
     "Take one with `/quiz start quiz:knowledge`."
@@ -105,6 +110,10 @@ def cancel_text(outcome: CancelOutcome, titles: Mapping[str, str]) -> str:
         f"Cancelled your **{title}** after {session.position} of {session.total} answers. "
         "Its buttons no longer do anything; start again any time with `/quiz start`."
     )
+
+
+def role_given(role: str | None, server: str) -> str:
+    return f"You now have the **{role}** role in {server}." if role else f"You now have your role in {server}."
 
 
 def review_note(total: int) -> str:
@@ -643,6 +652,12 @@ SHARE_FORBIDDEN = (
 )
 SHARE_GONE = "The channel where you started this quiz no longer exists, so I can't share it there."
 SHARE_FAILED = "I could not post in <#{channel}> just now; nothing was shared. Please try again in a minute."
+SHARE_REFUSED = {
+    ShareProblem.GONE: GONE,
+    ShareProblem.NOT_YOURS: SHARE_NOT_YOURS,
+    ShareProblem.NOT_FINISHED: SHARE_NOT_FINISHED,
+    ShareProblem.NO_CHANNEL: SHARE_NO_CHANNEL,
+}
 
 
 def leaderboard_embed(

@@ -12,6 +12,7 @@ from bot.quiz import KnowledgeQuiz, KnowledgeResult, PathResult, QuizBook
 from bot.quizflow import Refusal
 from bot.storage import Store
 from bot.storage import quiz as store_quiz
+from bot.storage.guilds import set_path_role, set_role_rewards
 from tests.quiz.factories import knowledge_data, path_quiz
 from tests.storage.admin_data import Clock
 
@@ -219,3 +220,28 @@ async def test_a_finished_quiz_stores_the_engine_summary_and_reads_it_back_typed
         ml_answers=4,
         neutral_answers=0,
     )
+
+
+async def test_sharing_needs_the_owner_a_finished_quiz_and_a_channel(store: Store, book: QuizBook) -> None:
+    started = await begin(store, book)
+    assert await flow.shareable(store, started.session.id, MEMBER) is flow.ShareProblem.NOT_FINISHED
+    await play(store, started, right=True)
+    assert await flow.shareable(store, started.session.id, OTHER) is flow.ShareProblem.NOT_YOURS
+    assert await flow.shareable(store, 999_999, MEMBER) is flow.ShareProblem.GONE
+    found = await flow.shareable(store, started.session.id, MEMBER)
+    assert isinstance(found, flow.Shareable) and found.channel_id == CHANNEL
+    assert isinstance(found.summary, store_quiz.KnowledgeSummary) and found.summary.passed
+    assert flow.origin_channel(found.session) == CHANNEL and flow.origin_channel(None) is None
+
+
+async def test_the_role_to_grant_follows_the_server_mapping(store: Store, book: QuizBook) -> None:
+    started = await begin(store, book, quiz_id="path")
+    outcome: flow.ClickOutcome | None = None
+    for question in started.plan.questions:
+        outcome = await flow.answer(store, started.session.id, MEMBER, question.id, "ai")
+    assert isinstance(outcome, flow.Accepted) and isinstance(outcome.result, PathResult)
+    assert await flow.role_to_grant(store, outcome.session, outcome.result) is None
+    await set_path_role(store, GUILD, "ai", 42)
+    assert await flow.role_to_grant(store, outcome.session, outcome.result) == 42
+    await set_role_rewards(store, GUILD, False)
+    assert await flow.role_to_grant(store, outcome.session, outcome.result) is None
