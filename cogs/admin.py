@@ -18,6 +18,7 @@ from discord.ext import commands
 
 from bot.ops import metrics
 from bot.reload import reload_content
+from bot.storage.guilds import KEEP, Keep
 from bot.storage.stats import MAX_DAYS, MIN_DAYS, window_start
 from bot.trivia import MAX_SECONDS as TRIVIA_MAX_SECONDS
 from bot.trivia import MIN_SECONDS as TRIVIA_MIN_SECONDS
@@ -220,16 +221,15 @@ class Admin(commands.Cog):
     )
     async def config_role(self, interaction: Interaction, path: str, role: discord.Role | None = None) -> None:
         assert interaction.guild is not None
-        column = f"{path}_role_id"
         if role is None:
-            await self.bot.store.update_config(interaction.guild.id, **{column: None})
+            await self.bot.store.set_path_role(interaction.guild.id, path, None)
             await self._show(interaction, f"Members whose path finder result is {PATHS[path]} no longer get a role.")
             return
         problem = ui.role_problem(role, interaction.guild)
         if problem is not None:
             await _reply(interaction, problem)
             return
-        config = await self.bot.store.update_config(interaction.guild.id, **{column: role.id})
+        config = await self.bot.store.set_path_role(interaction.guild.id, path, role.id)
         sentence = (
             f"Members whose path finder result is {PATHS[path]} now get the role "
             f"**{discord.utils.escape_markdown(role.name)}**."
@@ -242,7 +242,7 @@ class Admin(commands.Cog):
     @app_commands.describe(enabled="True to give the mapped roles, False to give none")
     async def config_rewards(self, interaction: Interaction, enabled: bool) -> None:
         assert interaction.guild is not None
-        config = await self.bot.store.update_config(interaction.guild.id, role_rewards=enabled)
+        config = await self.bot.store.set_role_rewards(interaction.guild.id, enabled)
         if enabled:
             sentence = "Role rewards are on."
             if config.ai_role_id is None and config.ml_role_id is None:
@@ -257,7 +257,7 @@ class Admin(commands.Cog):
         self, interaction: Interaction, hours: app_commands.Range[int, MIN_EXPIRY_HOURS, MAX_EXPIRY_HOURS]
     ) -> None:
         assert interaction.guild is not None
-        await self.bot.store.update_config(interaction.guild.id, quiz_expiry_hours=hours)
+        await self.bot.store.set_quiz_expiry(interaction.guild.id, hours)
         await self._show(
             interaction, f"Quizzes now expire after {hours} hour{'s' if hours != 1 else ''} without an answer."
         )
@@ -272,7 +272,7 @@ class Admin(commands.Cog):
     )
     async def config_ask(self, interaction: Interaction, visibility: str) -> None:
         assert interaction.guild is not None
-        await self.bot.store.update_config(interaction.guild.id, ask_private=visibility == "private")
+        await self.bot.store.set_ask_private(interaction.guild.id, visibility == "private")
         if visibility == "private":
             sentence = "/ask replies are now private by default: only the member who asked sees them."
         else:
@@ -300,21 +300,22 @@ class Admin(commands.Cog):
                 f"at least {TRIVIA_MIN_SECONDS} gives everyone time to read.",
             )
             return
-        changes: dict[str, Any] = {}
+        role_id: int | Keep | None = KEEP
+        new_seconds: int | Keep = KEEP
         sentences = []
         if seconds is not None:
-            changes["trivia_seconds"] = seconds
+            new_seconds = seconds
             sentences.append(f"Trivia questions now last {seconds} seconds unless a game chooses otherwise.")
         if clear_role:
-            changes["trivia_role_id"] = None
+            role_id = None
             sentences.append("Only members with Manage Server can start trivia games now.")
         elif role is not None:
-            changes["trivia_role_id"] = role.id
+            role_id = role.id
             sentences.append(
                 f"Members with the role **{discord.utils.escape_markdown(role.name)}** can now start trivia games."
             )
-        if changes:
-            await self.bot.store.update_config(interaction.guild.id, **changes)
+        if role_id is not KEEP or new_seconds is not KEEP:
+            await self.bot.store.set_trivia(interaction.guild.id, role_id=role_id, seconds=new_seconds)
         await self._show(interaction, " ".join(sentences) or None)
 
 

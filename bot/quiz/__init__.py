@@ -5,7 +5,8 @@ Public surface:
 * :func:`load_quizzes` (``dir, known_entry_ids -> (QuizBook | None, [Problem])``).
 * :class:`QuizBook`: the valid quizzes by id; ``book.start(quiz_id, seed)`` gives a session's
   :class:`Plan`.
-* :class:`Plan` is self-contained: it holds the questions, choice order, weights, correct answers,
+* :class:`Plan` is a :class:`PathPlan` or a :class:`KnowledgePlan` (``Plan.from_json`` gives the
+  right one). It is self-contained: it holds the questions, choice order, weights, correct answers,
   explanations and result texts of the quiz version the session started with, and is stored as
   JSON with the session. A running session therefore never depends on the live content, and a
   content reload can never break it; ``QuizBook.version_changes(old)`` lists the quizzes whose
@@ -19,7 +20,9 @@ from bot.quiz.engine import (
     AnswerOutcome,
     AnswerRejected,
     Attempt,
+    KnowledgePlan,
     KnowledgeResult,
+    PathPlan,
     PathResult,
     Plan,
     PlannedChoice,
@@ -39,9 +42,11 @@ __all__ = [
     "AnswerOutcome",
     "AnswerRejected",
     "Attempt",
+    "KnowledgePlan",
     "KnowledgeQuiz",
     "KnowledgeResult",
     "NextStep",
+    "PathPlan",
     "PathQuiz",
     "PathResult",
     "Plan",

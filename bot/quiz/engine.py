@@ -17,9 +17,9 @@ import random
 import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 
 from bot.quiz.models import (
     KnowledgeQuiz,
@@ -73,7 +73,10 @@ class PlannedQuestion(_Frozen):
 
 
 class Plan(_Frozen):
-    """Everything a session needs, fixed when it starts. Stored as JSON in quiz_sessions.plan."""
+    """Everything a session needs, fixed when it starts. Stored as JSON in quiz_sessions.plan.
+
+    A plan is either a :class:`PathPlan` or a :class:`KnowledgePlan`; this class holds what they
+    share and :meth:`from_json` gives the right one back."""
 
     quiz_id: str
     version: str
@@ -81,17 +84,11 @@ class Plan(_Frozen):
     title: str
     seed: int
     questions: tuple[PlannedQuestion, ...]
-    results: PathResults | None = None
-    balanced_below: float | None = None
-    min_margin: int = 0
-    max_neutral: float = 1.0
-    pass_mark: int | None = None
-    review_of: int | None = None  # the session whose missed questions this plan retries
     channel_id: int | None = None  # the server channel the quiz was started from, for sharing
 
     @property
     def is_review(self) -> bool:
-        return self.review_of is not None
+        return False
 
     @property
     def total(self) -> int:
@@ -110,8 +107,52 @@ class Plan(_Frozen):
         return self.model_dump_json()
 
     @classmethod
-    def from_json(cls, text: str) -> Plan:
-        return cls.model_validate_json(text)
+    def from_json(cls, text: str) -> PathPlan | KnowledgePlan:
+        return _PLANS.validate_json(text)
+
+
+def _drop_unset(data: Any, fields: Mapping[str, object]) -> Any:
+    """Plans stored before the split carry the other kind's fields at their defaults; drop those."""
+    if isinstance(data, dict):
+        return {key: value for key, value in data.items() if key not in fields or value != fields[key]}
+    return data
+
+
+class PathPlan(Plan):
+    """A path finder plan: the questions with their weights, and the result texts and thresholds."""
+
+    kind: Literal["path"] = "path"
+    results: PathResults
+    balanced_below: float
+    min_margin: int = 0
+    max_neutral: float = 1.0
+
+    @model_validator(mode="before")
+    @classmethod
+    def _stored_before_the_split(cls, data: Any) -> Any:
+        return _drop_unset(data, {"pass_mark": None, "review_of": None})
+
+
+class KnowledgePlan(Plan):
+    """A knowledge check plan (or a review of one): the questions with their correct answers."""
+
+    kind: Literal["knowledge"] = "knowledge"
+    pass_mark: int
+    review_of: int | None = None  # the session whose missed questions this plan retries
+
+    @property
+    def is_review(self) -> bool:
+        return self.review_of is not None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _stored_before_the_split(cls, data: Any) -> Any:
+        return _drop_unset(data, {"results": None, "balanced_below": None, "min_margin": 0, "max_neutral": 1.0})
+
+
+_PLANS: TypeAdapter[PathPlan | KnowledgePlan] = TypeAdapter(
+    Annotated[PathPlan | KnowledgePlan, Field(discriminator="kind")]
+)
 
 
 def draw_questions(quiz: KnowledgeQuiz, rng: random.Random, count: int | None = None) -> list[int]:
@@ -139,7 +180,7 @@ def draw_questions(quiz: KnowledgeQuiz, rng: random.Random, count: int | None = 
     return drawn
 
 
-def make_plan(quiz: PathQuiz | KnowledgeQuiz, seed: int, *, count: int | None = None) -> Plan:
+def make_plan(quiz: PathQuiz | KnowledgeQuiz, seed: int, *, count: int | None = None) -> PathPlan | KnowledgePlan:
     """Draw and order the questions and choices for one session; the same seed gives the same plan.
     `count` draws fewer (or more) knowledge questions than the quiz's own `draw`."""
     rng = random.Random(seed)
@@ -181,19 +222,17 @@ def make_plan(quiz: PathQuiz | KnowledgeQuiz, seed: int, *, count: int | None = 
             )
             planned.append(PlannedQuestion(id=pq.id, prompt=pq.prompt, choices=choices))
     if isinstance(quiz, KnowledgeQuiz):
-        return Plan(
+        return KnowledgePlan(
             quiz_id=quiz.id,
             version=quiz.version(),
-            kind="knowledge",
             title=quiz.title,
             seed=seed,
             questions=tuple(planned),
             pass_mark=quiz.pass_mark if count is None else max(1, round(quiz.pass_mark * len(planned) / quiz.draw)),
         )
-    return Plan(
+    return PathPlan(
         quiz_id=quiz.id,
         version=quiz.version(),
-        kind="path",
         title=quiz.title,
         seed=seed,
         questions=tuple(planned),
@@ -204,7 +243,7 @@ def make_plan(quiz: PathQuiz | KnowledgeQuiz, seed: int, *, count: int | None = 
     )
 
 
-def review_plan(original: Plan, question_ids: Iterable[str], *, session_id: int, seed: int) -> Plan:
+def review_plan(original: Plan, question_ids: Iterable[str], *, session_id: int, seed: int) -> KnowledgePlan:
     """A short knowledge attempt on some questions of `original` (the ones a member missed), in
     their original order with the choices reshuffled; every one must be right to pass."""
     wanted = set(question_ids)
@@ -215,7 +254,7 @@ def review_plan(original: Plan, question_ids: Iterable[str], *, session_id: int,
             choices = list(question.choices)
             rng.shuffle(choices)
             questions.append(question.model_copy(update={"choices": tuple(choices)}))
-    if original.kind != "knowledge" or not questions:
+    if not isinstance(original, KnowledgePlan) or not questions:
         raise ValueError("a review needs missed questions of a knowledge check")
     return original.model_copy(
         update={
@@ -424,9 +463,11 @@ class Attempt:
     def result(self) -> QuizResult:
         if not self.finished:
             raise ValueError("the quiz is not finished yet")
-        if self.plan.kind == "path":
-            return self._path_result()
-        return self._knowledge_result()
+        if isinstance(self.plan, PathPlan):
+            return self._path_result(self.plan)
+        if isinstance(self.plan, KnowledgePlan):
+            return self._knowledge_result(self.plan)
+        raise TypeError(f"a plan is a path plan or a knowledge plan, not {type(self.plan).__name__}")
 
     def _chosen(self) -> list[tuple[PlannedQuestion, PlannedChoice]]:
         pairs = []
@@ -438,16 +479,14 @@ class Attempt:
             pairs.append((question, choice))
         return pairs
 
-    def _path_result(self) -> PathResult:
-        results = self.plan.results
-        if results is None or self.plan.balanced_below is None:
-            raise ValueError("a path plan needs its results")
+    def _path_result(self, plan: PathPlan) -> PathResult:
+        results = plan.results
         chosen = self._chosen()
         ai = sum(c.weight for _, c in chosen if c.lean == "ai")
         ml = sum(c.weight for _, c in chosen if c.lean == "ml")
         neutral = sum(1 for _, c in chosen if c.lean not in ("ai", "ml"))
-        leaning, strength, tilt = lean_of(ai, ml, self.plan.balanced_below, min_margin=self.plan.min_margin)
-        if chosen and neutral / len(chosen) > self.plan.max_neutral:
+        leaning, strength, tilt = lean_of(ai, ml, plan.balanced_below, min_margin=plan.min_margin)
+        if chosen and neutral / len(chosen) > plan.max_neutral:
             leaning = "balanced"
         outcome = getattr(results, leaning)
         counterpoint = None
@@ -480,7 +519,7 @@ class Attempt:
             counterpoint=counterpoint,
         )
 
-    def _knowledge_result(self) -> KnowledgeResult:
+    def _knowledge_result(self, plan: KnowledgePlan) -> KnowledgeResult:
         items = []
         for question, choice in self._chosen():
             right = question.correct_choice()
@@ -496,14 +535,14 @@ class Attempt:
                 )
             )
         score = sum(1 for item in items if item.correct)
-        pass_mark = self.plan.pass_mark or len(items)
+        pass_mark = plan.pass_mark or len(items)
         return KnowledgeResult(
             score=score,
             total=len(items),
             pass_mark=pass_mark,
             passed=score >= pass_mark,
             items=tuple(items),
-            review_of=self.plan.review_of,
+            review_of=plan.review_of,
         )
 
 

@@ -12,10 +12,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
+from bot.storage.guilds import KEEP
+
 if TYPE_CHECKING:
     from bot.storage.asks import AskCommand, AskRecord, WrongAnswer
     from bot.storage.entries import AskedQuestion, GuildRows, HistoryAction, HistoryRecord
-    from bot.storage.guilds import GuildConfig
+    from bot.storage.guilds import GuildConfig, Keep
     from bot.storage.quiz import (
         Click,
         Delivery,
@@ -193,8 +195,26 @@ class Storage(Protocol):
         """The server's settings, or the defaults when it has none (or for a DM, guild_id None)."""
         ...
 
-    async def update_config(self, guild_id: int, **changes: Any) -> GuildConfig:
-        """Change some settings of a server and return the stored result (one transaction)."""
+    async def set_path_role(self, guild_id: int, leaning: str, role_id: int | None) -> GuildConfig:
+        """Map a path finder result ('ai' or 'ml') to a role, or stop giving one (None)."""
+        ...
+
+    async def set_role_rewards(self, guild_id: int, enabled: bool) -> GuildConfig:
+        """Turn granting roles for path results on or off."""
+        ...
+
+    async def set_quiz_expiry(self, guild_id: int, hours: int) -> GuildConfig:
+        """How long an idle quiz stays open in this server."""
+        ...
+
+    async def set_ask_private(self, guild_id: int, private: bool) -> GuildConfig:
+        """Whether /ask replies are private by default."""
+        ...
+
+    async def set_trivia(
+        self, guild_id: int, *, role_id: int | Keep | None = KEEP, seconds: int | Keep = KEEP
+    ) -> GuildConfig:
+        """Who may start trivia games and a question's default seconds (KEEP leaves one as it is)."""
         ...
 
     # --- privacy ---

@@ -11,14 +11,16 @@ Rules kept here:
 * A review attempt (its plan names the session it reviews in ``review_of``) stores no ``score``,
   so it never reaches the leaderboard or the best score, and is not counted as an attempt.
 
-Plans and results are opaque JSON text to this module (the quiz engine writes and reads them).
+Plans are opaque JSON text to this module (the quiz engine writes and reads them). A finished
+session's result is read as a :class:`PathSummary` or a :class:`KnowledgeSummary`
+(``QuizSession.summary``), tolerant of results stored by earlier versions.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Generic, Literal, TypeVar
 
@@ -38,6 +40,91 @@ _EXPIRE_SQL = f"""
           (SELECT g.quiz_expiry_hours FROM guild_config g WHERE g.guild_id = quiz_sessions.guild_id),
           {DEFAULT_QUIZ_EXPIRY_HOURS})
 """
+
+
+def _int(value: object) -> int | None:
+    return value if isinstance(value, int) else None
+
+
+@dataclass(frozen=True)
+class PathSummary:
+    """A path finder's stored result. Results stored before answers were counted have no
+    ``*_answers``; older ones may lack more."""
+
+    leaning: str
+    strength: int | None = None
+    scale: int | None = None
+    ai_points: int | None = None
+    ml_points: int | None = None
+    ai_answers: int | None = None
+    ml_answers: int | None = None
+    neutral_answers: int | None = None
+    kind: Literal["path"] = "path"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": "path",
+            "leaning": self.leaning,
+            "strength": self.strength,
+            "scale": self.scale,
+            "ai_points": self.ai_points,
+            "ml_points": self.ml_points,
+            "ai_answers": self.ai_answers,
+            "ml_answers": self.ml_answers,
+            "neutral_answers": self.neutral_answers,
+        }
+
+
+@dataclass(frozen=True)
+class KnowledgeSummary:
+    """A knowledge check's stored result; ``review_of`` names the attempt a review retried."""
+
+    score: int | None = None
+    total: int | None = None
+    pass_mark: int | None = None
+    passed: bool = False
+    review_of: int | None = None
+    kind: Literal["knowledge"] = "knowledge"
+
+    def to_json(self) -> dict[str, Any]:
+        summary: dict[str, Any] = {
+            "kind": "knowledge",
+            "score": self.score,
+            "total": self.total,
+            "pass_mark": self.pass_mark,
+            "passed": self.passed,
+        }
+        if self.review_of is not None:
+            summary["review_of"] = self.review_of
+        return summary
+
+
+ResultSummary = PathSummary | KnowledgeSummary
+
+
+def summary_of(result: Mapping[str, Any] | None, *, path: bool = False) -> ResultSummary | None:
+    """The typed view of a stored result (None when there is none); `path` reads a result that
+    names no kind as a path finder's."""
+    if result is None:
+        return None
+    if result.get("kind", "path" if path else None) == "path":
+        return PathSummary(
+            leaning=str(result.get("leaning", "")),
+            strength=_int(result.get("strength")),
+            scale=_int(result.get("scale")),
+            ai_points=_int(result.get("ai_points")),
+            ml_points=_int(result.get("ml_points")),
+            ai_answers=_int(result.get("ai_answers")),
+            ml_answers=_int(result.get("ml_answers")),
+            neutral_answers=_int(result.get("neutral_answers")),
+        )
+    return KnowledgeSummary(
+        score=_int(result.get("score")),
+        total=_int(result.get("total")),
+        pass_mark=_int(result.get("pass_mark")),
+        passed=bool(result.get("passed")),
+        review_of=_int(result.get("review_of")),
+    )
 
 
 @dataclass(frozen=True)
@@ -64,6 +151,10 @@ class QuizSession:
     def active(self) -> bool:
         return self.status == "in_progress"
 
+    @property
+    def summary(self) -> ResultSummary | None:
+        return summary_of(self.result, path=self.path_result is not None)
+
 
 @dataclass(frozen=True)
 class StoredAnswer:
@@ -78,7 +169,7 @@ class StoredAnswer:
 class Finish:
     """What to store when the answer being recorded completes the session."""
 
-    result: dict[str, Any]
+    result: ResultSummary | dict[str, Any]
     path_result: str | None = None
     score: int | None = None
     total: int | None = None
@@ -396,7 +487,8 @@ def _record(conn: sqlite3.Connection, session_id: int, now: float, proposed: Pro
             "UPDATE quiz_sessions SET position = ?, updated_at = ? WHERE id = ?", (position, now, session_id)
         )
         return Recorded("recorded", replace(session, position=position, updated_at=now), choice_id)
-    result = json.dumps(finish.result, sort_keys=True)
+    stored = finish.result if isinstance(finish.result, dict) else finish.result.to_json()
+    result = json.dumps(stored, sort_keys=True)
     total = finish.total if finish.total is not None else session.total
     conn.execute(
         """

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from bot.storage import asks, entries, guilds, privacy, quiz, stats, trivia
 from bot.storage.asks import AskCommand, AskRecord, WrongAnswer
 from bot.storage.entries import AskedQuestion, GuildRows, HistoryAction, HistoryRecord
-from bot.storage.guilds import GuildConfig
+from bot.storage.guilds import KEEP, GuildConfig, Keep
 from bot.storage.protocol import Storage
 from bot.storage.quiz import (
     Click,
@@ -191,8 +191,22 @@ class SqliteStorage(Store):
     async def get_config(self, guild_id: int | None) -> GuildConfig:
         return await guilds.get_config(self, guild_id)
 
-    async def update_config(self, guild_id: int, **changes: Any) -> GuildConfig:
-        return await guilds.update_config(self, guild_id, **changes)
+    async def set_path_role(self, guild_id: int, leaning: str, role_id: int | None) -> GuildConfig:
+        return await guilds.set_path_role(self, guild_id, leaning, role_id)
+
+    async def set_role_rewards(self, guild_id: int, enabled: bool) -> GuildConfig:
+        return await guilds.set_role_rewards(self, guild_id, enabled)
+
+    async def set_quiz_expiry(self, guild_id: int, hours: int) -> GuildConfig:
+        return await guilds.set_quiz_expiry(self, guild_id, hours)
+
+    async def set_ask_private(self, guild_id: int, private: bool) -> GuildConfig:
+        return await guilds.set_ask_private(self, guild_id, private)
+
+    async def set_trivia(
+        self, guild_id: int, *, role_id: int | Keep | None = KEEP, seconds: int | Keep = KEEP
+    ) -> GuildConfig:
+        return await guilds.set_trivia(self, guild_id, role_id=role_id, seconds=seconds)
 
     # --- privacy ---
     async def count_member_data(self, user_id: int) -> dict[str, int]:

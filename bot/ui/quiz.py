@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
 import discord
@@ -19,7 +18,8 @@ from bot import limits
 from bot.limits import clip
 from bot.quiz import Answer, KnowledgeResult, PathResult, Plan, PlannedQuestion
 from bot.quiz.text import PATH_NAMES, ROLE_NAMES, counterpoint_line, leaning_line, score_line
-from bot.storage.quiz import LeaderboardRow, MemberProgress, QuizSession
+from bot.quizflow import AlreadyAnswered, Cancel, CancelOutcome, Refusal, ShareProblem, TopicToRevisit
+from bot.storage.quiz import LeaderboardRow, MemberProgress, PathSummary, QuizSession, ResultSummary
 from bot.ui.errors import guarded
 from bot.ui.faq import TopicButton
 
@@ -71,6 +71,54 @@ CONTINUES_BELOW = "Your quiz continues below."
 ANSWER_SAVED = "Your answer is saved. If the next question does not appear below, use `/quiz resume` to continue."
 NEXT_NOT_SENT = "Your answer is saved, but I could not send the next message. Use `/quiz resume` to continue."
 NO_SUCH_QUIZ = "That quiz is not available any more. Start a new one with `/quiz start`."
+ROLE_FORBIDDEN = (
+    "I could not give you the role for this result in {server}: I lack the permission. "
+    "The server's admins have been told; your result is saved either way."
+)
+ROLE_FAILED = "I could not give you the role for this result in {server} just now; your result is saved."
+NOTHING_TO_REVIEW = (
+    "You have not finished a knowledge check yet, so there is nothing to review. "
+    "Take one with `/quiz start quiz:knowledge`."
+)
+NOTHING_MISSED = (
+    "You got every question right in that knowledge check, so there is nothing to retry. "
+    "Take a new one with `/quiz start quiz:knowledge`."
+)
+REFUSED = {
+    Refusal.GONE: GONE,
+    Refusal.NOT_YOURS: NOT_YOURS,
+    Refusal.NOT_CURRENT: NOT_CURRENT,
+    Refusal.UNKNOWN_CHOICE: UNKNOWN_CHOICE,
+    Refusal.FINISHED: FINISHED,
+}
+
+
+def already_answered(outcome: AlreadyAnswered) -> str:
+    text = ALREADY_ANSWERED.format(label=outcome.label)
+    # A click on an answered question of a running quiz means its follow-up may never have arrived.
+    return f"{text} {CONTINUE_WITH_RESUME}" if outcome.running else text
+
+
+def cancel_text(outcome: CancelOutcome, titles: Mapping[str, str]) -> str:
+    session = outcome.session
+    if outcome.status is Cancel.NOTHING or session is None:
+        return "You have no quiz in progress, so there is nothing to cancel."
+    title = titles.get(session.quiz_id, session.quiz_id)
+    if outcome.status is Cancel.ALREADY_ENDED:
+        return f"Your {title} had already ended, so there was nothing to cancel."
+    return (
+        f"Cancelled your **{title}** after {session.position} of {session.total} answers. "
+        "Its buttons no longer do anything; start again any time with `/quiz start`."
+    )
+
+
+def role_given(role: str | None, server: str) -> str:
+    return f"You now have the **{role}** role in {server}." if role else f"You now have your role in {server}."
+
+
+def review_note(total: int) -> str:
+    count = "the question" if total == 1 else f"the {total} questions"
+    return f"**Review:** {count} you missed, with the choices reshuffled. This attempt does not change the leaderboard."
 
 
 def choice_custom_id(session_id: int, question_id: str, choice_id: str) -> str:
@@ -470,22 +518,22 @@ def _when(epoch: float | None, style: str = "R") -> str:
     return f"<t:{int(epoch)}:{style}>" if epoch is not None else "?"
 
 
-def path_summary(result: Mapping[str, Any], *, bold: bool = False) -> str:
+def path_summary(result: PathSummary, *, bold: bool = False) -> str:
     """A stored path result in a few words: "ML Engineer: 7 of 10 answers leaned toward ML Engineering"."""
-    leaning = str(result.get("leaning", ""))
+    leaning = result.leaning
     name = ROLE_NAMES.get(leaning, leaning)
     name = f"**{name}**" if bold else name
     where = PATH_NAMES.get(leaning)
-    counts = {side: result.get(f"{side}_answers") for side in ("ai", "ml", "neutral")}
-    if all(isinstance(n, int) for n in counts.values()):
-        total = sum(n for n in counts.values() if isinstance(n, int))
+    ai_answers, ml_answers, neutral = result.ai_answers, result.ml_answers, result.neutral_answers
+    if ai_answers is not None and ml_answers is not None and neutral is not None:
+        total = ai_answers + ml_answers + neutral
         if where:
-            return f"{name}: {counts[leaning]} of {total} answers leaned toward {where}"
-        split = f"{counts['ai']} answers toward AI Engineering, {counts['ml']} toward ML Engineering"
+            return f"{name}: {ai_answers if leaning == 'ai' else ml_answers} of {total} answers leaned toward {where}"
+        split = f"{ai_answers} answers toward AI Engineering, {ml_answers} toward ML Engineering"
         return f"{name}, no clear lean ({split})"
     # Results stored before answers were counted hold only points: say so, as a share.
-    ai, ml = result.get("ai_points"), result.get("ml_points")
-    if where and isinstance(ai, int) and isinstance(ml, int) and ai + ml:
+    ai, ml = result.ai_points, result.ml_points
+    if where and ai is not None and ml is not None and ai + ml:
         share = round(100 * (ai if leaning == "ai" else ml) / (ai + ml))
         return f"{name}: {share}% of the answer weight toward {where}"
     if where:
@@ -498,25 +546,18 @@ def path_summary(result: Mapping[str, Any], *, bold: bool = False) -> str:
 def _session_line(session: QuizSession, titles: Mapping[str, str]) -> str:
     title = titles.get(session.quiz_id, session.quiz_id)
     started = _when(session.started_at, "d")
-    result = session.result or {}
+    result = session.summary
     if session.status == "completed":
-        if result.get("kind") == "path":
+        if isinstance(result, PathSummary):
             detail = path_summary(result)
-        elif result.get("review_of") is not None:
-            detail = f"review of missed questions, {result.get('score')} of {result.get('total')} right"
+        elif result is not None and result.review_of is not None:
+            detail = f"review of missed questions, {result.score} of {result.total} right"
         else:
             detail = f"{session.score} of {session.total}"
         return f"{started} {title}: {detail}"
     if session.status == "in_progress":
         return f"{started} {title}: in progress, {session.position} of {session.total} answered"
     return f"{started} {title}: {session.status.replace('_', ' ')} after {session.position} of {session.total}"
-
-
-@dataclass(frozen=True)
-class TopicToRevisit:
-    entry_id: str
-    title: str
-    misses: int
 
 
 def progress_embed(
@@ -534,8 +575,9 @@ def progress_embed(
         ]
         lines.append("Continue with `/quiz resume`.")
         embed.add_field(name="In progress", value=clip("\n".join(lines), limits.EMBED_FIELD_VALUE), inline=False)
-    if progress.last_path is not None and progress.last_path.result:
-        text = f"{path_summary(progress.last_path.result, bold=True)} ({_when(progress.last_path.finished_at, 'D')})"
+    last_path = progress.last_path.summary if progress.last_path is not None else None
+    if progress.last_path is not None and progress.last_path.result and isinstance(last_path, PathSummary):
+        text = f"{path_summary(last_path, bold=True)} ({_when(progress.last_path.finished_at, 'D')})"
         embed.add_field(name="Last path result", value=clip(text, limits.EMBED_FIELD_VALUE), inline=False)
     if progress.best_knowledge is not None:
         best = progress.best_knowledge
@@ -567,15 +609,15 @@ def progress_view(revisit: Sequence[TopicToRevisit]) -> discord.ui.View | None:
 # --- sharing ---------------------------------------------------------------------------------
 
 
-def share_card(result: Mapping[str, Any], *, member: str, title: str) -> discord.Embed:
+def share_card(result: ResultSummary, *, member: str, title: str) -> discord.Embed:
     """The public card of a result: the member's name as text (never a mention) and the outcome."""
-    if result.get("kind") == "path":
+    if isinstance(result, PathSummary):
         text = path_summary(result, bold=True)
         heading = f"{member}'s {title} result"
         footer = "Find your own path with /quiz start quiz:path"
     else:
-        passed = " (a pass)" if result.get("passed") else ""
-        text = f"**{result.get('score')} of {result.get('total')}**{passed}"
+        passed = " (a pass)" if result.passed else ""
+        text = f"**{result.score} of {result.total}**{passed}"
         heading = f"{member}'s {title} score"
         footer = "Test what you know with /quiz start quiz:knowledge"
     embed = discord.Embed(
@@ -610,6 +652,12 @@ SHARE_FORBIDDEN = (
 )
 SHARE_GONE = "The channel where you started this quiz no longer exists, so I can't share it there."
 SHARE_FAILED = "I could not post in <#{channel}> just now; nothing was shared. Please try again in a minute."
+SHARE_REFUSED = {
+    ShareProblem.GONE: GONE,
+    ShareProblem.NOT_YOURS: SHARE_NOT_YOURS,
+    ShareProblem.NOT_FINISHED: SHARE_NOT_FINISHED,
+    ShareProblem.NO_CHANNEL: SHARE_NO_CHANNEL,
+}
 
 
 def leaderboard_embed(

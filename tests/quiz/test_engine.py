@@ -1,12 +1,16 @@
 from __future__ import annotations
 
+import json
+
 import pytest
 from pydantic import ValidationError
 
 from bot.quiz import (
     AnswerRejected,
     Attempt,
+    KnowledgePlan,
     KnowledgeResult,
+    PathPlan,
     PathQuiz,
     PathResult,
     Plan,
@@ -48,6 +52,29 @@ def test_path_plan_keeps_authored_order_when_not_shuffled() -> None:
 def test_plan_round_trips_through_json() -> None:
     plan = make_plan(knowledge_quiz(), seed=99)
     assert Plan.from_json(plan.to_json()) == plan
+
+
+def test_a_plan_is_a_path_plan_or_a_knowledge_plan_each_with_its_own_fields() -> None:
+    path = Plan.from_json(make_plan(path_quiz(), seed=1).to_json())
+    knowledge = Plan.from_json(make_plan(knowledge_quiz(), seed=1).to_json())
+    assert isinstance(path, PathPlan) and path.results.ai.title == "ai title"
+    assert isinstance(knowledge, KnowledgePlan) and knowledge.pass_mark == 3
+    assert "pass_mark" not in json.loads(path.to_json()) and "results" not in json.loads(knowledge.to_json())
+    broken = json.loads(knowledge.to_json())
+    del broken["pass_mark"]
+    with pytest.raises(ValidationError):
+        Plan.from_json(json.dumps(broken))
+
+
+def test_plans_stored_with_every_field_of_both_kinds_still_load() -> None:
+    path = json.loads(make_plan(path_quiz(), seed=1).to_json())
+    knowledge = json.loads(make_plan(knowledge_quiz(), seed=1).to_json())
+    path |= {"pass_mark": None, "review_of": None}
+    knowledge |= {"results": None, "balanced_below": None, "min_margin": 0, "max_neutral": 1.0}
+    assert isinstance(Plan.from_json(json.dumps(path)), PathPlan)
+    assert isinstance(Plan.from_json(json.dumps(knowledge)), KnowledgePlan)
+    with pytest.raises(ValidationError):
+        Plan.from_json(json.dumps(knowledge | {"balanced_below": 0.6}))
 
 
 def test_current_question_advances_with_answers() -> None:

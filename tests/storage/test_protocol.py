@@ -19,7 +19,7 @@ def _operations() -> list[str]:
 
 def test_every_protocol_operation_is_implemented_with_the_same_parameters() -> None:
     operations = _operations()
-    assert {"record_answer", "get_session", "record_ask", "record_vote", "get_config", "update_config"} <= set(
+    assert {"record_answer", "get_session", "record_ask", "record_vote", "get_config", "set_trivia"} <= set(
         operations
     )
     assert {"export_member_data", "delete_member_data", "create_game", "add_entry"} <= set(operations)
@@ -36,7 +36,7 @@ async def test_the_sqlite_store_answers_through_the_protocol(tmp_path: Path) -> 
     async with SqliteStorage(tmp_path / "crossroads.db") as store:
         storage: Storage = as_storage(store)
         config = await storage.get_config(7)
-        assert config == await storage.update_config(7)
+        assert config == await storage.set_trivia(7)
         ask_id = await storage.record_ask(
             guild_id=7,
             user_id=1,

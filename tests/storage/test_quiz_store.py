@@ -5,7 +5,7 @@ import sqlite3
 
 import pytest
 
-from bot.storage import Store
+from bot.storage import Store, guilds
 from bot.storage import quiz as qs
 from bot.storage.guilds import update_config
 from tests.storage.admin_data import Clock
@@ -299,3 +299,30 @@ async def test_missed_questions_count_misses_and_remember_the_latest_answer(stor
     missed = await qs.missed_questions(store, 1, "knowledge")
     assert missed == [qs.MissedQuestion("q1", 2, 2, False), qs.MissedQuestion("q2", 1, 2, True)]
     assert await qs.missed_questions(store, 2, "knowledge") == []
+
+
+async def test_the_config_setters_change_one_setting_and_keep_the_others(store: Store) -> None:
+    await guilds.set_path_role(store, GUILD, "ai", 11)
+    await guilds.set_path_role(store, GUILD, "ml", 22)
+    await guilds.set_role_rewards(store, GUILD, False)
+    await guilds.set_quiz_expiry(store, GUILD, 6)
+    config = await guilds.set_ask_private(store, GUILD, True)
+    assert (config.ai_role_id, config.ml_role_id, config.role_rewards) == (11, 22, False)
+    assert (config.quiz_expiry_hours, config.ask_private) == (6, True)
+    cleared = await guilds.set_path_role(store, GUILD, "ai", None)
+    assert (cleared.ai_role_id, cleared.ml_role_id) == (None, 22)
+    assert await guilds.get_config(store, GUILD) == cleared
+    with pytest.raises(ValueError):
+        await guilds.set_path_role(store, GUILD, "balanced", 33)
+    with pytest.raises(ValueError):
+        await guilds.set_quiz_expiry(store, GUILD, 0)
+
+
+def test_stored_results_read_as_summaries_even_from_older_shapes() -> None:
+    assert qs.summary_of(None) is None
+    old_path = qs.summary_of({"kind": "path", "leaning": "ai", "ai_points": 9, "ml_points": 3})
+    assert old_path == qs.PathSummary(leaning="ai", ai_points=9, ml_points=3)
+    assert qs.summary_of({"leaning": "ml"}, path=True) == qs.PathSummary(leaning="ml")
+    review = qs.summary_of({"kind": "knowledge", "score": 2, "total": 3, "passed": False, "review_of": 5})
+    assert review == qs.KnowledgeSummary(score=2, total=3, passed=False, review_of=5)
+    assert qs.summary_of({"kind": "knowledge", "score": "two"}) == qs.KnowledgeSummary()
