@@ -1,8 +1,9 @@
 """The quiz flow as a service: the quiz rules applied to the store, with typed outcomes and no Discord.
 
 Public surface: :func:`start`, :func:`answer` (a click), :func:`resume`, :func:`cancel`,
-:func:`start_review`, :func:`current` and :func:`topics_to_revisit`; each returns a dataclass or
-enum the cog renders. It sits between the core (``bot.quiz``, ``bot.storage``) and the UI.
+:func:`start_review`, :func:`current`, :func:`shareable`, :func:`role_to_grant` and
+:func:`topics_to_revisit`; each returns a dataclass or enum the cog renders. It sits between the
+core (``bot.quiz``, ``bot.storage``) and the UI.
 """
 
 from bot.quizflow.service import (
