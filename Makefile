@@ -34,6 +34,7 @@ sandbox: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check bot cogs standin tests benchmarks
+	$(BIN)/ruff format --check bot cogs standin tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 	$(BIN)/pytest -n auto

@@ -37,8 +37,14 @@ async def one_round(path: Path, sessions: int, level: str, *, shipped: bool) -> 
         for user in range(sessions):
             plan = content.quizzes.start("knowledge", new_seed())
             session = await qs.create_session(
-                store, guild_id=1, user_id=user, quiz_id="knowledge", quiz_version=plan.version, seed=plan.seed,
-                plan=plan.to_json(), total=plan.total,
+                store,
+                guild_id=1,
+                user_id=user,
+                quiz_id="knowledge",
+                quiz_version=plan.version,
+                seed=plan.seed,
+                plan=plan.to_json(),
+                total=plan.total,
             )
             ids.append((session.id, plan.question_ids()))
         clicks = 0
@@ -68,7 +74,11 @@ async def one_round(path: Path, sessions: int, level: str, *, shipped: bool) -> 
                     attempt = Attempt.replay(plan, [(a.question_id, a.choice_id) for a in stored])
                     outcome = attempt.answer(question_id, "a")
                     await qs.record_answer(
-                        store, session_id, question_id=question_id, choice_id="a", correct=outcome.answer.correct,
+                        store,
+                        session_id,
+                        question_id=question_id,
+                        choice_id="a",
+                        correct=outcome.answer.correct,
                         expected_position=outcome.position - 1,
                     )
                 clicks += 1
@@ -77,8 +87,10 @@ async def one_round(path: Path, sessions: int, level: str, *, shipped: bool) -> 
 
 
 def main(args: argparse.Namespace) -> int:
-    print(f"{args.sessions} knowledge-check sessions x 10 clicks, one at a time, synchronous={args.level.upper()};"
-          f" {args.rounds} alternating rounds.")
+    print(
+        f"{args.sessions} knowledge-check sessions x 10 clicks, one at a time, synchronous={args.level.upper()};"
+        f" {args.rounds} alternating rounds."
+    )
     before: list[float] = []
     after: list[float] = []
     with tempfile.TemporaryDirectory() as folder:

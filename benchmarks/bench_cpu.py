@@ -39,8 +39,10 @@ async def main(members: int, clicks: int, runs: int) -> int:
     ratios = [c / e for c, e in zip(ours, echo, strict=True)]
     ratio = statistics.median(ours) / statistics.median(echo)
     print(f"CPU per interaction, min / median / max (ms): crossroads {spread(ours)}, echo {spread(echo)}")
-    print(f"ratio of medians {ratio:.2f}x (per pair {spread(ratios)});"
-          f" target <= 1.5x: {'met' if ratio <= 1.5 else 'MISSED'}")
+    print(
+        f"ratio of medians {ratio:.2f}x (per pair {spread(ratios)});"
+        f" target <= 1.5x: {'met' if ratio <= 1.5 else 'MISSED'}"
+    )
     return 0
 
 

@@ -51,8 +51,14 @@ async def store_rate(path: Path, synchronous: str, count: int, writers: int, *, 
         sessions = []
         for user in range(count // QUESTIONS):
             session = await quiz_store.create_session(
-                store, guild_id=1, user_id=user, quiz_id="knowledge", quiz_version="bench", seed=user,
-                plan="[]", total=QUESTIONS,
+                store,
+                guild_id=1,
+                user_id=user,
+                quiz_id="knowledge",
+                quiz_version="bench",
+                seed=user,
+                plan="[]",
+                total=QUESTIONS,
             )
             sessions.append(session.id)
         writer = store.writer
@@ -67,7 +73,11 @@ async def store_rate(path: Path, synchronous: str, count: int, writers: int, *, 
                 session_id = queue.get_nowait()
                 for position in range(QUESTIONS):
                     outcome = await quiz_store.record_answer(
-                        store, session_id, question_id=f"q{position}", choice_id="a", correct=True,
+                        store,
+                        session_id,
+                        question_id=f"q{position}",
+                        choice_id="a",
+                        correct=True,
                         expected_position=position,
                     )
                     if outcome.status != "recorded":
@@ -85,26 +95,34 @@ async def store_rate(path: Path, synchronous: str, count: int, writers: int, *, 
 
 def main(args: argparse.Namespace) -> int:
     level = args.level
-    print(f"{args.answers} answers per round, synchronous={level.upper()}, median of {args.rounds} alternating"
-          " rounds (raw, without group commit, with group commit).")
-    print(f"{'writers':>7} {'raw/s':>8} {'before/s':>9} {'after/s':>8} {'after/before':>12} {'after/raw':>9}"
-          f" {'answers/commit':>14}")
+    print(
+        f"{args.answers} answers per round, synchronous={level.upper()}, median of {args.rounds} alternating"
+        " rounds (raw, without group commit, with group commit)."
+    )
+    print(
+        f"{'writers':>7} {'raw/s':>8} {'before/s':>9} {'after/s':>8} {'after/before':>12} {'after/raw':>9}"
+        f" {'answers/commit':>14}"
+    )
     with tempfile.TemporaryDirectory() as folder:
         for writers in args.writers:
             raws, befores, afters, per_commit = [], [], [], []
             for r in range(args.rounds):
                 base = Path(folder) / f"{writers}-{r}"
                 raws.append(raw_rate(base.with_suffix(".raw.db"), level, args.answers))
-                before, _ = asyncio.run(store_rate(base.with_suffix(".before.db"), level, args.answers, writers,
-                                                   group=False))
-                after, batch = asyncio.run(store_rate(base.with_suffix(".after.db"), level, args.answers, writers,
-                                                      group=True))
+                before, _ = asyncio.run(
+                    store_rate(base.with_suffix(".before.db"), level, args.answers, writers, group=False)
+                )
+                after, batch = asyncio.run(
+                    store_rate(base.with_suffix(".after.db"), level, args.answers, writers, group=True)
+                )
                 befores.append(before)
                 afters.append(after)
                 per_commit.append(batch)
             raw, before, after = (statistics.median(v) for v in (raws, befores, afters))
-            print(f"{writers:>7} {raw:>8,.0f} {before:>9,.0f} {after:>8,.0f} {after / before:>11.2f}x"
-                  f" {after / raw:>8.2f}x {statistics.median(per_commit):>14.1f}")
+            print(
+                f"{writers:>7} {raw:>8,.0f} {before:>9,.0f} {after:>8,.0f} {after / before:>11.2f}x"
+                f" {after / raw:>8.2f}x {statistics.median(per_commit):>14.1f}"
+            )
     return 0
 
 

@@ -80,8 +80,10 @@ async def main(args: argparse.Namespace) -> int:
             if crossroads and rate == 200:
                 print(f"{'':<22} target p99 < 50 ms at 200/s: {'met' if tally.ms(99) < 50 else 'MISSED'}")
     if args.overload:
-        print(f"Overload: closed loop N = {args.overload} ({args.clicks} clicks each), then open loop at 1.5x"
-              " the highest sustained rate.")
+        print(
+            f"Overload: closed loop N = {args.overload} ({args.clicks} clicks each), then open loop at 1.5x"
+            " the highest sustained rate."
+        )
         for name, crossroads in bots:
             tally = await run_closed(args.overload, args.clicks, crossroads=crossroads)
             print(line(f"{name} N={args.overload}", tally, crossroads=crossroads))
@@ -98,8 +100,9 @@ async def main(args: argparse.Namespace) -> int:
 
 def verdict(tally: Tally) -> None:
     ok = tally.late_acks == 0 and tally.extra_answers == 0 and tally.answers_in_db == tally.answered
-    print(f"{'':<22} targets 0 late acks, 0 answers for failed clicks, answers == answered:"
-          f" {'met' if ok else 'MISSED'}")
+    print(
+        f"{'':<22} targets 0 late acks, 0 answers for failed clicks, answers == answered: {'met' if ok else 'MISSED'}"
+    )
 
 
 if __name__ == "__main__":

@@ -25,9 +25,7 @@ def check_content(content_dir: Path) -> tuple[Content | None, list[Problem]]:
     """Validate every content file under `content_dir`; return the content when it is valid."""
     problems: list[Problem] = []
     if not content_dir.is_dir():
-        problems.append(
-            Problem(str(content_dir), None, None, "the content folder does not exist (set CONTENT_DIR)")
-        )
+        problems.append(Problem(str(content_dir), None, None, "the content folder does not exist (set CONTENT_DIR)"))
         return None, problems
     knowledge, knowledge_problems = load_knowledge(content_dir / "knowledge")
     problems.extend(knowledge_problems)

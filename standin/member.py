@@ -110,6 +110,8 @@ DEFAULT_TIMEOUT = 10.0
 
 SUB_COMMAND = 1
 SUB_COMMAND_GROUP = 2
+
+
 class OptionRefused(ValueError):
     """Discord's client would not send this option value: out of range, too long, or not a choice."""
 

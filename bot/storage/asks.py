@@ -122,9 +122,7 @@ async def record_vote(store: Store, *, ask_id: int, user_id: int, helpful: bool)
         asked = await cursor.fetchone()
         if asked is None:
             raise LookupError(f"no logged question {ask_id}")
-        cursor = await conn.execute(
-            "SELECT helpful FROM ask_votes WHERE ask_id = ? AND user_id = ?", (ask_id, user_id)
-        )
+        cursor = await conn.execute("SELECT helpful FROM ask_votes WHERE ask_id = ? AND user_id = ?", (ask_id, user_id))
         previous = await cursor.fetchone()
         await conn.execute(
             """

@@ -180,9 +180,7 @@ async def export_member_data(store: Store, user_id: int) -> dict[str, Any]:
 
 async def _shared_columns(store: Store) -> dict[tuple[str, str], str]:
     """The SHARED_COLUMNS whose table exists in this database."""
-    names = {
-        row["name"] for row in await store.fetchall("SELECT name FROM sqlite_master WHERE type = 'table'")
-    }
+    names = {row["name"] for row in await store.fetchall("SELECT name FROM sqlite_master WHERE type = 'table'")}
     return {key: name for key, name in SHARED_COLUMNS.items() if key[0] in names}
 
 

@@ -483,9 +483,7 @@ def _record(conn: sqlite3.Connection, session_id: int, now: float, proposed: Pro
         return Recorded("duplicate", session, _earlier(conn, session_id, question_id))
     position = expected_position + 1
     if finish is None:
-        conn.execute(
-            "UPDATE quiz_sessions SET position = ?, updated_at = ? WHERE id = ?", (position, now, session_id)
-        )
+        conn.execute("UPDATE quiz_sessions SET position = ?, updated_at = ? WHERE id = ?", (position, now, session_id))
         return Recorded("recorded", replace(session, position=position, updated_at=now), choice_id)
     stored = finish.result if isinstance(finish.result, dict) else finish.result.to_json()
     result = json.dumps(stored, sort_keys=True)

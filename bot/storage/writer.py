@@ -272,6 +272,7 @@ class GroupWriter:
     @staticmethod
     def _deliver(item: _Item[Any]) -> None:
         item.delivered = True
+
         def settle() -> None:
             if item.future.done():
                 return

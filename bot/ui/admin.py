@@ -228,9 +228,8 @@ def stats_embed(stats: ServerStats, entry_title: Callable[[str], str] | None = N
     else:
         questions = "No questions asked."
     if faq.helpful or faq.not_helpful:
-        questions += (
-            f"\nVotes on answers: {faq.helpful} Helpful, {faq.not_helpful} Not what I asked"
-            + (". /kb feedback lists the answers marked wrong." if faq.not_helpful else ".")
+        questions += f"\nVotes on answers: {faq.helpful} Helpful, {faq.not_helpful} Not what I asked" + (
+            ". /kb feedback lists the answers marked wrong." if faq.not_helpful else "."
         )
     embed.add_field(name="Questions", value=limits.clip(questions, limits.EMBED_FIELD_VALUE), inline=False)
 

@@ -43,8 +43,7 @@ UNCOVERED_TITLE = "The guide doesn't cover that"
 HELPFUL_LABEL = "Helpful"
 NOT_HELPFUL_LABEL = "Not what I asked"
 PATH_FINDER = (
-    "Not sure which path fits you? The path finder asks a few questions and suggests one: "
-    "`/quiz start` → Path finder."
+    "Not sure which path fits you? The path finder asks a few questions and suggests one: `/quiz start` → Path finder."
 )
 UNAVAILABLE = "The knowledge base is not available right now; please try again in a minute."
 GONE = "That topic is no longer in the knowledge base. Browse the current topics with `/faq`."
@@ -240,9 +239,7 @@ def declined_embed(
     question is quoted only in the footer, where it cannot render as markdown or a link."""
     lines: list[str] = []
     if uncovered:
-        lines.append(
-            f"The guide behind Crossroads doesn't cover **{uncovered}**, so I won't guess an answer."
-        )
+        lines.append(f"The guide behind Crossroads doesn't cover **{uncovered}**, so I won't guess an answer.")
         if suggestions:
             lines.append("**Closest topics it does cover:** pick one below.")
     elif suggestions:
@@ -269,9 +266,7 @@ def suggestions_view(suggestions: Sequence[Hit], ask_id: int | None = None) -> d
     view = discord.ui.View(timeout=None)
     for hit in suggestions[:MAX_TOPIC_BUTTONS]:
         view.add_item(
-            TopicButton(
-                hit.entry_id, "suggestion", ask_id=ask_id, label=hit.title, style=discord.ButtonStyle.primary
-            )
+            TopicButton(hit.entry_id, "suggestion", ask_id=ask_id, label=hit.title, style=discord.ButtonStyle.primary)
         )
     return view
 

@@ -32,9 +32,7 @@ async def trivia_bot(standin: StandIn, database_path: Path) -> AsyncIterator[InP
         yield running
 
 
-async def test_members_play_a_five_question_game_to_the_scoreboard(
-    trivia_bot: InProcessBot, standin: StandIn
-) -> None:
+async def test_members_play_a_five_question_game_to_the_scoreboard(trivia_bot: InProcessBot, standin: StandIn) -> None:
     standin.add_member("casey")
     alice, morgan, casey = standin.member("alice"), standin.member("morgan"), standin.member("casey")
     intro = await morgan.slash("trivia start", questions=5, seconds=10)
@@ -254,8 +252,10 @@ async def test_a_click_on_a_locked_database_says_so_and_the_next_click_counts(
     blocker.execute("BEGIN IMMEDIATE")
     try:
         busy = await alice.click(shown, custom_id=right_answer(shown))
-        assert busy.ephemeral and "database is busy" in (busy.content or "") and "nothing was changed" in (
-            busy.content or ""
+        assert (
+            busy.ephemeral
+            and "database is busy" in (busy.content or "")
+            and "nothing was changed" in (busy.content or "")
         )
     finally:
         blocker.rollback()

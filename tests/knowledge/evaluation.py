@@ -90,6 +90,13 @@ def score(kb: KnowledgeBase, questions: QuestionSet, *, leave_out: bool = False)
         if (result := match(item.question)) and not result.matched and result.uncovered is not None
     )
     return Score(
-        right, len(questions.on_topic), declined, len(questions.off_topic), near_declined, near, said,
-        len(questions.not_covered), by_kind,
+        right,
+        len(questions.on_topic),
+        declined,
+        len(questions.off_topic),
+        near_declined,
+        near,
+        said,
+        len(questions.not_covered),
+        by_kind,
     )

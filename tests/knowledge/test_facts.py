@@ -380,9 +380,7 @@ def test_the_article_is_where_the_figures_come_from() -> None:
 
 def test_every_figure_an_answer_states_is_in_the_article(everything_said: list[str]) -> None:
     allowed = numbers_in(ARTICLE.read_text(encoding="utf-8"))
-    invented = {
-        number: text[:80] for text in everything_said for number in numbers_in(text) if number not in allowed
-    }
+    invented = {number: text[:80] for text in everything_said for number in numbers_in(text) if number not in allowed}
     assert not invented, f"figures the article does not give: {invented}"
 
 

@@ -49,9 +49,7 @@ def spoils(quiz: KnowledgeQuiz, explained: str, asked: str) -> bool:
 
 SHIPPED = shipped()
 SPOILERS = {
-    frozenset((a.id, b.id))
-    for a, b in itertools.permutations(SHIPPED.questions, 2)
-    if spoils(SHIPPED, a.id, b.id)
+    frozenset((a.id, b.id)) for a, b in itertools.permutations(SHIPPED.questions, 2) if spoils(SHIPPED, a.id, b.id)
 }
 KNOWN_SPOILERS = {
     frozenset(pair)

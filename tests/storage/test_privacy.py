@@ -15,8 +15,6 @@ NEIGHBOUR = 222
 GUILD = 10
 
 
-
-
 async def fill(store: Store) -> None:
     """The member: a finished path quiz (3 answers), a knowledge check in progress (1 answer), two
     questions (one in a DM). The neighbour: one quiz and one question."""

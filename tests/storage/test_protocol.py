@@ -19,9 +19,7 @@ def _operations() -> list[str]:
 
 def test_every_protocol_operation_is_implemented_with_the_same_parameters() -> None:
     operations = _operations()
-    assert {"record_answer", "get_session", "record_ask", "record_vote", "get_config", "set_trivia"} <= set(
-        operations
-    )
+    assert {"record_answer", "get_session", "record_ask", "record_vote", "get_config", "set_trivia"} <= set(operations)
     assert {"export_member_data", "delete_member_data", "create_game", "add_entry"} <= set(operations)
     for name in operations:
         wanted = inspect.signature(getattr(Storage, name))

@@ -14,9 +14,6 @@ GUILD = 100
 HOUR = 3600.0
 
 
-
-
-
 async def start(
     store: Store, user: int = 1, quiz: str = "knowledge", *, guild: int | None = GUILD, replace: bool = False
 ) -> qs.QuizSession:

@@ -11,8 +11,6 @@ GUILD = 10
 OTHER_GUILD = 20
 
 
-
-
 async def test_unanswered_groups_by_normalized_text_most_frequent_first(store: Store, clock: Clock) -> None:
     await log_ask(
         store,

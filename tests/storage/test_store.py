@@ -96,9 +96,7 @@ async def test_answers_are_unique_per_session_and_question(tmp_path: Path) -> No
             "INSERT INTO quiz_sessions (user_id, quiz_id, quiz_version, seed, plan, started_at, updated_at)"
             " VALUES (1, 'path', 'v1', 7, '[]', 0, 0)"
         )
-        insert = (
-            "INSERT INTO quiz_answers (session_id, question_id, choice_id, answered_at) VALUES (1, 'q1', ?, 0)"
-        )
+        insert = "INSERT INTO quiz_answers (session_id, question_id, choice_id, answered_at) VALUES (1, 'q1', ?, 0)"
         await store.execute(insert, ("a",))
         with pytest.raises(sqlite3.IntegrityError):
             await store.execute(insert, ("b",))
