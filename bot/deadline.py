@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 DISCORD_EPOCH = 1_420_070_400.0
 # Discord's window to acknowledge an interaction.
 INTERACTION_WINDOW = 3.0
-# Kept back from the window for sending the reply itself (one REST round trip).
-REPLY_MARGIN = 0.5
+# Kept back from the window for sending the reply itself: one REST round trip, plus the time a
+# busy event loop and a database thread take to hand the refusal back.
+REPLY_MARGIN = 0.8
 # Below this there is no point starting a database operation.
 MIN_START = 0.05
 

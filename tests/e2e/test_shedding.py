@@ -63,7 +63,7 @@ async def test_a_click_too_late_to_commit_says_nothing_changed_in_time(
 ) -> None:
     await member.slash("quiz start", quiz="knowledge")
     question = await next_question(member)
-    # 2.55 s old: an acknowledgement can still arrive, but not after a commit (the work deadline is 2.5 s).
+    # 2.55 s old: an acknowledgement can still arrive, but not after a commit (the work deadline is 2.2 s).
     reply = await member.click(question, custom_id=knowledge_button(question, correct=True), age=2.55)
     assert reply.ephemeral and STORE_BUSY in reply.text, reply.text
     assert answers(database_path) == 0
