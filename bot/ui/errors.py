@@ -98,6 +98,16 @@ def _is_ephemeral(interaction: discord.Interaction[Any]) -> bool:
     return message is not None and message.flags.ephemeral
 
 
+async def cog_or_unavailable(interaction: discord.Interaction[Any], name: str, sentence: str) -> Any | None:
+    """The cog that handles a component, or None after telling the member, in `sentence`, that
+    it is not loaded."""
+    get_cog = getattr(interaction.client, "get_cog", None)
+    cog = get_cog(name) if get_cog is not None else None
+    if cog is None:
+        await send_ephemeral(interaction, sentence)
+    return cog
+
+
 async def edit_clicked_message(interaction: discord.Interaction[Any], *, note: str, **fields: Any) -> bool:
     """Show a click's result on the message that was clicked. When Discord does not take the
     interaction's reply in time, edit the message through the bot's own message endpoint instead,

@@ -20,7 +20,7 @@ from bot.quiz import Answer, KnowledgeResult, PathResult, Plan, PlannedQuestion
 from bot.quiz.text import PATH_NAMES, ROLE_NAMES, counterpoint_line, leaning_line, score_line
 from bot.quizflow import AlreadyAnswered, Cancel, CancelOutcome, Refusal, ShareProblem, TopicToRevisit
 from bot.storage.quiz import LeaderboardRow, MemberProgress, PathSummary, QuizSession, ResultSummary
-from bot.ui.errors import guarded
+from bot.ui.errors import cog_or_unavailable, guarded
 from bot.ui.faq import TopicButton
 
 log = logging.getLogger(__name__)
@@ -147,12 +147,7 @@ class QuizHandler(Protocol):
 
 
 async def _handler(interaction: discord.Interaction[Any]) -> QuizHandler | None:
-    get_cog = getattr(interaction.client, "get_cog", None)
-    cog = get_cog(QUIZ_COG) if get_cog is not None else None
-    if cog is None:
-        await interaction.response.send_message(UNAVAILABLE, ephemeral=True)
-        return None
-    handler: QuizHandler = cog
+    handler: QuizHandler | None = await cog_or_unavailable(interaction, QUIZ_COG, UNAVAILABLE)
     return handler
 
 

@@ -22,7 +22,7 @@ from bot.limits import clip
 from bot.storage.asks import WrongAnswer
 from bot.storage.entries import HistoryRecord
 from bot.storage.stats import UnansweredQuestion
-from bot.ui.errors import guarded, send_ephemeral
+from bot.ui.errors import cog_or_unavailable, guarded
 
 log = logging.getLogger("crossroads")
 
@@ -48,12 +48,9 @@ class TeachHandler(Protocol):
 
 
 async def _dispatch(interaction: discord.Interaction[Any], action: str, arg: str, values: Sequence[str]) -> None:
-    get_cog = getattr(interaction.client, "get_cog", None)
-    cog = get_cog(TEACH_COG) if get_cog is not None else None
-    if cog is None:
-        await send_ephemeral(interaction, UNAVAILABLE)
+    handler: TeachHandler | None = await cog_or_unavailable(interaction, TEACH_COG, UNAVAILABLE)
+    if handler is None:
         return
-    handler: TeachHandler = cog
     await handler.handle_teach(interaction, action, arg, values)
 
 

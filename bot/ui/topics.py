@@ -18,7 +18,7 @@ from bot import limits
 from bot.knowledge import Entry, KnowledgeBase
 from bot.knowledge.topics import TopicGroup, index_order, topic_groups
 from bot.limits import clip
-from bot.ui.errors import guarded
+from bot.ui.errors import cog_or_unavailable, guarded
 from bot.ui.faq import FAQ_COG, UNAVAILABLE, TopicButton, TopicHandler, answer_view
 
 # What /faq receives when the member picks "Browse all topics" in autocomplete; never an entry id.
@@ -123,14 +123,9 @@ class TopicSelect(discord.ui.DynamicItem[discord.ui.Select[Any]], template=SELEC
 
     @guarded
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        get_cog = getattr(interaction.client, "get_cog", None)
-        cog = get_cog(FAQ_COG) if get_cog is not None else None
-        if cog is None:
-            await interaction.response.send_message(
-                UNAVAILABLE, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
-            )
+        handler: TopicHandler | None = await cog_or_unavailable(interaction, FAQ_COG, UNAVAILABLE)
+        if handler is None:
             return
-        handler: TopicHandler = cog
         values = self.item.values
         if values:
             await handler.handle_topic(interaction, values[0], "related", None)

@@ -30,7 +30,7 @@ from bot.trivia import (
     Placing,
     Reveal,
 )
-from bot.ui.errors import guarded
+from bot.ui.errors import cog_or_unavailable, guarded
 
 TRIVIA_COG = "Trivia"
 ANSWER_TEMPLATE = re.compile(
@@ -78,12 +78,7 @@ class TriviaHandler(Protocol):
 
 
 async def _handler(interaction: discord.Interaction[Any]) -> TriviaHandler | None:
-    get_cog = getattr(interaction.client, "get_cog", None)
-    cog = get_cog(TRIVIA_COG) if get_cog is not None else None
-    if cog is None:
-        await interaction.response.send_message(UNAVAILABLE, ephemeral=True)
-        return None
-    handler: TriviaHandler = cog
+    handler: TriviaHandler | None = await cog_or_unavailable(interaction, TRIVIA_COG, UNAVAILABLE)
     return handler
 
 
