@@ -27,6 +27,9 @@ class Settings(BaseSettings):
     discord_token: SecretStr | None = Field(default=None, description="The bot token.")
     database_path: Path = Field(default_factory=default_database_path)
     database_synchronous: Literal["normal", "full"] = Field(default="full")
+    # Unset: SQLite at DATABASE_PATH. postgresql://user:password@host:port/database: PostgreSQL.
+    database_url: SecretStr | None = Field(default=None)
+    database_pool_size: int = Field(default=10, ge=1, le=100)
     content_dir: Path = Field(default_factory=default_content_dir)
     dev_guild_id: int | None = Field(default=None, gt=0)
     discord_api_base: str | None = Field(default=None)
@@ -58,6 +61,15 @@ class Settings(BaseSettings):
     @classmethod
     def _lower_sync(cls, value: object) -> object:
         return value.lower() if isinstance(value, str) else value
+
+    @field_validator("database_url", mode="before")
+    @classmethod
+    def _check_database_url(cls, value: object) -> object:
+        if value is None or value == "":
+            return None
+        if isinstance(value, str) and not value.startswith(("postgresql://", "postgres://")):
+            raise ValueError("must start with postgresql:// (leave it unset to use SQLite at DATABASE_PATH)")
+        return value
 
     @field_validator("discord_api_base")
     @classmethod

@@ -2,8 +2,8 @@
 
 `Storage` is a protocol of async methods (record an answer, read a session, log a question, record
 a vote, read and change a server's settings, export or delete a member's data, run trivia games,
-keep server entries …). :class:`bot.storage.sqlite.SqliteStorage` implements it over SQLite; a
-second backend implements the same methods and is handed to the bot in its place. The row types
+keep server entries …). :class:`bot.storage.sqlite.SqliteStorage` implements it over SQLite and
+:class:`bot.storage.postgres.PostgresStorage` over PostgreSQL; the bot is handed one of them. The row types
 it returns are the plain dataclasses defined beside today's SQLite queries. Never imports discord.
 """
 
@@ -47,6 +47,15 @@ D = TypeVar("D")
 
 class Storage(Protocol):
     """Every operation Crossroads performs on its database, each one complete when it returns."""
+
+    #: "sqlite" or "postgresql"
+    backend: str
+
+    async def open(self) -> None:
+        """Connect, check the database and bring its schema up to date; a StoreError says why not."""
+        ...
+
+    async def close(self) -> None: ...
 
     def now(self) -> float:
         """The store's clock (seconds since the epoch)."""

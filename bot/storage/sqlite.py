@@ -42,6 +42,8 @@ D = TypeVar("D")
 class SqliteStorage(Store):
     """A :class:`Store` that is also a :class:`~bot.storage.protocol.Storage`."""
 
+    backend = "sqlite"
+
     # --- asks ---
     async def get_ask(self, ask_id: int) -> AskRecord | None:
         return await asks.get_ask(self, ask_id)

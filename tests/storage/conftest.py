@@ -1,4 +1,5 @@
-"""A store on a temporary file with a clock the test moves by hand."""
+"""A store on a temporary file with a clock the test moves by hand (`store`: SQLite's own API), and
+`storage`: the storage protocol on each backend in turn, SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -8,6 +9,10 @@ from pathlib import Path
 import pytest
 
 from bot.storage import Store
+from bot.storage.postgres import PostgresStorage
+from bot.storage.protocol import Storage
+from bot.storage.sqlite import SqliteStorage
+from tests.postgres import Server
 from tests.storage.admin_data import Clock
 
 
@@ -20,3 +25,19 @@ def clock() -> Clock:
 async def store(tmp_path: Path, clock: Clock) -> AsyncIterator[Store]:
     async with Store(tmp_path / "crossroads.db", clock=clock) as opened:
         yield opened
+
+
+@pytest.fixture
+async def storage(backend: str, request: pytest.FixtureRequest, tmp_path: Path, clock: Clock) -> AsyncIterator[Storage]:
+    """The same empty database on each backend in turn (the test runs once per backend)."""
+    if backend == "sqlite":
+        async with SqliteStorage(tmp_path / "crossroads.db", clock=clock) as sqlite:
+            yield sqlite
+        return
+    server: Server = request.getfixturevalue("postgres_server")
+    url = await server.create_database()
+    try:
+        async with PostgresStorage(url, clock=clock) as postgres:
+            yield postgres
+    finally:
+        await server.drop_database(url)

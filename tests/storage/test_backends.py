@@ -1,0 +1,60 @@
+"""What both backends must agree on before any query runs: the same numbered migrations, a fresh
+database at the newest schema, and one sentence for a server that cannot be used."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+import pytest
+
+from bot.storage import StoreError
+from bot.storage.postgres import PostgresStorage, migrations
+from bot.storage.store import _migrations, schema_version
+from tests.postgres import Server
+
+
+def test_both_backends_have_the_same_numbered_migrations() -> None:
+    sqlite = [name for _, name, _ in _migrations()]
+    postgres = [name for _, name, _ in migrations()]
+    assert postgres == sqlite
+
+
+async def test_a_new_postgres_database_is_brought_to_the_newest_schema_once(pg_url: str) -> None:
+    async with PostgresStorage(pg_url) as first:
+        assert await first.schema_version() == schema_version()
+    async with PostgresStorage(pg_url) as again:
+        assert await again.schema_version() == schema_version()
+        applied = await again.pool.fetchval("SELECT count(*) FROM schema_version")
+    assert applied == schema_version()
+
+
+async def test_a_database_from_a_newer_crossroads_is_refused_in_one_sentence(pg_url: str) -> None:
+    async with PostgresStorage(pg_url) as store:
+        await store.pool.execute("INSERT INTO schema_version VALUES (99, '0099_future.sql', 0)")
+    with pytest.raises(StoreError, match=r"newer version of Crossroads \(schema 99, this version knows \d+\)"):
+        await PostgresStorage(pg_url).open()
+
+
+async def test_an_unreachable_server_is_named_in_one_sentence() -> None:
+    with pytest.raises(StoreError, match=r"^Cannot reach PostgreSQL at 127\.0\.0\.1:1/crossroads .*DATABASE_URL"):
+        await PostgresStorage("postgresql://crossroads@127.0.0.1:1/crossroads").open()
+
+
+async def test_a_missing_database_is_named_in_one_sentence(postgres_server: Server) -> None:
+    url = postgres_server.database_url("no_such_database")
+    with pytest.raises(StoreError, match=r"has no such database; create it"):
+        await PostgresStorage(url).open()
+
+
+async def test_a_refused_password_is_named_in_one_sentence(pg_url: str) -> None:
+    parts = urlsplit(pg_url)
+    wrong = urlunsplit(parts._replace(netloc=f"{parts.username}:not-the-password@{parts.hostname}:{parts.port}"))
+    try:
+        await (await asyncpg.connect(wrong)).close()
+    except asyncpg.InvalidPasswordError:
+        pass
+    else:
+        pytest.skip("this PostgreSQL server does not check passwords")
+    with pytest.raises(StoreError, match=r"refused the user name or password in DATABASE_URL"):
+        await PostgresStorage(wrong).open()
