@@ -32,3 +32,12 @@ def another(storage: Storage) -> Storage:
         return SqliteStorage(storage.path, clock=storage.clock)
     assert isinstance(storage, PostgresStorage)
     return PostgresStorage(storage.url, clock=storage.clock)
+
+
+async def fetch(storage: Storage, sql: str, *args: Any) -> list[dict[str, Any]]:
+    """The rows of one query written with `?` placeholders, as dicts."""
+    if isinstance(storage, SqliteStorage):
+        return [dict(row) for row in await storage.fetchall(sql, args)]
+    assert isinstance(storage, PostgresStorage)
+    numbered = iter(range(1, sql.count("?") + 1))
+    return [dict(row) for row in await storage.pool.fetch(re.sub(r"\?", lambda _: f"${next(numbered)}", sql), *args)]
