@@ -16,8 +16,8 @@ from typing import Any, cast
 
 import discord
 
-from bot.storage import Store
-from bot.storage.privacy import delete_member_data
+from bot.quizflow.export import readable_export
+from bot.storage.protocol import Storage
 from bot.ui.errors import guarded
 
 log = logging.getLogger(__name__)
@@ -103,7 +103,8 @@ def has_data(data: Mapping[str, Any]) -> bool:
 
 
 def export_file(data: Mapping[str, Any]) -> discord.File:
-    text = json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False)
+    """The member's stored rows (from the store's export) as the readable JSON file they download."""
+    text = json.dumps(readable_export(data), indent=2, ensure_ascii=False, sort_keys=False)
     return discord.File(io.BytesIO(text.encode("utf-8")), filename=EXPORT_FILE)
 
 
@@ -124,8 +125,8 @@ def deleted_sentence(removed: Mapping[str, int]) -> str:
     return f"Done. Removed {describe_counts(removed)}. Crossroads now stores nothing about you."
 
 
-def _store(interaction: discord.Interaction[Any]) -> Store:
-    return cast(Store, interaction.client.store)
+def _store(interaction: discord.Interaction[Any]) -> Storage:
+    return cast(Storage, interaction.client.store)
 
 
 class DeleteMyDataButton(
@@ -170,7 +171,7 @@ class DeleteMyDataButton(
                 view=None,
             )
             return
-        removed = await delete_member_data(store, self.user_id)
+        removed = await store.delete_member_data(self.user_id)
         log.info("Deleted the stored data of member %s at their request: %s", self.user_id, removed)
         await interaction.response.edit_message(
             content=deleted_sentence(removed), embed=None, view=None, allowed_mentions=discord.AllowedMentions.none()
