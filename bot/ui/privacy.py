@@ -12,7 +12,7 @@ import json
 import logging
 import re
 from collections.abc import Mapping
-from typing import Any, cast
+from typing import Any
 
 import discord
 
@@ -63,7 +63,7 @@ def nothing_stored_sentence() -> str:
 
 
 def summary_embed(data: Mapping[str, Any]) -> discord.Embed:
-    """An overview of an export from bot.storage.privacy.export_member_data."""
+    """An overview of an export from the store's export_member_data."""
     embed = discord.Embed(title="What Crossroads stores about you", colour=INFO_COLOUR)
     sessions = data.get("quiz_sessions", [])
     if sessions:
@@ -126,7 +126,8 @@ def deleted_sentence(removed: Mapping[str, int]) -> str:
 
 
 def _store(interaction: discord.Interaction[Any]) -> Storage:
-    return cast(Storage, interaction.client.store)
+    store: Storage = interaction.client.store
+    return store
 
 
 class DeleteMyDataButton(

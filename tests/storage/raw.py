@@ -81,3 +81,15 @@ async def refuse_deleting(storage: Storage, table: str) -> None:
         "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$;"
         f" CREATE TRIGGER refuse_delete BEFORE DELETE ON {table} FOR EACH ROW EXECUTE FUNCTION refuse()",
     )
+
+
+async def tables(storage: Storage) -> list[str]:
+    """Every table of the storage's database that holds Crossroads data, by name."""
+    if isinstance(storage, SqliteStorage):
+        sql = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+    else:
+        sql = (
+            "SELECT tablename AS name FROM pg_tables"
+            " WHERE schemaname = current_schema() AND tablename <> 'schema_version'"
+        )
+    return sorted(row["name"] for row in await fetch(storage, sql))
