@@ -69,8 +69,7 @@ class PgPrivacy(PgCore):
 
     async def export_member_data(self, user_id: int) -> dict[str, Any]:
         data: dict[str, Any] = {"member_id": str(user_id), "exported_at": self.now()}
-        async with self.transaction(readonly=True) as conn:
-            await conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        async with self.read() as conn:
             schema = await schema_of(conn)
             for table in owned_from(schema):
                 rows = await conn.fetch(
