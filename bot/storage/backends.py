@@ -4,7 +4,7 @@ the bot) or PostgreSQL at DATABASE_URL (several processes, a standby, one databa
 from __future__ import annotations
 
 from bot.settings import Settings
-from bot.storage.postgres import PostgresStorage, describe_url
+from bot.storage.postgres import PostgresStorage
 from bot.storage.sqlite import SqliteStorage
 
 
@@ -14,9 +14,3 @@ def storage_for(settings: Settings) -> SqliteStorage | PostgresStorage:
         return SqliteStorage(settings.database_path, synchronous=settings.database_synchronous)
     return PostgresStorage(settings.database_url.get_secret_value(), pool_size=settings.database_pool_size)
 
-
-def where(settings: Settings) -> str:
-    """The backend and where its database is, without a password: for logs and `db status`."""
-    if settings.database_url is None:
-        return f"SQLite at {settings.database_path}"
-    return f"PostgreSQL at {describe_url(settings.database_url.get_secret_value())}"
