@@ -208,3 +208,13 @@ def test_status_of_an_unreachable_postgresql_is_one_sentence(tmp_path: Path) -> 
     assert result.returncode == 1
     assert result.stderr.startswith("Cannot reach PostgreSQL at 127.0.0.1:1/db")
     assert "secret" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+async def test_a_row_postgresql_refuses_stops_the_copy_and_leaves_the_target_empty(tmp_path: Path, pg_url: str) -> None:
+    database = tmp_path / "crossroads.db"
+    async with SqliteStorage(database) as sqlite:
+        await start_quiz(sqlite, guild=GUILD, user=MEMBER, quiz="path", questions=["p0"])
+        await sqlite.execute("UPDATE quiz_sessions SET plan = 'a' || char(0) || 'b'")  # PostgreSQL text holds no NUL
+    with pytest.raises(db.DbError, match=r"^The copy stopped and nothing was copied: "):
+        await db.copy_to_postgres(database, pg_url)
+    assert sum((await db.postgres_status(pg_url)).rows.values()) == 0

@@ -230,6 +230,8 @@ async def copy_to_postgres(database: Path, url: str) -> Copied:
             version = await target.schema_version()
     except StoreError as exc:
         raise DbError(str(exc)) from exc
+    except (asyncpg.PostgresError, sqlite3.Error) as exc:
+        raise DbError(f"The copy stopped and nothing was copied: {exc}.") from exc
     return Copied(database, describe_url(url), version, rows)
 
 
