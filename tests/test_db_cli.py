@@ -214,7 +214,18 @@ async def test_a_row_postgresql_refuses_stops_the_copy_and_leaves_the_target_emp
     database = tmp_path / "crossroads.db"
     async with SqliteStorage(database) as sqlite:
         await start_quiz(sqlite, guild=GUILD, user=MEMBER, quiz="path", questions=["p0"])
-        await sqlite.execute("UPDATE quiz_sessions SET plan = 'a' || char(0) || 'b'")  # PostgreSQL text holds no NUL
+        await sqlite.execute("UPDATE quiz_sessions SET position = 3000000000")  # beyond PostgreSQL's INTEGER
     with pytest.raises(db.DbError, match=r"^The copy stopped and nothing was copied: "):
         await db.copy_to_postgres(database, pg_url)
     assert sum((await db.postgres_status(pg_url)).rows.values()) == 0
+
+
+async def test_text_postgresql_cannot_hold_is_copied_with_a_replacement_character(tmp_path: Path, pg_url: str) -> None:
+    database = tmp_path / "crossroads.db"
+    async with SqliteStorage(database) as sqlite:
+        await log_ask(sqlite, guild=GUILD, user=MEMBER, question="older", entry=None, score=0.0, matched=False)
+        await sqlite.execute("UPDATE ask_log SET question = 'a' || char(0) || 'b'")  # stored by an older version
+    await db.copy_to_postgres(database, pg_url)
+    async with PostgresStorage(pg_url) as postgres:
+        [asked] = await postgres.recent_asks(GUILD)
+    assert asked.question == "a\ufffdb"

@@ -131,7 +131,12 @@ def _converter(data_type: str) -> Any:
         return int
     if data_type in ("double precision", "real", "numeric"):
         return float
-    return str
+    return _text
+
+
+def _text(value: Any) -> str:
+    """Text as PostgreSQL can hold it: a NUL character (which SQLite allowed) becomes U+FFFD."""
+    return str(value).replace("\x00", "\ufffd")
 
 
 async def _column_types(conn: Connection) -> dict[str, dict[str, str]]:
@@ -230,7 +235,7 @@ async def copy_to_postgres(database: Path, url: str) -> Copied:
             version = await target.schema_version()
     except StoreError as exc:
         raise DbError(str(exc)) from exc
-    except (asyncpg.PostgresError, sqlite3.Error) as exc:
+    except (asyncpg.PostgresError, sqlite3.Error, OverflowError, ValueError) as exc:
         raise DbError(f"The copy stopped and nothing was copied: {exc}.") from exc
     return Copied(database, describe_url(url), version, rows)
 
