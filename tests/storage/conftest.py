@@ -23,7 +23,7 @@ def clock() -> Clock:
 
 @pytest.fixture
 async def store(tmp_path: Path, clock: Clock) -> AsyncIterator[Store]:
-    async with Store(tmp_path / "crossroads.db", clock=clock) as opened:
+    async with SqliteStorage(tmp_path / "crossroads.db", clock=clock) as opened:
         yield opened
 
 

@@ -240,7 +240,8 @@ class PgCore:
         budget = self._budget()
         async with self._pooled(budget) as conn:
             try:
-                async with conn.transaction(readonly=readonly):
+                # A read sees one snapshot for all its statements (READ COMMITTED takes one per statement).
+                async with conn.transaction(readonly=readonly, isolation="repeatable_read" if readonly else None):
                     ms = int((budget if budget is not None else BACKGROUND_TIMEOUT) * 1000)
                     await conn.execute(f"SET LOCAL lock_timeout = {max(ms, 1)}")
                     if budget is not None:
