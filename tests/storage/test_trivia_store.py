@@ -9,6 +9,7 @@ import pytest
 
 from bot.quiz import make_plan
 from bot.storage import trivia as st
+from bot.storage.postgres import PostgresStorage
 from bot.storage.protocol import Storage
 from bot.trivia import points_for, scoreboard
 from tests.quiz.factories import knowledge_quiz
@@ -169,3 +170,28 @@ async def test_a_finished_game_waits_for_its_scoreboard_to_be_announced(storage:
     assert [g.id for g in await storage.unannounced_games()] == [game.id]
     await storage.mark_game_announced(game.id)
     assert await storage.unannounced_games() == []
+
+
+async def test_two_processes_on_one_postgres_database_agree_on_games_and_answers(pg_url: str, clock: Clock) -> None:
+    """Two stores on one database, as two bot processes: one game per channel, each member's answer
+    once, and a question closed while clicks arrive counts exactly the answers it kept."""
+    async with PostgresStorage(pg_url, clock=clock) as one, PostgresStorage(pg_url, clock=clock) as two:
+        started = await asyncio.gather(new_game(one), new_game(two), return_exceptions=True)
+        games = [g for g in started if isinstance(g, st.GameRow)]
+        refused = [e for e in started if isinstance(e, st.GameRunning)]
+        assert len(games) == 1 and len(refused) == 1 and refused[0].game.id == games[0].id
+        game = await open_question(one, clock, games[0])
+
+        *outcomes, closed = await asyncio.gather(
+            *(click(one if n % 2 else two, game, n % 30) for n in range(60)),
+            two.close_trivia_question(game.id, 0, next_at=clock.now + 5),
+        )
+        stored = await two.trivia_question_answers(game.id, 0)
+        recorded = [o for o in outcomes if o.status == "recorded"]
+        assert len(recorded) == len(stored) == len({a.user_id for a in stored})
+        assert all(o.status in ("recorded", "duplicate", "closed") for o in outcomes)
+        assert closed is not None and closed.quiet_streak == (0 if stored else 1)
+        assert (await click(one, game, 99)).status == "closed"
+        ended = await one.finish_game(game.id, "finished", rank)
+        assert ended is not None and len(ended[1]) == len(stored)
+        assert len(await two.game_results(game.id)) == len(stored)
