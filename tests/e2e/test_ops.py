@@ -15,7 +15,8 @@ from prometheus_client.parser import text_string_to_metric_families
 from bot.sandbox.harness import ROOT, InProcessBot, sandbox_settings
 from standin.member import Member
 from standin.server import StandIn
-from tests.e2e.quiz_helpers import db_rows, knowledge_button, next_question, question_of, session_of
+from tests.e2e.database import db_rows, sqlite_only
+from tests.e2e.quiz_helpers import knowledge_button, next_question, question_of, session_of
 
 
 async def crossroads(*args: str, database: Path) -> tuple[int, str, str]:
@@ -46,6 +47,7 @@ async def answer_knowledge(member: Member, count: int) -> None:
             question = await next_question(member)
 
 
+@sqlite_only
 async def test_a_backup_under_load_restores_into_a_new_place_and_the_quiz_goes_on(
     standin: StandIn, bot: InProcessBot, member: Member, tmp_path: Path, database_path: Path
 ) -> None:
@@ -92,6 +94,7 @@ async def test_a_backup_under_load_restores_into_a_new_place_and_the_quiz_goes_o
         await moved.stop()
 
 
+@sqlite_only
 async def test_restore_refuses_while_the_bot_runs_on_the_database(
     bot: InProcessBot, member: Member, tmp_path: Path, database_path: Path
 ) -> None:
