@@ -67,7 +67,6 @@ async def test_deleting_an_editors_data_keeps_the_records_without_their_id(stora
     assert HISTORY_NAMES not in await storage.count_member_data(7)
 
 
-@pytest.mark.parametrize("backend", ["sqlite"])
 async def test_an_answered_question_leaves_the_unanswered_list_until_asked_again(
     storage: Storage, clock: Clock
 ) -> None:

@@ -18,7 +18,6 @@ GUILD = 10
 OTHER_GUILD = 20
 
 
-@pytest.mark.parametrize("backend", ["sqlite"])
 async def test_unanswered_groups_by_normalized_text_most_frequent_first(storage: Storage, clock: Clock) -> None:
     await log_ask(
         storage,
@@ -77,7 +76,6 @@ async def test_unanswered_groups_by_normalized_text_most_frequent_first(storage:
     assert phd.best_score == pytest.approx(0.2)
 
 
-@pytest.mark.parametrize("backend", ["sqlite"])
 async def test_unanswered_includes_low_confidence_answers_only_when_asked_for(storage: Storage) -> None:
     await log_ask(
         storage, guild=GUILD, user=1, question="how hard is it to switch", entry="switching", score=0.42, matched=True
@@ -89,7 +87,6 @@ async def test_unanswered_includes_low_confidence_answers_only_when_asked_for(st
     assert [q.question for q in low] == ["how hard is it to switch"]
 
 
-@pytest.mark.parametrize("backend", ["sqlite"])
 async def test_unanswered_respects_server_and_window(storage: Storage, clock: Clock) -> None:
     await log_ask(storage, guild=GUILD, user=1, question="old question", entry=None, score=0.0, matched=False)
     clock.now += 10 * DAY
@@ -102,7 +99,6 @@ async def test_unanswered_respects_server_and_window(storage: Storage, clock: Cl
     assert [q.question for q in await storage.unanswered_questions(OTHER_GUILD, 30)] == ["elsewhere"]
 
 
-@pytest.mark.parametrize("backend", ["sqlite"])
 async def test_unanswered_ties_break_by_most_recent(storage: Storage, clock: Clock) -> None:
     await log_ask(storage, guild=GUILD, user=1, question="first", entry=None, score=0.0, matched=False)
     clock.now += 5
@@ -130,7 +126,6 @@ async def test_empty_server_has_empty_stats(storage: Storage) -> None:
     assert stats.scores.count == 0 and stats.scores.average_score is None
 
 
-@pytest.mark.parametrize("backend", ["sqlite"])
 async def test_faq_use_counts_answers_declines_and_top_entries(storage: Storage) -> None:
     for user in (1, 2, 3):
         await log_ask(storage, guild=GUILD, user=user, question="ml pay", entry="salary", score=0.9, matched=True)
@@ -152,7 +147,6 @@ async def test_faq_use_counts_answers_declines_and_top_entries(storage: Storage)
     assert stats.faq.answer_rate == pytest.approx(0.8)
 
 
-@pytest.mark.parametrize("backend", ["sqlite"])
 async def test_quiz_figures_starts_completions_paths_and_scores(storage: Storage) -> None:
     path_questions = [f"p{i}" for i in range(4)]
     knowledge_questions = [f"k{i}" for i in range(10)]
@@ -190,7 +184,6 @@ async def test_quiz_figures_starts_completions_paths_and_scores(storage: Storage
     assert dict(stats.scores.distribution) == {6: 1, 9: 1}
 
 
-@pytest.mark.parametrize("backend", ["sqlite"])
 async def test_quiz_window_counts_sessions_started_inside_it(storage: Storage, clock: Clock) -> None:
     questions = ["p0", "p1"]
     early = await start_quiz(storage, guild=GUILD, user=1, quiz="path", questions=questions)
@@ -203,7 +196,6 @@ async def test_quiz_window_counts_sessions_started_inside_it(storage: Storage, c
     assert dict((await storage.server_stats(GUILD, 4)).path_results) == {"ai": 1, "ml": 1}
 
 
-@pytest.mark.parametrize("backend", ["sqlite"])
 async def test_live_sessions_lists_in_progress_sessions_with_their_quiz_version(storage: Storage) -> None:
     running = await start_quiz(storage, guild=GUILD, user=1, quiz="knowledge", questions=["k3", "k1"], version="abc")
     done = await start_quiz(storage, guild=None, user=2, quiz="path", questions=["p0"])

@@ -154,7 +154,6 @@ async def test_members_see_and_delete_their_trivia_data_and_games_stay_for_the_o
     assert (await storage.trivia_record(2)).games == 1
 
 
-@pytest.mark.parametrize("backend", ["sqlite"])
 async def test_trivia_settings_per_server(storage: Storage) -> None:
     assert (await storage.get_config(10)).trivia_seconds == 20
     updated = await storage.set_trivia(10, seconds=45, role_id=77)
