@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import sqlite3
 import sys
 from pathlib import Path
 
@@ -15,7 +14,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from bot.sandbox.harness import ROOT, InProcessBot, sandbox_settings
 from standin.member import Member
 from standin.server import StandIn
-from tests.e2e.database import db_rows, sqlite_only
+from tests.e2e.database import Database, db_rows, sqlite_only
 from tests.e2e.quiz_helpers import knowledge_button, next_question, question_of, session_of
 
 
@@ -120,8 +119,8 @@ def value(scraped: dict[tuple[str, tuple[tuple[str, str], ...]], float], name: s
     return scraped.get((name, tuple(sorted(labels.items()))), 0.0)
 
 
-async def test_metrics_and_health_while_members_use_the_bot(standin: StandIn, database_path: Path) -> None:
-    running = InProcessBot(standin, sandbox_settings(standin, database_path, metrics_port=0))
+async def test_metrics_and_health_while_members_use_the_bot(standin: StandIn, database: Database) -> None:
+    running = InProcessBot(standin, database.settings(standin, metrics_port=0))
     await running.start()
     try:
         port = running.client.monitor.bound_port
@@ -201,13 +200,8 @@ async def test_metrics_and_health_while_members_use_the_bot(standin: StandIn, da
             assert reply.text
 
             question = await next_question(alice)
-            blocker = sqlite3.connect(database_path, timeout=0)
-            blocker.execute("BEGIN IMMEDIATE")
-            try:
+            async with database.write_lock():
                 busy = await alice.click(question, custom_id=knowledge_button(question, correct=True))
-            finally:
-                blocker.rollback()
-                blocker.close()
             assert "database is busy" in busy.text
             after = await scrape()
             errors = "crossroads_store_errors_total"
