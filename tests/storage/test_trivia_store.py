@@ -4,6 +4,7 @@ results."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
 import pytest
 
@@ -194,3 +195,18 @@ async def test_two_processes_on_one_postgres_database_agree_on_games_and_answers
         ended = await one.finish_game(game.id, "finished", rank)
         assert ended is not None and len(ended[1]) == len(stored)
         assert len(await two.game_results(game.id)) == len(stored)
+
+
+async def test_accuracy_ranks_members_by_their_totals_over_every_game(storage: Storage, clock: Clock) -> None:
+    def results(*rows: st.ResultRow) -> Callable[[list[st.AnswerRow]], list[st.ResultRow]]:
+        return lambda answers: list(rows)
+
+    first = await new_game(storage)
+    await storage.finish_game(
+        first.id, "finished", results(st.ResultRow(1, 900, 1, 1, 1, True), st.ResultRow(2, 800, 1, 2, 2, False))
+    )
+    clock.now += 60
+    second = await new_game(storage)
+    await storage.finish_game(second.id, "finished", results(st.ResultRow(1, 0, 0, 5, 1, False)))
+    ranked = await storage.trivia_leaderboard(10, "accuracy")
+    assert [(e.user_id, e.record.correct, e.record.answered) for e in ranked] == [(2, 1, 2), (1, 1, 6)]
