@@ -54,7 +54,6 @@ async def test_edit_delete_hide_and_phrasings_each_leave_a_record(storage: Stora
     ]
 
 
-@pytest.mark.parametrize("backend", ["sqlite"])
 async def test_deleting_an_editors_data_keeps_the_records_without_their_id(storage: Storage) -> None:
     await storage.add_entry(1, "study", BODY, editor_id=7, cap=500)
     await storage.update_entry(1, "study", BODY, editor_id=8)
