@@ -110,6 +110,15 @@ class Database:
     def rows(self, sql: str, params: Sequence[object] = ()) -> list[Any]:
         return db_rows(self.location, sql, params)
 
+    def execute(self, sql: str, params: Sequence[object] = ()) -> None:
+        """Change the database from outside the bot (one statement, committed)."""
+        if self.url is not None:
+            _pg_rows(self.url, sql, params)
+            return
+        with sqlite3.connect(self.path, timeout=5) as conn:
+            conn.execute(sql, tuple(params))
+        conn.close()
+
     def storage(self) -> Storage:
         """A store of this database's backend (open it: `async with database.storage() as store`)."""
         if self.url is None:

@@ -360,11 +360,13 @@ async def test_progress_shows_last_path_result_and_best_score(bot: InProcessBot,
     assert entry.ephemeral and entry.embeds[0].title == progress.buttons[0].label
 
 
-async def test_an_expired_session_offers_a_fresh_start(bot: InProcessBot, standin: StandIn, member: Member) -> None:
+async def test_an_expired_session_offers_a_fresh_start(
+    bot: InProcessBot, standin: StandIn, member: Member, database: Database
+) -> None:
     await bot.client.store.set_quiz_expiry(standin.guild.id, 1)
     await member.slash("quiz start", quiz="knowledge")
     question = await next_question(member)
-    await bot.client.store.execute("UPDATE quiz_sessions SET updated_at = updated_at - 7200")
+    database.execute("UPDATE quiz_sessions SET updated_at = updated_at - 7200")
     reply = await member.click(question, 0)
     assert reply.ephemeral
     assert "expired after 1 hour without an answer" in reply.text
