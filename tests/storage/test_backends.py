@@ -4,6 +4,7 @@ database at the newest schema, and one sentence for a server that cannot be used
 from __future__ import annotations
 
 import asyncio
+import inspect
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -14,6 +15,7 @@ from bot.settings import Settings
 from bot.storage import StoreError
 from bot.storage.backends import storage_for
 from bot.storage.postgres import PostgresStorage, migrations
+from bot.storage.protocol import Storage
 from bot.storage.sqlite import SqliteStorage
 from bot.storage.store import _migrations, schema_version
 from tests.eventually import eventually
@@ -102,3 +104,15 @@ async def test_a_closed_store_answers_with_a_store_error(pg_url: str) -> None:
     await store.close()
     with pytest.raises(StoreError, match="cannot be reached"):
         await store.ping()
+
+
+def test_postgres_implements_every_protocol_operation_with_the_same_parameters() -> None:
+    operations = [name for name, _ in inspect.getmembers(Storage, inspect.isfunction) if not name.startswith("_")]
+    for name in operations:
+        wanted = inspect.signature(getattr(Storage, name))
+        found = inspect.signature(getattr(PostgresStorage, name))
+        assert list(found.parameters) == list(wanted.parameters), name
+        assert [p.default for p in found.parameters.values()] == [p.default for p in wanted.parameters.values()], name
+        assert inspect.iscoroutinefunction(getattr(PostgresStorage, name)) == inspect.iscoroutinefunction(
+            getattr(Storage, name)
+        ), name
