@@ -25,6 +25,7 @@ from bot.trivia import MIN_SECONDS as TRIVIA_MIN_SECONDS
 from bot.ui import admin as ui
 from bot.ui import teach as teach_ui
 from bot.ui.charts import render_stats_chart
+from bot.ui.checks import server_only
 from bot.ui.errors import CommandRefused
 
 if TYPE_CHECKING:
@@ -33,7 +34,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 ADMIN_PERMISSIONS = discord.Permissions(manage_guild=True)
-SERVERS_ONLY = app_commands.AppCommandContext(guild=True, dm_channel=False, private_channel=False)
 MIN_EXPIRY_HOURS = 1
 MAX_EXPIRY_HOURS = 168
 PATHS = {"ai": "AI Engineer", "ml": "ML Engineer"}
@@ -92,19 +92,15 @@ def _low_confidence(bot: CrossroadsBot) -> float:
 
 
 class Admin(commands.Cog):
-    kb = app_commands.Group(
-        name="kb",
-        description="Manage the Crossroads knowledge base",
-        guild_only=True,
-        allowed_contexts=SERVERS_ONLY,
-        default_permissions=ADMIN_PERMISSIONS,
+    kb = server_only(
+        app_commands.Group(
+            name="kb", description="Manage the Crossroads knowledge base", default_permissions=ADMIN_PERMISSIONS
+        )
     )
-    config = app_commands.Group(
-        name="config",
-        description="Crossroads settings for this server",
-        guild_only=True,
-        allowed_contexts=SERVERS_ONLY,
-        default_permissions=ADMIN_PERMISSIONS,
+    config = server_only(
+        app_commands.Group(
+            name="config", description="Crossroads settings for this server", default_permissions=ADMIN_PERMISSIONS
+        )
     )
 
     def __init__(self, bot: CrossroadsBot) -> None:
@@ -182,7 +178,7 @@ class Admin(commands.Cog):
 
     @app_commands.command(name="stats", description="How this server uses Crossroads, with a chart")
     @app_commands.describe(days=f"How many days back to look ({MIN_DAYS}-{MAX_DAYS}, default 30)")
-    @app_commands.guild_only()
+    @server_only
     @app_commands.default_permissions(manage_guild=True)
     async def stats(self, interaction: Interaction, days: app_commands.Range[int, MIN_DAYS, MAX_DAYS] = 30) -> None:
         assert interaction.guild_id is not None

@@ -1,4 +1,5 @@
-"""Member privacy: /mydata show and /mydata delete, in servers and in DMs with the bot."""
+"""Member privacy: /mydata show and /mydata delete, in servers and in DMs with the bot (where every
+command is offered unless it is declared `server_only`)."""
 
 from __future__ import annotations
 
@@ -21,15 +22,16 @@ Interaction = discord.Interaction["CrossroadsBot"]
 
 
 class Privacy(commands.Cog):
-    mydata = app_commands.Group(
-        name="mydata",
-        description="See or delete what Crossroads stores about you",
-        allowed_contexts=app_commands.AppCommandContext(guild=True, dm_channel=True, private_channel=False),
-        allowed_installs=app_commands.AppInstallationType(guild=True, user=False),
-    )
+    mydata = app_commands.Group(name="mydata", description="See or delete what Crossroads stores about you")
 
     def __init__(self, bot: CrossroadsBot) -> None:
         self.bot = bot
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(*ui.DYNAMIC_ITEMS)
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(*ui.DYNAMIC_ITEMS)
 
     @mydata.command(name="show", description="What Crossroads stores about you, with a JSON copy of all of it")
     async def show(self, interaction: Interaction) -> None:
@@ -58,9 +60,4 @@ class Privacy(commands.Cog):
 
 
 async def setup(bot: CrossroadsBot) -> None:
-    bot.add_dynamic_items(*ui.DYNAMIC_ITEMS)
     await bot.add_cog(Privacy(bot))
-
-
-async def teardown(bot: CrossroadsBot) -> None:
-    bot.remove_dynamic_items(*ui.DYNAMIC_ITEMS)

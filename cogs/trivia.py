@@ -40,6 +40,7 @@ from bot.trivia import (
     trim_plan,
 )
 from bot.ui import trivia as ui
+from bot.ui.checks import server_only
 from bot.ui.errors import send_ephemeral
 
 if TYPE_CHECKING:
@@ -57,12 +58,7 @@ Interaction = discord.Interaction["CrossroadsBot"]
 class Trivia(commands.Cog, name=ui.TRIVIA_COG):
     """Trivia commands, the answer buttons and one timer task per running game."""
 
-    trivia = app_commands.Group(
-        name="trivia",
-        description="A quiz game for everyone in a channel",
-        guild_only=True,
-        allowed_contexts=app_commands.AppCommandContext(guild=True, dm_channel=False, private_channel=False),
-    )
+    trivia = server_only(app_commands.Group(name="trivia", description="A quiz game for everyone in a channel"))
 
     def __init__(self, bot: CrossroadsBot) -> None:
         self.bot = bot

@@ -53,6 +53,14 @@ UNAVAILABLE = "Trivia is not available right now; please try again in a minute."
 SERVER_ONLY = "Trivia is a channel game: run `/trivia start` in a server channel."
 NO_QUESTIONS = "The knowledge check questions are not available right now, so no game can start."
 NOTHING_TO_STOP = "No trivia game is running in this channel."
+MAY_NOT_STOP = "Only the member who started this game or a server admin can stop it."
+ALREADY_ENDED = "This game had already ended."
+
+
+def may_not_start(role_id: int | None) -> str:
+    role = f" or the <@&{role_id}> role" if role_id else ""
+    return f"Only members with the Manage Server permission{role} can start a trivia game."
+
 END_REASONS = {
     "finished": "All questions played.",
     "stopped": "The game was stopped.",
