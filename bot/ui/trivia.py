@@ -26,6 +26,8 @@ from bot.trivia import (
     MIN_SECONDS,
     PAUSE_SECONDS,
     QUIET_LIMIT,
+    SCOREBOARD_SIZE,
+    Answered,
     Game,
     Placing,
     Reveal,
@@ -37,7 +39,6 @@ ANSWER_TEMPLATE = re.compile(
     r"^trivia:(?P<game>[0-9]{1,19}):(?P<position>[0-9]{1,2}):(?P<choice>[a-z0-9][a-z0-9_-]{0,19})$"
 )
 PLACE_TEMPLATE = re.compile(r"^triviaplace:(?P<game>[0-9]{1,19})$")
-SCOREBOARD_SIZE = 10
 
 BLURPLE = discord.Colour.blurple()
 GREEN = discord.Colour.green()
@@ -57,9 +58,22 @@ MAY_NOT_STOP = "Only the member who started this game or a server admin can stop
 ALREADY_ENDED = "This game had already ended."
 
 
+def answer_text(answered: Answered) -> str:
+    """The private reply to a click on an answer button."""
+    question, choice_id = answered.question, answered.choice_id
+    if answered.status == "recorded" and question is not None and choice_id is not None:
+        return RECORDED.format(letter=letter(question, choice_id))
+    if answered.status == "duplicate" and question is not None and choice_id is not None:
+        return ALREADY_ANSWERED.format(letter=letter(question, choice_id))
+    if answered.status == "unknown_choice":
+        return UNKNOWN_CHOICE
+    return GONE if answered.status == "gone" else TOO_LATE
+
+
 def may_not_start(role_id: int | None) -> str:
     role = f" or the <@&{role_id}> role" if role_id else ""
     return f"Only members with the Manage Server permission{role} can start a trivia game."
+
 
 END_REASONS = {
     "finished": "All questions played.",
