@@ -1,9 +1,10 @@
 """Teaching the bot from Discord: /kb add, edit, delete, list, history and export, the controls on
 /kb unanswered, and /config editors.
 
-The commands join the /kb and /config groups of the Admin cog. Who may teach is a check
-(bot/ui/checks.py: Manage Server, or the role set by /config editors); what a change does is
-bot/teach.py; the words and forms are bot/ui/teach.py. This cog only talks to Discord.
+The commands join the /kb group of the Admin cog and the /config group of the Config cog (both load
+first: extensions load in name order). Who may teach is a check (bot/ui/checks.py: Manage Server,
+or the role set by /config editors); what a change does is bot/teach.py; the words and forms are
+bot/ui/teach.py and bot/ui/teach_controls.py. This cog only talks to Discord.
 """
 
 from __future__ import annotations
@@ -93,7 +94,7 @@ class Teach(commands.Cog, name=ui.TEACH_COG):
         await self.controls.click(interaction, action, arg, values)
 
 
-# --- the commands, added to the Admin cog's /kb and /config groups ------------------------------------
+# --- the commands, added to the /kb and /config groups ---------------------------------------------
 
 
 async def _entry_choices(interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:

@@ -21,6 +21,9 @@ from bot.ui.errors import CommandRefused
 
 T = TypeVar("T")
 
+# Discord shows the admin commands to members with this permission unless a server changes it.
+ADMIN_PERMISSIONS = discord.Permissions(manage_guild=True)
+
 # Every command is offered in servers and in DMs with the bot, to servers that add the bot; the
 # commands that manage or play in a server are declared `server_only`.
 EVERYWHERE = app_commands.AppCommandContext(guild=True, dm_channel=True, private_channel=False)
@@ -41,6 +44,30 @@ def _store(interaction: discord.Interaction[Any]) -> Storage:
 def _has_role(interaction: discord.Interaction[Any], role_id: int | None) -> bool:
     roles = getattr(interaction.user, "roles", [])
     return role_id is not None and any(role.id == role_id for role in roles)
+
+
+def admin_refusal(interaction: discord.Interaction[Any]) -> str | None:
+    """Why the member may not use the admin commands here, or None when they may: members with
+    Manage Server, and the bot's owners (OWNER_IDS) in every server."""
+    if interaction.guild_id is None:
+        return "This command works in a server only, where it manages that server's settings."
+    if interaction.guild is None:
+        return (
+            "I cannot see this server yet. Invite me with the bot scope (not only application commands), "
+            "then try again."
+        )
+    if interaction.permissions.manage_guild or interaction.user.id in (interaction.client.owner_ids or ()):
+        return None
+    command = interaction.command.qualified_name if interaction.command else "this command"
+    return f"Only members with the Manage Server permission can use /{command}. Ask a server admin if you need it run."
+
+
+def ensure_admin(interaction: discord.Interaction[Any]) -> bool:
+    """The admin cogs' `interaction_check`: refuse everyone :func:`admin_refusal` names a reason for."""
+    refusal = admin_refusal(interaction)
+    if refusal is not None:
+        raise CommandRefused(refusal)
+    return True
 
 
 def in_server(sentence: str) -> Callable[[T], T]:
