@@ -18,7 +18,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.ops import metrics
-from bot.reload import reload_content
+from bot.reload import ReloadResult, reload_content
 from bot.storage.stats import MAX_DAYS, MIN_DAYS, SECONDS_PER_DAY
 from bot.ui import admin as ui
 from bot.ui import teach as teach_ui
@@ -66,20 +66,7 @@ class Admin(commands.Cog):
         await interaction.response.defer(ephemeral=True, thinking=True)
         result = await reload_content(self.bot)
         metrics.record_reload(result.ok)
-        if result.ok:
-            log.info(
-                "Content reloaded by %s in server %s: %d entries, quizzes changed: %s",
-                interaction.user.id,
-                interaction.guild_id,
-                result.entries_after,
-                ", ".join(result.quizzes_changed) or "none",
-            )
-        else:
-            log.warning(
-                "Content reload by %s refused, %d problems; old content kept",
-                interaction.user.id,
-                len(result.problems),
-            )
+        _log_reload(result, interaction)
         embed, files = ui.reload_reply(result)
         await interaction.followup.send(embed=embed, files=files, ephemeral=True)
 
@@ -131,6 +118,21 @@ class Admin(commands.Cog):
         png = await asyncio.to_thread(render_stats_chart, figures, title_of)
         chart = discord.File(io.BytesIO(png), filename=ui.STATS_CHART)
         await send_ephemeral(interaction, embed=ui.stats_embed(figures, title_of), file=chart)
+
+
+def _log_reload(result: ReloadResult, interaction: Interaction) -> None:
+    if result.ok:
+        changed = ", ".join(result.quizzes_changed) or "none"
+        log.info(
+            "Content reloaded by %s in server %s: %d entries, quizzes changed: %s",
+            interaction.user.id,
+            interaction.guild_id,
+            result.entries_after,
+            changed,
+        )
+    else:
+        count = len(result.problems)
+        log.warning("Content reload by %s refused, %d problems; old content kept", interaction.user.id, count)
 
 
 async def setup(bot: CrossroadsBot) -> None:

@@ -22,9 +22,8 @@ from bot.trivia import (
     MAX_SECONDS,
     MIN_QUESTIONS,
     MIN_SECONDS,
-    ChannelBusy,
     Games,
-    NoQuestions,
+    Started,
 )
 from bot.ui import trivia as ui
 from bot.ui.checks import in_server, may_start_trivia, may_stop_trivia, server_only
@@ -86,16 +85,11 @@ class Trivia(commands.Cog, name=ui.TRIVIA_COG):
             questions=questions,
             seconds=chosen,
         )
-        if isinstance(started, NoQuestions):
-            await send_ephemeral(interaction, ui.NO_QUESTIONS)
-        elif isinstance(started, ChannelBusy):
-            game = started.game
-            await send_ephemeral(
-                interaction, ui.already_running(game.id, game.guild_id, game.channel_id, game.message_id)
-            )
-        else:
+        if isinstance(started, Started):
             await interaction.response.send_message(ui.intro_text(started.plan.total, chosen, interaction.user.id))
             self.games.play(started.row.id)
+        else:
+            await send_ephemeral(interaction, ui.not_started(started))
 
     @trivia.command(name="stop", description="Stop the trivia game in this channel and post the scoreboard so far")
     @may_stop_trivia

@@ -96,8 +96,7 @@ NO_QUIZ_RUNNING = "You have no quiz in progress. Start one with `/quiz start`."
 ONLY_FINISHED_REVIEWED = "Only a finished knowledge check can be reviewed."
 LEADERBOARD_IN_SERVER = "The leaderboard belongs to a server: run `/quiz leaderboard` in one."
 DMS_UNREACHABLE = (
-    "I could not reach your direct messages just now; nothing was started. "
-    "Please try `/quiz start` again in a moment."
+    "I could not reach your direct messages just now; nothing was started. Please try `/quiz start` again in a moment."
 )
 CONTROL_REFUSED = {
     ControlProblem.NOT_YOURS: NOT_YOURS,

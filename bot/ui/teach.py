@@ -29,7 +29,6 @@ from bot.ui.errors import cog_or_unavailable, guarded
 log = logging.getLogger("crossroads")
 
 TEACH_COG = "Teach"
-NO_MENTIONS = discord.AllowedMentions.none()
 BUTTON_TEMPLATE = re.compile(r"^teach:(?P<action>write|list|delete|keep|hide|show|phrase):(?P<arg>[a-z0-9-]{0,60})$")
 SELECT_TEMPLATE = re.compile(r"^teach:(?P<action>pick|about):(?P<arg>[0-9]{0,20})$")
 MODAL_TITLE = 45  # Discord's limit for a modal title

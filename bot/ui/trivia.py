@@ -28,7 +28,9 @@ from bot.trivia import (
     QUIET_LIMIT,
     SCOREBOARD_SIZE,
     Answered,
+    ChannelBusy,
     Game,
+    NoQuestions,
     Placing,
     Reveal,
 )
@@ -68,6 +70,13 @@ def answer_text(answered: Answered) -> str:
     if answered.status == "unknown_choice":
         return UNKNOWN_CHOICE
     return GONE if answered.status == "gone" else TOO_LATE
+
+
+def not_started(why: ChannelBusy | NoQuestions) -> str:
+    if isinstance(why, NoQuestions):
+        return NO_QUESTIONS
+    game = why.game
+    return already_running(game.id, game.guild_id, game.channel_id, game.message_id)
 
 
 def may_not_start(role_id: int | None) -> str:

@@ -253,3 +253,59 @@ async def test_the_role_to_grant_follows_the_server_mapping(store: SqliteStorage
     assert await flow.role_to_grant(store, outcome.session, outcome.result) == 42
     await set_role_rewards(store, GUILD, False)
     assert await flow.role_to_grant(store, outcome.session, outcome.result) is None
+
+
+async def control(
+    store: SqliteStorage, book: QuizBook, action: flow.ControlAction, session_id: int, **kw: object
+) -> flow.ControlOutcome:
+    where: dict[str, object] = {"quiz_id": "knowledge", "user_id": MEMBER, "guild_id": GUILD, **kw}
+    return await flow.control(store, book, action, session_id=session_id, **where)  # type: ignore[arg-type]
+
+
+async def test_the_controls_refuse_someone_elses_quiz_a_missing_one_and_an_unknown_quiz(
+    store: SqliteStorage, book: QuizBook
+) -> None:
+    started = await begin(store, book)
+    assert await control(store, book, "resume", started.session.id, user_id=OTHER) is flow.ControlProblem.NOT_YOURS
+    assert await control(store, book, "resume", 999_999) is flow.ControlProblem.GONE
+    assert await control(store, book, "review", 0) is flow.ControlProblem.GONE
+    assert await control(store, book, "fresh", 0, quiz_id="nope") is flow.ControlProblem.NO_SUCH_QUIZ
+    assert await control(store, book, "review", started.session.id) is flow.ControlProblem.NOT_FINISHED
+
+
+async def test_resume_shows_a_running_quiz_and_says_when_it_has_closed(store: SqliteStorage, book: QuizBook) -> None:
+    started = await begin(store, book)
+    shown = await control(store, book, "resume", started.session.id)
+    assert isinstance(shown, flow.Show) and shown.session.id == started.session.id
+    await flow.cancel(store, MEMBER, "knowledge")
+    closed = await control(store, book, "resume", started.session.id)
+    assert isinstance(closed, flow.Closed) and closed.session.status == "cancelled"
+
+
+async def test_take_it_here_moves_a_running_quiz_out_of_the_dms(store: SqliteStorage, book: QuizBook) -> None:
+    started = await begin(store, book)
+    moved = await control(store, book, "here", started.session.id)
+    assert isinstance(moved, flow.Show) and moved.session.delivery == "ephemeral"
+    assert await control(store, book, "here", 0) == flow.Begin("knowledge", GUILD, "ephemeral", replace=True)
+
+
+async def test_start_over_and_a_fresh_one_keep_the_server_and_the_channel(store: SqliteStorage, book: QuizBook) -> None:
+    started = await begin(store, book)
+    from_dm = await control(store, book, "restart", started.session.id, guild_id=None)
+    assert from_dm == flow.Begin("knowledge", GUILD, "dm", replace=True, origin_channel=CHANNEL)
+    fresh = await control(store, book, "fresh", started.session.id)
+    assert fresh == flow.Begin("knowledge", GUILD, "dm", replace=False, origin_channel=CHANNEL)
+    await play(store, started, right=False)
+    review = await control(store, book, "review", started.session.id)
+    assert isinstance(review, flow.Review) and review.session.status == "completed"
+
+
+async def test_progress_gathers_the_quizzes_the_topics_and_the_trivia_record(
+    store: SqliteStorage, book: QuizBook
+) -> None:
+    started = await begin(store, book)
+    await play(store, started, right=False)
+    titles = {f"entry-{qid}": f"Title {qid}" for qid in started.plan.question_ids()}
+    found = await flow.progress(store, book, titles, MEMBER)
+    assert found.revisit and found.trivia.games == 0
+    assert found.quizzes == await store.member_progress(MEMBER)
