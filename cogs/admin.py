@@ -19,6 +19,7 @@ from discord.ext import commands
 
 from bot.ops import metrics
 from bot.reload import ReloadResult, reload_content
+from bot.storage.protocol import Storage
 from bot.storage.stats import MAX_DAYS, MIN_DAYS, SECONDS_PER_DAY
 from bot.ui import admin as ui
 from bot.ui import teach as teach_ui
@@ -47,6 +48,7 @@ class Admin(commands.Cog):
 
     def __init__(self, bot: CrossroadsBot) -> None:
         self.bot = bot
+        self.store: Storage = bot.store
 
     def _low_confidence(self) -> float:
         """Answers scored below this count as low confidence: just over the matcher's bar."""
@@ -77,13 +79,13 @@ class Admin(commands.Cog):
     ) -> None:
         assert interaction.guild_id is not None
         await interaction.response.defer(ephemeral=True, thinking=True)
-        questions = await self.bot.store.unanswered_questions(
+        questions = await self.store.unanswered_questions(
             interaction.guild_id, days, low_confidence=self._low_confidence()
         )
         if not questions:
             await send_ephemeral(interaction, ui.no_unanswered_sentence(days))
             return
-        ask_ids = await self.bot.store.latest_ask_ids(interaction.guild_id, [q.normalized for q in questions[:25]])
+        ask_ids = await self.store.latest_ask_ids(interaction.guild_id, [q.normalized for q in questions[:25]])
         await send_ephemeral(interaction, **ui.unanswered_reply(questions, days, ask_ids))
 
     @kb.command(name="feedback", description="Answers members marked 'Not what I asked', with their questions")
@@ -93,7 +95,7 @@ class Admin(commands.Cog):
     ) -> None:
         assert interaction.guild_id is not None
         await interaction.response.defer(ephemeral=True, thinking=True)
-        wrong = await self.bot.store.wrong_answers(interaction.guild_id, self.bot.store.now() - days * SECONDS_PER_DAY)
+        wrong = await self.store.wrong_answers(interaction.guild_id, self.store.now() - days * SECONDS_PER_DAY)
         if not wrong:
             await send_ephemeral(interaction, ui.no_feedback_sentence(days))
             return
@@ -110,7 +112,7 @@ class Admin(commands.Cog):
     async def stats(self, interaction: Interaction, days: app_commands.Range[int, MIN_DAYS, MAX_DAYS] = 30) -> None:
         assert interaction.guild_id is not None
         await interaction.response.defer(ephemeral=True, thinking=True)
-        figures = await self.bot.store.server_stats(interaction.guild_id, days, low_confidence=self._low_confidence())
+        figures = await self.store.server_stats(interaction.guild_id, days, low_confidence=self._low_confidence())
         if figures.is_empty:
             await send_ephemeral(interaction, ui.no_stats_sentence(days))
             return

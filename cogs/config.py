@@ -14,6 +14,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.storage.guilds import KEEP, Keep
+from bot.storage.protocol import Storage
 from bot.trivia import MAX_SECONDS as TRIVIA_MAX_SECONDS
 from bot.trivia import MIN_SECONDS as TRIVIA_MIN_SECONDS
 from bot.ui import admin as ui
@@ -38,13 +39,14 @@ class Config(commands.Cog):
 
     def __init__(self, bot: CrossroadsBot) -> None:
         self.bot = bot
+        self.store: Storage = bot.store
 
     async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
         return ensure_admin(interaction)
 
     async def _show(self, interaction: Interaction, sentence: str | None = None) -> None:
         assert interaction.guild is not None
-        current = await self.bot.store.get_config(interaction.guild.id)
+        current = await self.store.get_config(interaction.guild.id)
         await send_ephemeral(interaction, sentence, embed=ui.config_embed(current, interaction.guild))
 
     @config.command(name="show", description="Show this server's Crossroads settings")
@@ -62,14 +64,14 @@ class Config(commands.Cog):
         if problem is not None:
             await send_ephemeral(interaction, problem)
             return
-        config = await self.bot.store.set_path_role(interaction.guild.id, path, role.id if role else None)
+        config = await self.store.set_path_role(interaction.guild.id, path, role.id if role else None)
         await self._show(interaction, ui.path_role_sentence(path, role, config))
 
     @config.command(name="rewards", description="Turn role rewards for path finder results on or off")
     @app_commands.describe(enabled="True to give the mapped roles, False to give none")
     async def config_rewards(self, interaction: Interaction, enabled: bool) -> None:
         assert interaction.guild is not None
-        config = await self.bot.store.set_role_rewards(interaction.guild.id, enabled)
+        config = await self.store.set_role_rewards(interaction.guild.id, enabled)
         await self._show(interaction, ui.rewards_sentence(config))
 
     @config.command(name="expiry", description="How long a quiz may sit without an answer before it expires")
@@ -78,7 +80,7 @@ class Config(commands.Cog):
         self, interaction: Interaction, hours: app_commands.Range[int, MIN_EXPIRY_HOURS, MAX_EXPIRY_HOURS]
     ) -> None:
         assert interaction.guild is not None
-        await self.bot.store.set_quiz_expiry(interaction.guild.id, hours)
+        await self.store.set_quiz_expiry(interaction.guild.id, hours)
         await self._show(interaction, ui.expiry_sentence(hours))
 
     @config.command(name="ask", description="Whether /ask replies are public or private by default")
@@ -86,7 +88,7 @@ class Config(commands.Cog):
     @app_commands.choices(visibility=[app_commands.Choice(name=name, value=name) for name in ("public", "private")])
     async def config_ask(self, interaction: Interaction, visibility: str) -> None:
         assert interaction.guild is not None
-        await self.bot.store.set_ask_private(interaction.guild.id, visibility == "private")
+        await self.store.set_ask_private(interaction.guild.id, visibility == "private")
         await self._show(interaction, ui.ask_sentence(visibility == "private"))
 
     @config.command(name="trivia", description="Who may start trivia games, and the seconds per question")
@@ -106,7 +108,7 @@ class Config(commands.Cog):
         role_id: int | Keep | None = None if clear_role else role.id if role is not None else KEEP
         if role_id is not KEEP or seconds is not None:
             new_seconds: int | Keep = KEEP if seconds is None else seconds
-            await self.bot.store.set_trivia(interaction.guild.id, role_id=role_id, seconds=new_seconds)
+            await self.store.set_trivia(interaction.guild.id, role_id=role_id, seconds=new_seconds)
         await self._show(interaction, ui.trivia_sentence(seconds, role, clear_role))
 
 

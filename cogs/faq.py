@@ -18,10 +18,11 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.asklog import AskLog
-from bot.knowledge import Entry, KnowledgeBase, Match
+from bot.knowledge import Entry, Match
 from bot.ops import metrics
 from bot.storage import StoreError
 from bot.storage.asks import AskCommand
+from bot.storage.protocol import Storage
 from bot.ui import faq as ui
 from bot.ui import topics
 from bot.ui.answers import send_entry, send_match
@@ -53,6 +54,7 @@ class FAQ(commands.Cog, name=ui.FAQ_COG):
 
     def __init__(self, bot: CrossroadsBot) -> None:
         self.bot = bot
+        self.store: Storage = bot.store
         self.asks = AskLog(bot.store)
 
     async def cog_load(self) -> None:
@@ -61,10 +63,6 @@ class FAQ(commands.Cog, name=ui.FAQ_COG):
     async def cog_unload(self) -> None:
         self.bot.remove_dynamic_items(*ui.DYNAMIC_ITEMS, *topics.DYNAMIC_ITEMS)
         await self.asks.close()
-
-    async def knowledge_for(self, interaction: discord.Interaction[Any]) -> KnowledgeBase:
-        """The knowledge base for where the member asked: their server's, or the shipped one in DMs."""
-        return await self.bot.knowledge_for(interaction.guild_id)
 
     # --- slash commands ----------------------------------------------------------------------
 
@@ -77,7 +75,7 @@ class FAQ(commands.Cog, name=ui.FAQ_COG):
         question: app_commands.Range[str, 1, QUESTION_MAX],
         private: bool | None = None,
     ) -> None:
-        knowledge = await self.knowledge_for(interaction)
+        knowledge = await self.bot.knowledge_for(interaction.guild_id)
         result = knowledge.match(question)
         ephemeral = await self._private(interaction, private)
         ask_id = await self._record(interaction, "ask", question, result)
@@ -91,7 +89,7 @@ class FAQ(commands.Cog, name=ui.FAQ_COG):
         topic: app_commands.Range[str, 1, TOPIC_MAX] | None = None,
         private: bool | None = None,
     ) -> None:
-        knowledge = await self.knowledge_for(interaction)
+        knowledge = await self.bot.knowledge_for(interaction.guild_id)
         ephemeral = await self._private(interaction, private)
         if topic is None or topics.wants_index(topic):
             await interaction.response.send_message(ephemeral=ephemeral, **topics.index_reply(knowledge))
@@ -107,7 +105,7 @@ class FAQ(commands.Cog, name=ui.FAQ_COG):
 
     @faq.autocomplete("topic")
     async def faq_topic(self, interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
-        return topics.autocomplete(await self.knowledge_for(interaction), current[:TOPIC_MAX])
+        return topics.autocomplete(await self.bot.knowledge_for(interaction.guild_id), current[:TOPIC_MAX])
 
     @app_commands.command(name="role", description="The profile card of one career path")
     @app_commands.describe(path="Which role", private=PRIVATE_HELP)
@@ -133,12 +131,12 @@ class FAQ(commands.Cog, name=ui.FAQ_COG):
         question (read from the ask log by the id the button carries). Anyone else clicking, and
         every related-entry click, gets the answer privately and unlabelled, so no answer is ever
         shown in public under another member's question."""
-        knowledge = await self.knowledge_for(interaction)
+        knowledge = await self.bot.knowledge_for(interaction.guild_id)
         entry = knowledge.get(entry_id)
         if entry is None:
             await interaction.response.send_message(ui.GONE, ephemeral=True)
             return
-        asked = await self.bot.store.get_ask(ask_id) if ask_id is not None and source == "suggestion" else None
+        asked = await self.store.get_ask(ask_id) if ask_id is not None and source == "suggestion" else None
         if asked is not None:
             own_reply = asked.user_id == interaction.user.id
         else:
@@ -157,7 +155,7 @@ class FAQ(commands.Cog, name=ui.FAQ_COG):
     async def handle_vote(self, interaction: discord.Interaction[Any], ask_id: int, helpful: bool) -> None:
         """ "Helpful" / "Not what I asked": one vote per member per answer; a second click changes it."""
         try:
-            previous = await self.bot.store.record_vote(ask_id=ask_id, user_id=interaction.user.id, helpful=helpful)
+            previous = await self.store.record_vote(ask_id=ask_id, user_id=interaction.user.id, helpful=helpful)
         except LookupError:
             await interaction.response.send_message(ui.VOTE_GONE, ephemeral=True)
             return
@@ -170,7 +168,7 @@ class FAQ(commands.Cog, name=ui.FAQ_COG):
         if private is not None:
             return private
         try:
-            config = await self.bot.store.get_config(interaction.guild_id)
+            config = await self.store.get_config(interaction.guild_id)
         except StoreError:
             log.warning("Could not read the server settings; answering publicly", exc_info=True)
             return False

@@ -10,6 +10,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.storage.protocol import Storage
 from bot.ui import privacy as ui
 
 if TYPE_CHECKING:
@@ -26,6 +27,7 @@ class Privacy(commands.Cog):
 
     def __init__(self, bot: CrossroadsBot) -> None:
         self.bot = bot
+        self.store: Storage = bot.store
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(*ui.DYNAMIC_ITEMS)
@@ -36,7 +38,7 @@ class Privacy(commands.Cog):
     @mydata.command(name="show", description="What Crossroads stores about you, with a JSON copy of all of it")
     async def show(self, interaction: Interaction) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
-        data = await self.bot.store.export_member_data(interaction.user.id)
+        data = await self.store.export_member_data(interaction.user.id)
         if not ui.has_data(data):
             await interaction.followup.send(ui.nothing_stored_sentence(), ephemeral=True)
             return
@@ -48,13 +50,13 @@ class Privacy(commands.Cog):
 
     @mydata.command(name="delete", description="Delete everything Crossroads stores about you")
     async def delete(self, interaction: Interaction) -> None:
-        counts = await self.bot.store.count_member_data(interaction.user.id)
+        counts = await self.store.count_member_data(interaction.user.id)
         if not any(counts.values()):
             await interaction.response.send_message(ui.nothing_stored_sentence(), ephemeral=True)
             return
         await interaction.response.send_message(
             embed=ui.confirm_embed(counts),
-            view=ui.confirm_view(interaction.user.id, self.bot.store.now()),
+            view=ui.confirm_view(interaction.user.id, self.store.now()),
             ephemeral=True,
         )
 

@@ -21,6 +21,7 @@ from bot import limits
 from bot.knowledge.server_entries import entry_choices
 from bot.limits import clip
 from bot.storage import StoreError
+from bot.storage.protocol import Storage
 from bot.teach import Teaching
 from bot.ui import teach as ui
 from bot.ui.checks import manage_server, may_teach
@@ -46,6 +47,7 @@ class Teach(commands.Cog, name=ui.TEACH_COG):
 
     def __init__(self, bot: CrossroadsBot) -> None:
         self.bot = bot
+        self.store: Storage = bot.store
         self.teach = Teaching(bot.store, bot.guild_knowledge, lambda: bot.content.knowledge)
         self.controls = TeachControls(self.teach, bot.store)
 
@@ -172,7 +174,7 @@ async def kb_export(interaction: Interaction) -> None:
 @manage_server(ui.EDITORS_REFUSED)
 async def config_editors(interaction: Interaction, role: discord.Role | None = None) -> None:
     assert interaction.guild_id is not None
-    await _cog(interaction).bot.store.set_editor_role(interaction.guild_id, role.id if role else None)
+    await _cog(interaction).store.set_editor_role(interaction.guild_id, role.id if role else None)
     await send_ephemeral(interaction, ui.editors_text(role))
 
 
