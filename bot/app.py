@@ -29,7 +29,8 @@ from bot.ops.metrics import MetricsError, Monitor, record_interaction, record_st
 from bot.problems import ContentError
 from bot.settings import Settings
 from bot.storage import StoreError
-from bot.storage.sqlite import SqliteStorage
+from bot.storage.backends import storage_for
+from bot.storage.protocol import Storage
 from bot.ui import expiry
 from bot.ui.checks import EVERYWHERE, SERVER_INSTALLS
 from bot.ui.errors import (
@@ -179,7 +180,7 @@ class CrossroadsBot(commands.Bot):
         self.monitor = monitor
         self.settings = settings
         self.sync_on_start = sync_on_start
-        self.store = SqliteStorage(settings.database_path, synchronous=settings.database_synchronous)
+        self.store: Storage = storage_for(settings)
         self._content: Content | None = None
         self.guild_knowledge = GuildKnowledge(lambda: self.content.knowledge, self._guild_layer)
 
