@@ -100,7 +100,11 @@ def load_knowledge(directory: Path) -> tuple[KnowledgeBase | None, list[Problem]
     problems.extend(exemplar_problems)
     if problems:
         return None, sorted(problems)
-    if shipped_model().data_digest != data_digest(directory):
+    try:
+        digest = shipped_model().data_digest
+    except ValueError:
+        digest = ""
+    if digest != data_digest(directory):
         # Still usable (its signals do not depend on particular entries), but no longer calibrated on this data.
         log.warning("The /ask decision model was trained on other content; run python -m bot.knowledge.train")
     return KnowledgeBase(entries, profiles, exemplars=exemplars, negatives=negatives), []

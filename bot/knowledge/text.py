@@ -82,6 +82,8 @@ PHRASES: Mapping[str, str] = {
     "without a degree": "no degree",
     "total comp": "total salary",
     "how much": "",
+    "paid to do": "do",
+    "paid to": "",
     "the same": "versus",
     "the same job": "versus",
     "the same role": "versus",
@@ -148,7 +150,7 @@ _SYNONYM_GROUPS: Mapping[str, str] = {
     "ml engineer": "mle mles mleng",
     "salary": (
         "pay pays paid paying payment salary salaries earn earns earning earnings "
-        "compensation comp money wage wages income paycheck tc $"
+        "compensation comp money wage wages income paycheck paycheque paychecks paycheques tc $"
     ),
     "degree": (
         "degree degrees phd phds doctorate masters master msc bsc bachelor bachelors diploma "
