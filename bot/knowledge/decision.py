@@ -89,9 +89,11 @@ class DecisionModel:
 
 
 def data_digest(knowledge_dir: Path) -> str:
-    """A fingerprint of everything the model is trained from: entries and labelled questions."""
+    """A fingerprint of everything the model is trained from: entries, labelled questions and the
+    matcher's vocabulary."""
     digest = hashlib.sha256()
-    files = sorted(knowledge_dir.glob("*.yaml")) + training_files(knowledge_dir)
+    vocabulary = knowledge_dir / "vocabulary" / "vocabulary.yaml"
+    files = sorted(knowledge_dir.glob("*.yaml")) + training_files(knowledge_dir) + [vocabulary] * vocabulary.is_file()
     for path in files:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())

@@ -43,11 +43,13 @@ from bot.knowledge import semantic as semantic_module
 from bot.knowledge.classifier import DECLINE, EntryClassifier
 from bot.knowledge.decision import DecisionModel, shipped_model
 from bot.knowledge.models import Entry
+from bot.knowledge.text import Vocabulary
+from bot.knowledge.vocabulary import shipped_vocabulary
 
 # bm25s turns its own logger up to DEBUG on import; index building is not news for an operator.
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 
-SUGGESTION_FLOOR = 0.3
+SUGGESTION_FLOOR = 0.2
 CHOOSING_ENTRY = "choosing"
 # A question that names only a role ("what is an MLE?", "ai engineer role") asks what the role is.
 ROLE_ENTRIES = {"ai": "ai-engineer", "ml": "ml-engineer"}
@@ -150,11 +152,14 @@ class Matcher:
         exemplars: Sequence[tuple[str, str]] = (),
         negatives: Sequence[str] = (),
         own: Collection[str] = (),
+        vocabulary: Vocabulary | None = None,
     ) -> None:
-        """`own`: ids of a server's own entries, which may cover what the guide does not."""
+        """`own`: ids of a server's own entries, which may cover what the guide does not;
+        `vocabulary`: the phrases, synonyms and stopwords (the shipped ones by default)."""
         if not entries:
             raise ValueError("the matcher needs at least one entry")
         self._own = frozenset(own)
+        self.vocabulary = vocabulary or shipped_vocabulary()
         # Read when first needed, so training can build a matcher before a model for its signals exists.
         self._decision = decision
         self._threshold = threshold
@@ -173,13 +178,13 @@ class Matcher:
             phrasing_sets: list[frozenset[str]] = []
             phrasing_terms: list[str] = []
             for phrasing in [*entry.phrasings(), *entry.tags]:
-                found = text.terms(phrasing)
+                found = self.vocabulary.terms(phrasing)
                 phrasing_terms.extend(found)
                 if found:
                     phrasing_sets.append(frozenset(found))
                 for term in found:
                     weights[term] = max(weights.get(term, 0.0), _FIELD_WEIGHTS["phrasing"])
-            answer_terms = text.terms(entry.answer)
+            answer_terms = self.vocabulary.terms(entry.answer)
             for term in set(weights):
                 strong_frequency[term] = strong_frequency.get(term, 0) + 1
             for term in answer_terms:
@@ -193,15 +198,16 @@ class Matcher:
             surface_texts.extend(entry.tags)
             surface_texts.append(entry.answer)
 
-        self._vocabulary = sorted(
-            text.surface_vocabulary(surface_texts) | {word for word in text.STOPWORDS if len(word) >= 3}
+        self._repair_targets = sorted(
+            self.vocabulary.surface_vocabulary(surface_texts)
+            | {word for word in self.vocabulary.stopwords if len(word) >= 3}
         )
-        self._vocabulary_set = frozenset(self._vocabulary)
+        self._repair_target_set = frozenset(self._repair_targets)
         self._by_first_letter: dict[str, list[str]] = {}
-        for word in self._vocabulary:
+        for word in self._repair_targets:
             self._by_first_letter.setdefault(word[0], []).append(word)
         self._by_letters: dict[str, list[str]] = {}
-        for word in self._vocabulary:
+        for word in self._repair_targets:
             if 3 <= len(word) <= 4:
                 self._by_letters.setdefault("".join(sorted(word)), []).append(word)
 
@@ -221,7 +227,7 @@ class Matcher:
         self._word_entries: dict[str, dict[int, int]] = {}
         for index, entry in enumerate(entries):
             for phrasing in entry.phrasings():
-                for word in set(text.words(phrasing)) - text.STOPWORDS:
+                for word in set(text.words(phrasing)) - self.vocabulary.stopwords:
                     counts = self._word_entries.setdefault(word, {})
                     counts[index] = counts.get(index, 0) + 1
         self._choice_words = sorted(self._word_entries)
@@ -303,10 +309,10 @@ class Matcher:
         keeps its first letter and is one edit away (two for words of eight letters or
         more; a swap of two letters is one edit). A word under eight letters is never repaired into a
         shorter one, so "playing" stays itself rather than becoming "paying"."""
-        if word in self._vocabulary_set or word in text.STOPWORDS or len(word) < 3 or word.isdigit():
+        if word in self._repair_target_set or word in self.vocabulary.stopwords or len(word) < 3 or word.isdigit():
             return word, False
         # A real word is what the member meant ("react" is not a typo of "reach").
-        if len(word) >= 5 and semantic_module.is_word(word):
+        if word in self.vocabulary.keep or (len(word) >= 5 and semantic_module.is_word(word)):
             return word, False
         if len(word) <= 4:
             return self._repair_short(word)
@@ -338,8 +344,8 @@ class Matcher:
             fixed, was_changed = self._repair(word)
             repaired.append(fixed)
             if was_changed:
-                changed.update(text.canonical_terms([fixed]))
-        query_terms = text.canonical_terms(repaired)
+                changed.update(self.vocabulary.canonical_terms([fixed]))
+        query_terms = self.vocabulary.canonical_terms(repaired)
         unique: list[str] = []
         for term in query_terms:
             if term not in unique:
