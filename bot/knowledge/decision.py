@@ -35,6 +35,7 @@ FEATURES: tuple[str, ...] = (
     "length",  # log of the number of words
     "role_named",  # the question names one of the two roles (AI, ML, engineer)
     "which_path",  # the member asks which path to take
+    "summary",  # the member asks for the guide in short
     "classifier",  # the entry classifier's probability for the top entry (classifier.py)
     "classifier_decline",  # the entry classifier's probability that the question must be declined
 )

@@ -490,6 +490,7 @@ class Matcher:
             math.log1p(len(text.words(question))),
             1.0 if _ROLE_TERMS & set(query.terms) else 0.0,
             1.0 if scope.asks_which_path(question) else 0.0,
+            1.0 if scope.asks_summary(question) else 0.0,
             first[3] if known_to_classifier else 1.0 - decline,
             decline,
         )

@@ -108,8 +108,11 @@ UNCOVERED: tuple[Subject, ...] = (
 
 
 def uncovered_subject(question: str) -> str | None:
-    """The name of the subject the guide does not cover that `question` is about, if any."""
-    text = normalize(question)
+    """The name of the subject the guide does not cover that `question` is about, if any.
+
+    In a long message only the asking sentences count: a member who mentions their bootcamp or
+    their junior job while asking which path to take is not asking about bootcamps or junior pay."""
+    text = normalize(intent_text(question) if is_long(question) else question)
     for subject in UNCOVERED:
         if subject.pattern.search(text) and not (subject.unless and subject.unless.search(text)):
             return subject.name
@@ -132,7 +135,8 @@ _CHOOSING = re.compile(
     r"which (one|role|path|career)? ?is for me|which is (better|best|right) for me|which (would suit|suits|fits)|"
     r"what (would|do) you (recommend|suggest|think)|which (one )?(would|do) you (recommend|suggest|pick|choose)|"
     r"what should i (go for|pick(?! up)|choose|aim for|target)|"
-    r"(should|would) i (go for|pick(?! up)|choose|be|go with|go into|become|aim for|target|lean)|"
+    r"(should|would) i (go for|pick(?! up)|choose|go with|go into|aim for|target|lean)|"
+    r"(should|would) i (be|become) (an? )?(ai|ml|mle|aie|machine learning|engineer)|"
     r"do i (go for|pick(?! up)|choose)|"
     r"(better|best|right|suited|closer) (fit |match )?(for|to) (me|what i do|someone like me)|"
     r"help me (choose|decide|pick)|how (do|should|would|can) i (choose|decide|pick|know which)|"
@@ -161,6 +165,7 @@ _SUMMARY = re.compile(
     r"elevator pitch|key points|main points|recap|cliff ?notes|in (one|two|three|a few) (lines?|sentences?))\b"
 )
 LONG_WORDS = 18
+SHORT_QUESTION_WORDS = 10
 
 
 def is_long(question: str) -> bool:
@@ -175,9 +180,13 @@ def intent_text(question: str) -> str:
     sentences = [part.strip() for part in _SENTENCE_END.split(question.strip()) if part and part.strip()]
     if len(sentences) <= 1:
         return question
-    asking = [sentence for sentence in sentences if _ASKING.search(sentence)]
-    chosen = asking[-2:] if asking else sentences[-1:]
-    return " ".join(chosen)
+    asking = [index for index, sentence in enumerate(sentences) if _ASKING.search(sentence)]
+    chosen = asking[-2:] or [len(sentences) - 1]
+    # A short question leans on the sentence before it ("... needs a phd. is that true?").
+    first = chosen[0]
+    if sum(len(sentences[index].split()) for index in chosen) < SHORT_QUESTION_WORDS and first > 0:
+        chosen = [first - 1, *chosen]
+    return " ".join(sentences[index] for index in chosen)
 
 
 def asks_which_path(question: str) -> bool:
