@@ -245,11 +245,11 @@ def accuracy_report(knowledge: object) -> None:
     for name, (questions, leave_out) in sets.items():
         figures = []
         for weights in MODES.values():
-            for name, weight in zip(WEIGHTS, weights, strict=True):
-                setattr(matcher_module, name, weight)
+            for weight_name, weight in zip(WEIGHTS, weights, strict=True):
+                setattr(matcher_module, weight_name, weight)
             figures.append(top_one(knowledge.matcher, questions, leave_out))
-        for name, weight in zip(WEIGHTS, hybrid, strict=True):
-            setattr(matcher_module, name, weight)
+        for weight_name, weight in zip(WEIGHTS, hybrid, strict=True):
+            setattr(matcher_module, weight_name, weight)
         bot = score(knowledge, questions, leave_out=leave_out)
         print(f"  {name:24}{figures[0]:9.1%}{figures[1]:10.1%}{figures[2]:9.1%}   {bot.line()}")
 
@@ -261,7 +261,7 @@ def model_load() -> None:
     semantic.warm_up()
     loaded = (time.perf_counter() - started) * 1000
     added = (process.memory_info().rss - before) / 1e6
-    model = f"{semantic.MODEL}, {semantic.DIMENSIONS} dims"
+    model = f"{semantic.MODEL}, {semantic.WEIGHTS_DIMENSIONS} dims, {semantic.DIMENSIONS} for the scan"
     print(f"Embedding model ({model}): loaded in {loaded:.0f} ms, RSS +{added:.0f} MB")
     started = time.perf_counter()
     for _ in range(1000):
