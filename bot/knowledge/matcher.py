@@ -85,6 +85,10 @@ _INTENT_SHARE = 0.5
 _WHICH_PATH_BONUS = 0.1
 # How much a question naming only a role favours that role's own entry.
 _ROLE_ONLY_BONUS = 0.07
+# Up to this many entries every embedded row is compared with a question; beyond, the rows of the
+# _SHORTLIST entries whose average row is closest (a knowledge base of thousands of server entries).
+_EXACT_SCAN_ENTRIES = 1_000
+_SHORTLIST = 200
 # An answer line is evidence of its entry, a little weaker than a phrasing written as a question.
 _ANSWER_LINE_WEIGHT = 0.9
 # "ai eng -> ml eng": an arrow between the roles reads as "to".
@@ -255,6 +259,13 @@ class Matcher:
         self._vectors = semantic_module.embed(texts) * np.asarray(row_weights, dtype=np.float32)[:, None]
         centroid = self._vectors.mean(axis=0)
         self._centroid = centroid / (np.linalg.norm(centroid) or 1.0)
+        self._vector_ends = np.append(self._vector_starts[1:], len(texts))
+        # A large knowledge base is scanned in two steps (see _semantic): one row per entry first.
+        self._entry_centroids: np.ndarray | None = None
+        if count > _EXACT_SCAN_ENTRIES:
+            sums = np.add.reduceat(self._vectors, self._vector_starts)
+            norms = np.linalg.norm(sums, axis=1, keepdims=True)
+            self._entry_centroids = np.divide(sums, norms, out=np.zeros_like(sums), where=norms > 0)
         self._choosing = self._position.get(CHOOSING_ENTRY)
         # Labelled questions the guide must decline: closeness to one is evidence against answering.
         self._negatives = semantic_module.embed(list(negatives))
@@ -369,11 +380,24 @@ class Matcher:
         tuning-set figures) see the similarity a new question would get."""
         if not vector.any():
             return np.zeros(len(self._ids), dtype=np.float32)
-        similarities = self._vectors @ vector
         own = self._exemplar_rows.get(text.normalize(question)) if leave_out else None
+        if self._entry_centroids is None:
+            similarities = self._vectors @ vector
+            if own:
+                similarities[own] = -1.0
+            return np.maximum.reduceat(similarities, self._vector_starts)
+        # Thousands of entries: the entries whose average row is closest are a shortlist, and only
+        # their rows are compared; the others count as unrelated. Reading every row is what costs.
+        shortlist = np.sort(np.argpartition(-(self._entry_centroids @ vector), _SHORTLIST)[:_SHORTLIST])
+        starts, ends = self._vector_starts[shortlist], self._vector_ends[shortlist]
+        rows = np.concatenate([np.arange(start, end) for start, end in zip(starts, ends, strict=True)])
+        similarities = self._vectors[rows] @ vector
         if own:
-            similarities[own] = -1.0
-        return np.maximum.reduceat(similarities, self._vector_starts)
+            similarities[np.isin(rows, own)] = -1.0
+        sizes = ends - starts
+        result = np.full(len(self._ids), -1.0, dtype=np.float32)
+        result[shortlist] = np.maximum.reduceat(similarities, np.concatenate([[0], np.cumsum(sizes)[:-1]]))
+        return result
 
     def _scores(
         self, query: _Query, semantic: np.ndarray, classified: np.ndarray
