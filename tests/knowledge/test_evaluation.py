@@ -47,6 +47,10 @@ def test_the_tuning_set_stays_at_95_percent(kb: KnowledgeBase) -> None:
     assert result.decline_rate >= REQUIRED, result.line()
 
 
+def test_every_sealed_set_has_a_floor() -> None:
+    assert set(SEALED) == set(SEALED_FLOORS)
+
+
 @pytest.mark.parametrize("name", sorted(SEALED_FLOORS))
 def test_a_sealed_set_stays_at_its_floor(kb: KnowledgeBase, name: str) -> None:
     result = score(kb, SEALED[name])
