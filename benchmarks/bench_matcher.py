@@ -4,7 +4,8 @@ against a naive baseline (rapidfuzz WRatio over entry titles) measured in the sa
 Usage: `python benchmarks/bench_matcher.py` (also run by `make bench`). Prints figures; never fails.
 
 Accuracy is given per evaluation set (the tuning set, scored leaving each labelled question out,
-and the sealed sets) for three rankings: lexical only, semantic only (the embedding model) and
+and the sealed sets) for three rankings: lexical only, semantic only (the embedding model: nearest
+phrasing and entry classifier) and
 the hybrid the bot uses ("top-1": the first-ranked entry holds the right facts), and for the
 bot's real behaviour (hybrid ranking plus the answer-or-decline model). Also: how long the
 embedding model takes to load and how much memory it adds.
@@ -42,7 +43,7 @@ from bot.knowledge import (  # noqa: E402
 )
 from bot.knowledge import matcher as matcher_module  # noqa: E402
 from bot.knowledge.questions import QuestionSet, load_training  # noqa: E402
-from tests.knowledge.evaluation import OFF_TOPIC, ON_TOPIC, SEALED, TUNING, accepted, score  # noqa: E402
+from tests.knowledge.evaluation import OFF_TOPIC, ON_TOPIC, SEALED, SEALED_FLOORS, TUNING, accepted, score  # noqa: E402
 
 SYNTHETIC_SIZE = 5_000
 WARM_ROUNDS = 20
@@ -215,7 +216,13 @@ def report(name: str, entries: Sequence[Entry]) -> None:
     )
 
 
-MODES = {"lexical only": (1.0, 0.0), "semantic only": (0.0, 1.0), "hybrid": (0.5, 0.5)}
+# (lexical, nearest-phrasing similarity, entry classifier) weights of each ranking.
+MODES = {
+    "lexical only": (1.0, 0.0, 0.0),
+    "semantic only": (0.0, 0.5, 0.5),
+    "hybrid": (1 / 3, 1 / 3, 1 / 3),
+}
+WEIGHTS = ("_LEXICAL_WEIGHT", "_SEMANTIC_WEIGHT", "_CLASSIFIER_WEIGHT")
 
 
 def top_one(matcher: Matcher, questions: QuestionSet, leave_out: bool) -> float:
@@ -231,16 +238,18 @@ def accuracy_report(knowledge: object) -> None:
     from bot.knowledge import KnowledgeBase
 
     assert isinstance(knowledge, KnowledgeBase)
-    sets = {"tuning (leave-one-out)": (TUNING, True), **{n: (q, False) for n, q in SEALED.items()}}
-    hybrid = (matcher_module._LEXICAL_WEIGHT, matcher_module._SEMANTIC_WEIGHT)
+    sets = {"tuning (leave-one-out)": (TUNING, True), **{n: (SEALED[n], False) for n in sorted(SEALED_FLOORS)}}
+    hybrid = tuple(getattr(matcher_module, name) for name in WEIGHTS)
     print("\nAccuracy per set: top-1 right per ranking; the bot = hybrid ranking + answer-or-decline model")
     print(f"  {'set':24}{'lexical':>9}{'semantic':>10}{'hybrid':>9}   the bot")
     for name, (questions, leave_out) in sets.items():
         figures = []
-        for lexical, semantic_weight in MODES.values():
-            matcher_module._LEXICAL_WEIGHT, matcher_module._SEMANTIC_WEIGHT = lexical, semantic_weight
+        for weights in MODES.values():
+            for weight_name, weight in zip(WEIGHTS, weights, strict=True):
+                setattr(matcher_module, weight_name, weight)
             figures.append(top_one(knowledge.matcher, questions, leave_out))
-        matcher_module._LEXICAL_WEIGHT, matcher_module._SEMANTIC_WEIGHT = hybrid
+        for weight_name, weight in zip(WEIGHTS, hybrid, strict=True):
+            setattr(matcher_module, weight_name, weight)
         bot = score(knowledge, questions, leave_out=leave_out)
         print(f"  {name:24}{figures[0]:9.1%}{figures[1]:10.1%}{figures[2]:9.1%}   {bot.line()}")
 
@@ -252,7 +261,7 @@ def model_load() -> None:
     semantic.warm_up()
     loaded = (time.perf_counter() - started) * 1000
     added = (process.memory_info().rss - before) / 1e6
-    model = f"{semantic.MODEL}, {semantic.DIMENSIONS} dims"
+    model = f"{semantic.MODEL}, {semantic.WEIGHTS_DIMENSIONS} dims, {semantic.DIMENSIONS} for the scan"
     print(f"Embedding model ({model}): loaded in {loaded:.0f} ms, RSS +{added:.0f} MB")
     started = time.perf_counter()
     for _ in range(1000):

@@ -37,7 +37,14 @@ def test_the_knowledge_schema_has_the_loaders_top_level_keys() -> None:
     assert tuple(KnowledgeFile.model_fields) == TOP_LEVEL_KEYS
 
 
-@pytest.mark.parametrize(("folder", "name"), [("knowledge", "knowledge.schema.json"), ("quizzes", "quiz.schema.json")])
+@pytest.mark.parametrize(
+    ("folder", "name"),
+    [
+        ("knowledge", "knowledge.schema.json"),
+        ("quizzes", "quiz.schema.json"),
+        ("knowledge/vocabulary", "vocabulary.schema.json"),
+    ],
+)
 def test_every_shipped_content_file_passes_its_schema(folder: str, name: str) -> None:
     files = sorted((DATA / folder).glob("*.yaml"))
     assert files

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from bot.knowledge.loader import CATEGORY_MAX
 from bot.knowledge.models import Entry, RoleProfile
+from bot.knowledge.vocabulary import VocabularyFile
 from bot.quiz.models import Quiz
 
 SCHEMA_DIR = Path(__file__).resolve().parents[2] / "schemas"
@@ -43,9 +44,11 @@ def schemas() -> dict[str, dict[str, Any]]:
     """File name in `schemas/` -> the schema, as it should be committed."""
     knowledge = KnowledgeFile.model_json_schema()
     quiz = {"title": "Crossroads quiz file", **TypeAdapter(Quiz).json_schema()}
+    vocabulary = VocabularyFile.model_json_schema()
     return {
         "knowledge.schema.json": {"$schema": DIALECT, **knowledge},
         "quiz.schema.json": {"$schema": DIALECT, **quiz},
+        "vocabulary.schema.json": {"$schema": DIALECT, **vocabulary},
     }
 
 

@@ -6,6 +6,7 @@ from collections.abc import Collection, Iterator, Sequence
 
 from bot.knowledge.matcher import Hit, Match, Matcher
 from bot.knowledge.models import Entry, RoleKey, RoleProfile
+from bot.knowledge.text import Vocabulary
 
 
 class KnowledgeBase:
@@ -20,6 +21,7 @@ class KnowledgeBase:
         exemplars: Sequence[tuple[str, str]] = (),
         negatives: Sequence[str] = (),
         own: Collection[str] = (),
+        vocabulary: Vocabulary | None = None,
     ) -> None:
         self._entries = {entry.id: entry for entry in entries}
         if len(self._entries) != len(entries):
@@ -29,8 +31,14 @@ class KnowledgeBase:
         self.exemplars = tuple(exemplars)
         self.negatives = tuple(negatives)
         self.matcher = Matcher(
-            list(self._entries.values()), threshold=threshold, exemplars=exemplars, negatives=negatives, own=own
+            list(self._entries.values()),
+            threshold=threshold,
+            exemplars=exemplars,
+            negatives=negatives,
+            own=own,
+            vocabulary=vocabulary,
         )
+        self.vocabulary = self.matcher.vocabulary
 
     def entry_ids(self) -> list[str]:
         """Every entry id, in file order."""

@@ -14,11 +14,13 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from bot.knowledge.classifier import EntryClassifier
 from bot.knowledge.questions import training_files
 
 FEATURES: tuple[str, ...] = (
@@ -33,13 +35,18 @@ FEATURES: tuple[str, ...] = (
     "length",  # log of the number of words
     "role_named",  # the question names one of the two roles (AI, ML, engineer)
     "which_path",  # the member asks which path to take
+    "summary",  # the member asks for the guide in short
+    "classifier",  # the entry classifier's probability for the top entry (classifier.py)
+    "classifier_decline",  # the entry classifier's probability that the question must be declined
 )
 MODEL_PATH = Path(__file__).with_name("decision_model.json")
+_NUMBER_LIST = re.compile(r"\[\s*((?:-?[0-9.e+-]+,\s*)*-?[0-9.e+-]+)\s*\]")
 
 
 @dataclass(frozen=True)
 class DecisionModel:
-    """Standardisation, coefficients and the bar chosen on the held-out split."""
+    """Standardisation, coefficients and the bar chosen on the held-out split, and the entry
+    classifier whose probabilities are two of the signals."""
 
     mean: tuple[float, ...]
     scale: tuple[float, ...]
@@ -48,6 +55,7 @@ class DecisionModel:
     bar: float
     data_digest: str
     held_out: dict[str, float]
+    classifier: EntryClassifier | None = None
 
     def probability(self, signals: Sequence[float]) -> float:
         if len(signals) != len(FEATURES):
@@ -60,7 +68,9 @@ class DecisionModel:
     def to_json(self) -> str:
         data = asdict(self)
         data["features"] = list(FEATURES)
-        return json.dumps(data, indent=2, sort_keys=True) + "\n"
+        text = json.dumps(data, indent=2, sort_keys=True)
+        # A list of numbers on one line, so the classifier's weights stay one line per class.
+        return _NUMBER_LIST.sub(lambda m: "[" + " ".join(m.group(1).split()) + "]", text) + "\n"
 
     @classmethod
     def from_json(cls, text: str) -> DecisionModel:
@@ -75,13 +85,16 @@ class DecisionModel:
             bar=float(data["bar"]),
             data_digest=str(data["data_digest"]),
             held_out={str(k): float(v) for k, v in data["held_out"].items()},
+            classifier=EntryClassifier.from_dict(data["classifier"]) if data.get("classifier") else None,
         )
 
 
 def data_digest(knowledge_dir: Path) -> str:
-    """A fingerprint of everything the model is trained from: entries and labelled questions."""
+    """A fingerprint of everything the model is trained from: entries, labelled questions and the
+    matcher's vocabulary."""
     digest = hashlib.sha256()
-    files = sorted(knowledge_dir.glob("*.yaml")) + training_files(knowledge_dir)
+    vocabulary = knowledge_dir / "vocabulary" / "vocabulary.yaml"
+    files = sorted(knowledge_dir.glob("*.yaml")) + training_files(knowledge_dir) + [vocabulary] * vocabulary.is_file()
     for path in files:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())

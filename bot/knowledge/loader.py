@@ -13,6 +13,8 @@ from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.decision import data_digest, shipped_model
 from bot.knowledge.models import CATEGORY_MAX, Entry, RoleProfile
 from bot.knowledge.questions import load_questions, training_files
+from bot.knowledge.text import Vocabulary
+from bot.knowledge.vocabulary import VocabularyFile, shipped_vocabulary, vocabulary_path
 from bot.problems import Problem, read_yaml
 
 TOP_LEVEL_KEYS = ("category", "entries", "profiles")
@@ -98,12 +100,37 @@ def load_knowledge(directory: Path) -> tuple[KnowledgeBase | None, list[Problem]
     # Labelled questions are checked against the entries only once the entries themselves load.
     exemplars, negatives, exemplar_problems = _exemplars(directory, set(entry_file))
     problems.extend(exemplar_problems)
+    vocabulary, vocabulary_problems = load_vocabulary(directory)
+    problems.extend(vocabulary_problems)
     if problems:
         return None, sorted(problems)
-    if shipped_model().data_digest != data_digest(directory):
+    try:
+        digest = shipped_model().data_digest
+    except ValueError:
+        digest = ""
+    if digest != data_digest(directory):
         # Still usable (its signals do not depend on particular entries), but no longer calibrated on this data.
         log.warning("The /ask decision model was trained on other content; run python -m bot.knowledge.train")
-    return KnowledgeBase(entries, profiles, exemplars=exemplars, negatives=negatives), []
+    return KnowledgeBase(entries, profiles, exemplars=exemplars, negatives=negatives, vocabulary=vocabulary), []
+
+
+def load_vocabulary(directory: Path) -> tuple[Vocabulary | None, list[Problem]]:
+    """The matcher's vocabulary in `directory` (vocabulary/vocabulary.yaml), validated; the shipped
+    one when the folder has none."""
+    path = vocabulary_path(directory)
+    if not path.is_file():
+        return shipped_vocabulary(), []
+    raw, unreadable = read_yaml(path)
+    if unreadable is not None:
+        return None, [unreadable]
+    if not isinstance(raw, dict):
+        return None, [
+            Problem(str(path), None, None, "must be a mapping with phrases:, synonyms:, stopwords: and keep:")
+        ]
+    try:
+        return VocabularyFile.model_validate(raw).build(), []
+    except ValidationError as exc:
+        return None, [_problem(str(path), "vocabulary", error) for error in exc.errors()]
 
 
 def _exemplars(directory: Path, entry_ids: set[str]) -> tuple[list[tuple[str, str]], list[str], list[Problem]]:

@@ -40,13 +40,16 @@ from rapidfuzz.distance import OSA
 
 from bot.knowledge import scope, text
 from bot.knowledge import semantic as semantic_module
+from bot.knowledge.classifier import DECLINE, EntryClassifier
 from bot.knowledge.decision import DecisionModel, shipped_model
 from bot.knowledge.models import Entry
+from bot.knowledge.text import Vocabulary
+from bot.knowledge.vocabulary import shipped_vocabulary
 
 # bm25s turns its own logger up to DEBUG on import; index building is not news for an operator.
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 
-SUGGESTION_FLOOR = 0.3
+SUGGESTION_FLOOR = 0.2
 CHOOSING_ENTRY = "choosing"
 # A question that names only a role ("what is an MLE?", "ai engineer role") asks what the role is.
 ROLE_ENTRIES = {"ai": "ai-engineer", "ml": "ml-engineer"}
@@ -71,15 +74,21 @@ _REPAIRED_WEIGHT = 0.85
 _PREFIX_SCORE = 0.3
 _PREFIX_STEP = 0.05
 _TITLE_FUZZY_SHARE = 0.6
-# Hybrid ranking: the lexical confidence and the embedding similarity, blended.
-_LEXICAL_WEIGHT = 0.5
-_SEMANTIC_WEIGHT = 0.5
+# Hybrid ranking: the lexical confidence, the embedding similarity and the entry classifier's
+# probability, blended.
+_LEXICAL_WEIGHT = 1 / 3
+_SEMANTIC_WEIGHT = 1 / 3
+_CLASSIFIER_WEIGHT = 1 / 3
 # A long message: how much its asking sentences count against the whole text.
 _INTENT_SHARE = 0.5
 # "Which should I pick?" is what the choosing entry answers, whatever else the message says.
-_WHICH_PATH_BONUS = 0.15
+_WHICH_PATH_BONUS = 0.1
 # How much a question naming only a role favours that role's own entry.
-_ROLE_ONLY_BONUS = 0.1
+_ROLE_ONLY_BONUS = 0.07
+# Up to this many entries every embedded row is compared with a question; beyond, the rows of the
+# _SHORTLIST entries whose average row is closest (a knowledge base of thousands of server entries).
+_EXACT_SCAN_ENTRIES = 1_000
+_SHORTLIST = 200
 # An answer line is evidence of its entry, a little weaker than a phrasing written as a question.
 _ANSWER_LINE_WEIGHT = 0.9
 # "ai eng -> ml eng": an arrow between the roles reads as "to".
@@ -129,7 +138,7 @@ class _Query:
     known: int  # how many of the terms the knowledge base uses
 
 
-def _answer_lines(answer: str) -> list[str]:
+def answer_lines(answer: str) -> list[str]:
     """The answer's lines and sentences without markdown, each long enough to mean something."""
     plain = _MARKDOWN.sub("", answer)
     parts = re.split(r"\n+|(?<=[.!?])\s+", plain)
@@ -147,13 +156,17 @@ class Matcher:
         exemplars: Sequence[tuple[str, str]] = (),
         negatives: Sequence[str] = (),
         own: Collection[str] = (),
+        vocabulary: Vocabulary | None = None,
     ) -> None:
-        """`own`: ids of a server's own entries, which may cover what the guide does not."""
+        """`own`: ids of a server's own entries, which may cover what the guide does not;
+        `vocabulary`: the phrases, synonyms and stopwords (the shipped ones by default)."""
         if not entries:
             raise ValueError("the matcher needs at least one entry")
         self._own = frozenset(own)
-        self.decision = decision or shipped_model()
-        self.threshold = self.decision.bar if threshold is None else threshold
+        self.vocabulary = vocabulary or shipped_vocabulary()
+        # Read when first needed, so training can build a matcher before a model for its signals exists.
+        self._decision = decision
+        self._threshold = threshold
         self._ids = [entry.id for entry in entries]
         self._titles = [entry.title for entry in entries]
         self._position = {entry_id: index for index, entry_id in enumerate(self._ids)}
@@ -169,13 +182,13 @@ class Matcher:
             phrasing_sets: list[frozenset[str]] = []
             phrasing_terms: list[str] = []
             for phrasing in [*entry.phrasings(), *entry.tags]:
-                found = text.terms(phrasing)
+                found = self.vocabulary.terms(phrasing)
                 phrasing_terms.extend(found)
                 if found:
                     phrasing_sets.append(frozenset(found))
                 for term in found:
                     weights[term] = max(weights.get(term, 0.0), _FIELD_WEIGHTS["phrasing"])
-            answer_terms = text.terms(entry.answer)
+            answer_terms = self.vocabulary.terms(entry.answer)
             for term in set(weights):
                 strong_frequency[term] = strong_frequency.get(term, 0) + 1
             for term in answer_terms:
@@ -189,15 +202,16 @@ class Matcher:
             surface_texts.extend(entry.tags)
             surface_texts.append(entry.answer)
 
-        self._vocabulary = sorted(
-            text.surface_vocabulary(surface_texts) | {word for word in text.STOPWORDS if len(word) >= 3}
+        self._repair_targets = sorted(
+            self.vocabulary.surface_vocabulary(surface_texts)
+            | {word for word in self.vocabulary.stopwords if len(word) >= 3}
         )
-        self._vocabulary_set = frozenset(self._vocabulary)
+        self._repair_target_set = frozenset(self._repair_targets)
         self._by_first_letter: dict[str, list[str]] = {}
-        for word in self._vocabulary:
+        for word in self._repair_targets:
             self._by_first_letter.setdefault(word[0], []).append(word)
         self._by_letters: dict[str, list[str]] = {}
-        for word in self._vocabulary:
+        for word in self._repair_targets:
             if 3 <= len(word) <= 4:
                 self._by_letters.setdefault("".join(sorted(word)), []).append(word)
 
@@ -217,7 +231,7 @@ class Matcher:
         self._word_entries: dict[str, dict[int, int]] = {}
         for index, entry in enumerate(entries):
             for phrasing in entry.phrasings():
-                for word in set(text.words(phrasing)) - text.STOPWORDS:
+                for word in set(text.words(phrasing)) - self.vocabulary.stopwords:
                     counts = self._word_entries.setdefault(word, {})
                     counts[index] = counts.get(index, 0) + 1
         self._choice_words = sorted(self._word_entries)
@@ -235,7 +249,7 @@ class Matcher:
             self._vector_starts[index] = len(texts)
             texts.extend(entry.phrasings())
             row_weights.extend([1.0] * len(entry.phrasings()))
-            lines = _answer_lines(entry.answer)
+            lines = answer_lines(entry.answer)
             texts.extend(lines)
             row_weights.extend([_ANSWER_LINE_WEIGHT] * len(lines))
             for question in by_entry.get(entry.id, []):
@@ -245,6 +259,13 @@ class Matcher:
         self._vectors = semantic_module.embed(texts) * np.asarray(row_weights, dtype=np.float32)[:, None]
         centroid = self._vectors.mean(axis=0)
         self._centroid = centroid / (np.linalg.norm(centroid) or 1.0)
+        self._vector_ends = np.append(self._vector_starts[1:], len(texts))
+        # A large knowledge base is scanned in two steps (see _semantic): one row per entry first.
+        self._entry_centroids: np.ndarray | None = None
+        if count > _EXACT_SCAN_ENTRIES:
+            sums = np.add.reduceat(self._vectors, self._vector_starts)
+            norms = np.linalg.norm(sums, axis=1, keepdims=True)
+            self._entry_centroids = np.divide(sums, norms, out=np.zeros_like(sums), where=norms > 0)
         self._choosing = self._position.get(CHOOSING_ENTRY)
         # Labelled questions the guide must decline: closeness to one is evidence against answering.
         self._negatives = semantic_module.embed(list(negatives))
@@ -252,19 +273,57 @@ class Matcher:
         for row, question in enumerate(negatives):
             self._negative_rows.setdefault(text.normalize(question), []).append(row)
         self._repair = lru_cache(maxsize=16_384)(self._repair_word)
+        self._classifier_override: EntryClassifier | None = None
+        self._classifier_rows: tuple[EntryClassifier, np.ndarray, int] | None = None
 
     def __len__(self) -> int:
         return len(self._ids)
+
+    @property
+    def decision(self) -> DecisionModel:
+        return self._decision or shipped_model()
+
+    @property
+    def threshold(self) -> float:
+        return self.decision.bar if self._threshold is None else self._threshold
+
+    @property
+    def classifier(self) -> EntryClassifier | None:
+        return self._classifier_override or self.decision.classifier
+
+    def use_classifier(self, classifier: EntryClassifier | None) -> None:
+        """Rank with `classifier` instead of the decision model's (training scores each fold with
+        a classifier that has not seen it)."""
+        self._classifier_override = classifier
+
+    def _classified(self, vector: np.ndarray) -> tuple[np.ndarray, float]:
+        """Per entry, the classifier's probability for a full-length embedding (0 for an entry it
+        does not know, such as a server's own), and its probability that the question must be declined."""
+        classifier = self.classifier
+        if classifier is None:
+            return np.zeros(len(self._ids), dtype=np.float32), 0.0
+        if self._classifier_rows is None or self._classifier_rows[0] is not classifier:
+            index = {name: row for row, name in enumerate(classifier.classes)}
+            rows = np.array([index.get(entry_id, -1) for entry_id in self._ids], dtype=np.intp)
+            self._classifier_rows = (classifier, rows, index.get(DECLINE, -1))
+        _, rows, decline = self._classifier_rows
+        probabilities = classifier.probabilities(vector)
+        per_entry = np.where(rows >= 0, probabilities[rows], 0.0).astype(np.float32)
+        return per_entry, float(probabilities[decline]) if decline >= 0 else 0.0
 
     # --- question processing -------------------------------------------------------------
 
     def _repair_word(self, word: str) -> tuple[str, bool]:
         """The knowledge-base word `word` most likely meant, and whether it was changed.
 
-        A typo keeps its first letter and is one edit away (two for words of eight letters or
+        A word the embedding model's tokenizer holds whole is a real word and stays itself. A typo
+        keeps its first letter and is one edit away (two for words of eight letters or
         more; a swap of two letters is one edit). A word under eight letters is never repaired into a
         shorter one, so "playing" stays itself rather than becoming "paying"."""
-        if word in self._vocabulary_set or word in text.STOPWORDS or len(word) < 3 or word.isdigit():
+        if word in self._repair_target_set or word in self.vocabulary.stopwords or len(word) < 3 or word.isdigit():
+            return word, False
+        # A real word is what the member meant ("react" is not a typo of "reach").
+        if word in self.vocabulary.keep or (len(word) >= 5 and semantic_module.is_word(word)):
             return word, False
         if len(word) <= 4:
             return self._repair_short(word)
@@ -296,8 +355,8 @@ class Matcher:
             fixed, was_changed = self._repair(word)
             repaired.append(fixed)
             if was_changed:
-                changed.update(text.canonical_terms([fixed]))
-        query_terms = text.canonical_terms(repaired)
+                changed.update(self.vocabulary.canonical_terms([fixed]))
+        query_terms = self.vocabulary.canonical_terms(repaired)
         unique: list[str] = []
         for term in query_terms:
             if term not in unique:
@@ -321,23 +380,42 @@ class Matcher:
         tuning-set figures) see the similarity a new question would get."""
         if not vector.any():
             return np.zeros(len(self._ids), dtype=np.float32)
-        similarities = self._vectors @ vector
         own = self._exemplar_rows.get(text.normalize(question)) if leave_out else None
+        if self._entry_centroids is None:
+            similarities = self._vectors @ vector
+            if own:
+                similarities[own] = -1.0
+            return np.maximum.reduceat(similarities, self._vector_starts)
+        # Thousands of entries: the entries whose average row is closest are a shortlist, and only
+        # their rows are compared; the others count as unrelated. Reading every row is what costs.
+        shortlist = np.sort(np.argpartition(-(self._entry_centroids @ vector), _SHORTLIST)[:_SHORTLIST])
+        starts, ends = self._vector_starts[shortlist], self._vector_ends[shortlist]
+        rows = np.concatenate([np.arange(start, end) for start, end in zip(starts, ends, strict=True)])
+        similarities = self._vectors[rows] @ vector
         if own:
-            similarities[own] = -1.0
-        return np.maximum.reduceat(similarities, self._vector_starts)
+            similarities[np.isin(rows, own)] = -1.0
+        sizes = ends - starts
+        result = np.full(len(self._ids), -1.0, dtype=np.float32)
+        result[shortlist] = np.maximum.reduceat(similarities, np.concatenate([[0], np.cumsum(sizes)[:-1]]))
+        return result
 
-    def _scores(self, query: _Query, semantic: np.ndarray) -> dict[int, tuple[float, float, float]]:
-        """(fused, lexical, semantic) for the lexical and semantic candidates of one text."""
+    def _scores(
+        self, query: _Query, semantic: np.ndarray, classified: np.ndarray
+    ) -> dict[int, tuple[float, float, float, float]]:
+        """(fused, lexical, semantic, classifier) for the lexical, semantic and classifier candidates
+        of one text."""
         known = [self._term_ids[term] for term in query.terms if term in self._term_ids]
         bm25 = self._bm25.get_scores(known) if known else np.zeros(len(self._ids))
         count = min(CANDIDATES, len(self._ids))
         lexical_top = [int(i) for i in np.lexsort((np.arange(len(bm25)), -bm25))[:count] if bm25[i] > 0.0]
         semantic_top = [int(i) for i in np.lexsort((np.arange(len(semantic)), -semantic))[:count]]
+        classifier_top = [
+            int(i) for i in np.lexsort((np.arange(len(classified)), -classified))[:count] if classified[i] > 0
+        ]
         total_weight = sum(query.weights)
         query_weights = dict(zip(query.terms, query.weights, strict=True))
-        scores: dict[int, tuple[float, float, float]] = {}
-        for index in dict.fromkeys(lexical_top + semantic_top):
+        scores: dict[int, tuple[float, float, float, float]] = {}
+        for index in dict.fromkeys(lexical_top + semantic_top + classifier_top):
             lexical = 0.0
             if bm25[index] > 0.0 and total_weight > 0.0:
                 fields = self._field_terms[index]
@@ -345,27 +423,30 @@ class Matcher:
                 fit = self._phrasing_fit(query_weights, total_weight, index)
                 lexical = _COVERAGE_SHARE * coverage + _PHRASING_SHARE * fit
             similarity = max(float(semantic[index]), 0.0)
-            scores[index] = (_LEXICAL_WEIGHT * lexical + _SEMANTIC_WEIGHT * similarity, lexical, similarity)
+            probability = float(classified[index])
+            fused = _LEXICAL_WEIGHT * lexical + _SEMANTIC_WEIGHT * similarity + _CLASSIFIER_WEIGHT * probability
+            scores[index] = (fused, lexical, similarity, probability)
         return scores
 
-    def _hybrid(self, question: str, leave_out: bool = False) -> list[tuple[Hit, tuple[float, float, float]]]:
-        """Every candidate entry, best first, with (fused, lexical, semantic).
+    def _hybrid(self, question: str, leave_out: bool = False) -> list[tuple[Hit, tuple[float, float, float, float]]]:
+        """Every candidate entry, best first, with (fused, lexical, semantic, classifier).
 
         A long message is scored twice, as its asking sentences and as a whole, and the two are
         blended so the member's description of themselves does not drown the question."""
         intent = scope.intent_text(question) if scope.is_long(question) else question
         texts = [intent] if intent == question else [intent, question]
-        vectors = semantic_module.embed([_ARROW.sub(" to ", text_) for text_ in texts])
+        full = semantic_module.embed_full([_ARROW.sub(" to ", text_) for text_ in texts])
+        vectors = semantic_module.shorten(full)
         per_text = [
-            self._scores(self._query(text_), self._semantic(vector, question, leave_out))
-            for text_, vector in zip(texts, vectors, strict=True)
+            self._scores(self._query(text_), self._semantic(vector, question, leave_out), self._classified(whole)[0])
+            for text_, vector, whole in zip(texts, vectors, full, strict=True)
         ]
         if len(per_text) == 1:
             combined = per_text[0]
         else:
             combined = {}
             for index in dict.fromkeys([*per_text[0], *per_text[1]]):
-                parts = [scores.get(index, (0.0, 0.0, 0.0)) for scores in per_text]
+                parts = [scores.get(index, (0.0, 0.0, 0.0, 0.0)) for scores in per_text]
                 combined[index] = tuple(  # type: ignore[assignment]
                     _INTENT_SHARE * a + (1 - _INTENT_SHARE) * b for a, b in zip(parts[0], parts[1], strict=True)
                 )
@@ -374,11 +455,11 @@ class Matcher:
             len(role_only) == 1
             and (role := self._position.get(ROLE_ENTRIES.get(next(iter(role_only)), ""))) is not None
         ):
-            fused, lexical, similarity = combined.get(role, (0.0, 0.0, 0.0))
-            combined[role] = (fused + _ROLE_ONLY_BONUS, lexical, similarity)
-        if self._choosing is not None and scope.asks_which_path(question):
-            fused, lexical, similarity = combined.get(self._choosing, (0.0, 0.0, 0.0))
-            combined[self._choosing] = (fused + _WHICH_PATH_BONUS, lexical, similarity)
+            fused, *parts_ = combined.get(role, (0.0, 0.0, 0.0, 0.0))
+            combined[role] = (fused + _ROLE_ONLY_BONUS, *parts_)  # type: ignore[assignment]
+        if self._choosing is not None and (scope.asks_which_path(question) or scope.asks_summary(question)):
+            fused, *parts_ = combined.get(self._choosing, (0.0, 0.0, 0.0, 0.0))
+            combined[self._choosing] = (fused + _WHICH_PATH_BONUS, *parts_)  # type: ignore[assignment]
         ordered = sorted(combined.items(), key=lambda item: (-item[1][0], item[0]))
         return [(Hit(self._ids[i], self._titles[i], round(min(max(s[0], 0.0), 1.0), 4)), s) for i, s in ordered]
 
@@ -405,7 +486,9 @@ class Matcher:
         total = sum(query.weights)
         known_weight = sum(w for t, w in zip(query.terms, query.weights, strict=True) if t in self._idf)
         known = known_weight / total if total else 0.0
-        vector = semantic_module.embed([_ARROW.sub(" to ", intent)])[0]
+        full = semantic_module.embed_full([_ARROW.sub(" to ", intent)])
+        vector = semantic_module.shorten(full)[0]
+        _, decline = self._classified(full[0])
         domain = float(self._centroid @ vector) if vector.any() else 0.0
         negative = 0.0
         if len(self._negatives) and vector.any():
@@ -414,7 +497,10 @@ class Matcher:
             if own:
                 similarities[own] = -1.0
             negative = max(float(similarities.max()), 0.0)
-        first = ranked[0][1] if ranked else (0.0, 0.0, 0.0)
+        first = ranked[0][1] if ranked else (0.0, 0.0, 0.0, 0.0)
+        classifier = self.classifier
+        # An entry the classifier does not know (a server's own) gets what it says about the question.
+        known_to_classifier = bool(ranked) and classifier is not None and ranked[0][0].entry_id in classifier.classes
         second = ranked[1][1][0] if len(ranked) > 1 else 0.0
         values = (
             first[1],
@@ -428,6 +514,9 @@ class Matcher:
             math.log1p(len(text.words(question))),
             1.0 if _ROLE_TERMS & set(query.terms) else 0.0,
             1.0 if scope.asks_which_path(question) else 0.0,
+            1.0 if scope.asks_summary(question) else 0.0,
+            first[3] if known_to_classifier else 1.0 - decline,
+            decline,
         )
         return [hit for hit, _ in ranked], values
 

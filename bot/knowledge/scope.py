@@ -108,8 +108,11 @@ UNCOVERED: tuple[Subject, ...] = (
 
 
 def uncovered_subject(question: str) -> str | None:
-    """The name of the subject the guide does not cover that `question` is about, if any."""
-    text = normalize(question)
+    """The name of the subject the guide does not cover that `question` is about, if any.
+
+    In a long message only the asking sentences count: a member who mentions their bootcamp or
+    their junior job while asking which path to take is not asking about bootcamps or junior pay."""
+    text = normalize(intent_text(question) if is_long(question) else question)
     for subject in UNCOVERED:
         if subject.pattern.search(text) and not (subject.unless and subject.unless.search(text)):
             return subject.name
@@ -125,18 +128,44 @@ _ASKING = re.compile(
     r"what do you think|which one|thoughts)\b)",
     re.IGNORECASE,
 )
+# "Which should I pick?" said outright.
 _CHOOSING = re.compile(
-    r"\b(which (role|path|career) (should|would|is|fits|suits)|"
-    r"which (one|of (the|these|them)) (should|would|fits|suits)|"
-    r"which is (better|best|right) for me|which (would suit|suits|fits)|"
-    r"what (would|do) you (recommend|suggest|think)|what should i (go for|pick|choose|do)|"
-    r"(should|would) i (go for|pick|choose|do|be|go with|go into|become)|"
-    r"(better|best|right|suited|closer) (fit )?(for|to) (me|what i do|someone like me)|recommend\w*|"
-    r"help me (choose|decide|pick)|cant decide|can t decide|torn between|suit me|fit me|"
-    r"which way|pick a (lane|path|side))\b",
+    r"\b(which (role|path|career|one|of (the|these|those|them)( two)?) (should|would) (i|you)|"
+    r"which (one|role|path|career|of (the|these|them)( two)?) (would suit|suits|fits|is (right|better|best|meant) for)|"
+    r"which (one|role|path|career)? ?is for me|which is (better|best|right) for me|which (would suit|suits|fits)|"
+    r"what (would|do) you (recommend|suggest|think)|which (one )?(would|do) you (recommend|suggest|pick|choose)|"
+    r"what should i (go for|pick(?! up)|choose|aim for|target)|"
+    r"(should|would) i (go for|pick(?! up)|choose|go with|go into|aim for|target|lean)|"
+    r"(should|would) i (be|become) (an? )?(ai|ml|mle|aie|machine learning|engineer)|"
+    r"do i (go for|pick(?! up)|choose)|"
+    r"(better|best|right|suited|closer) (fit |match )?(for|to) (me|what i do|someone like me)|"
+    r"help me (choose|decide|pick)|how (do|should|would|can) i (choose|decide|pick|know which)|"
+    r"cant decide|can t decide|cannot decide|torn between|suit me|fit me|fits me|"
+    r"which way|pick a (lane|path|side)|my (lane|path)\b|if you were me|in my (shoes|position)|point me)\b",
     re.IGNORECASE,
 )
+# A member who says who they are and asks "which one" / "ai or ml" asks which path to take.
+_SELF = re.compile(
+    r"\b(i m|im|i am|i work|i ve been|ive been|i have|i did|i do|i studied|i like|i love|i hate|i enjoy|"
+    r"i care|i prefer|i keep|i get|my background|my (math|maths|coding)|background|context)\b"
+)
+_WHICH = re.compile(
+    r"\b(which (one|of (the|these|those|them)( two)?|role|path|career|way|job|direction|side)|"
+    r"(ai|ml|aie|mle)( engineer| engineering| eng)? or (ai|ml|aie|mle|machine learning)|"
+    r"ai engineer(ing)? or ml|ml engineer(ing)? or ai)\b"
+)
+# "Which one pays more?" compares the roles on one thing: that thing's entry answers it.
+_ATTRIBUTE = re.compile(
+    r"\b(jobs|pay\w*|paid|salar\w*|earn\w*|money|lucrative|easier|harder|easy|hard|demand|hiring|math\w*|"
+    r"degree|frameworks?|library|libraries|tools?|skills?|switch\w*)\b"
+)
+# "Sum it up": the choosing entry is the guide in short.
+_SUMMARY = re.compile(
+    r"\b(summar\w*|sum (it |this |that )?up|tl ?dr|bottom line|take ?aways?|gist|in a nutshell|short version|"
+    r"elevator pitch|key points|main points|recap|cliff ?notes|in (one|two|three|a few) (lines?|sentences?))\b"
+)
 LONG_WORDS = 18
+SHORT_QUESTION_WORDS = 10
 
 
 def is_long(question: str) -> bool:
@@ -151,11 +180,27 @@ def intent_text(question: str) -> str:
     sentences = [part.strip() for part in _SENTENCE_END.split(question.strip()) if part and part.strip()]
     if len(sentences) <= 1:
         return question
-    asking = [sentence for sentence in sentences if _ASKING.search(sentence)]
-    chosen = asking[-2:] if asking else sentences[-1:]
-    return " ".join(chosen)
+    asking = [index for index, sentence in enumerate(sentences) if _ASKING.search(sentence)]
+    chosen = asking[-2:] or [len(sentences) - 1]
+    # A short question leans on the sentence before it ("... needs a phd. is that true?").
+    first = chosen[0]
+    if sum(len(sentences[index].split()) for index in chosen) < SHORT_QUESTION_WORDS and first > 0:
+        chosen = [first - 1, *chosen]
+    return " ".join(sentences[index] for index in chosen)
 
 
 def asks_which_path(question: str) -> bool:
-    """Whether the member asks which of the two paths to take (the choosing entry, and the path finder)."""
-    return bool(_CHOOSING.search(normalize(question)))
+    """Whether the member asks which of the two paths to take (the choosing entry, and the path finder).
+
+    Said outright ("what would you recommend?"), or a member who describes themselves and asks
+    "which one" or "AI or ML" without naming what to compare (pay, entry, maths, ...)."""
+    text = normalize(question)
+    if _CHOOSING.search(text):
+        return True
+    asking = normalize(intent_text(question)) if is_long(question) else text
+    return bool(_WHICH.search(asking) and _SELF.search(text) and not _ATTRIBUTE.search(asking))
+
+
+def asks_summary(question: str) -> bool:
+    """Whether the member asks for the guide in short (the choosing entry sums it up)."""
+    return bool(_SUMMARY.search(normalize(question)))

@@ -15,11 +15,13 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+import threadpoolctl
 
 MODEL = "l2_supercat"
 WEIGHTS_DIMENSIONS = 256
 # The model is trained Matryoshka-style, so its first 128 dimensions are an embedding of their
 # own: half the memory to scan per question, which keeps 5,000 entries within the latency target.
+# The entry classifier (classifier.py), which looks at one question at a time, reads all 256.
 DIMENSIONS = 128
 
 Vectors = npt.NDArray[np.float32]
@@ -40,25 +42,50 @@ def _load() -> Any:
                 import wordllama
             except ImportError as error:  # pragma: no cover - a broken install
                 raise EmbeddingUnavailable("the wordllama package is not installed") from error
+            # Questions are embedded and compared one at a time: small matrix products, which a
+            # pool of BLAS threads slows down on a busy machine (5,000 entries: 14 ms → 2 ms).
+            threadpoolctl.threadpool_limits(limits=1, user_api="blas")
             package = Path(wordllama.__file__).parent
             try:
                 _model = wordllama.WordLlama.load(
-                    config=MODEL, dim=WEIGHTS_DIMENSIONS, trunc_dim=DIMENSIONS, cache_dir=package, disable_download=True
+                    config=MODEL, dim=WEIGHTS_DIMENSIONS, cache_dir=package, disable_download=True
                 )
             except FileNotFoundError as error:
                 raise EmbeddingUnavailable(f"the {MODEL} model files are missing from the wordllama package") from error
         return _model
 
 
-def embed(texts: Sequence[str]) -> Vectors:
-    """Unit-length embeddings, one row per text (a zero row for text with no known tokens)."""
-    if not texts:
-        return np.zeros((0, DIMENSIONS), dtype=np.float32)
-    # The tokenizer takes valid Unicode only; a lone surrogate (possible in Discord input) is replaced.
-    clean = [text.encode("utf-8", "replace").decode("utf-8") for text in texts]
-    vectors = np.asarray(_load().embed(clean, norm=False), dtype=np.float32)
+def _unit(vectors: Vectors) -> Vectors:
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     return np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0)
+
+
+def embed_full(texts: Sequence[str]) -> Vectors:
+    """Unit-length embeddings with all the model's dimensions, one row per text (a zero row for
+    text with no known tokens)."""
+    if not texts:
+        return np.zeros((0, WEIGHTS_DIMENSIONS), dtype=np.float32)
+    # The tokenizer takes valid Unicode only; a lone surrogate (possible in Discord input) is replaced.
+    clean = [text.encode("utf-8", "replace").decode("utf-8") for text in texts]
+    return _unit(np.asarray(_load().embed(clean, norm=False), dtype=np.float32))
+
+
+def shorten(vectors: Vectors) -> Vectors:
+    """The first DIMENSIONS of full embeddings, at unit length again (the Matryoshka embedding)."""
+    return _unit(np.ascontiguousarray(vectors[:, :DIMENSIONS]))
+
+
+def embed(texts: Sequence[str]) -> Vectors:
+    """Unit-length embeddings of DIMENSIONS, one row per text (a zero row for text with no known tokens)."""
+    return shorten(embed_full(texts))
+
+
+def is_word(word: str) -> bool:
+    """Whether the model's tokenizer holds `word` whole: a word of the language, not a typo.
+
+    The tokenizer's 32,000 pieces include common English words and the names members use for
+    their tools ("react", "pandas"), so a word it knows is never "repaired" into another word."""
+    return _load().tokenizer.token_to_id("\u2581" + word) is not None
 
 
 def warm_up() -> None:

@@ -290,6 +290,7 @@ def layered(shipped: KnowledgeBase, layer: GuildLayer) -> KnowledgeBase:
         exemplars=[(question, entry_id) for question, entry_id in shipped.exemplars if entry_id in kept],
         negatives=shipped.negatives,
         own=[item.entry.id for item in layer.entries if item.entry.id not in shipped],
+        vocabulary=shipped.vocabulary,
     )
 
 

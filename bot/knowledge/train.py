@@ -3,12 +3,14 @@
     python -m bot.knowledge.train            # retrain and write bot/knowledge/decision_model.json
     python -m bot.knowledge.train --check    # exit 1 when the stored model does not match the data
 
-Each labelled question is run through the matcher; it is a positive example when it is on topic
-and the top-ranked entry holds the right facts, and a negative one otherwise (off topic, not
-covered by the guide, or on topic but ranked wrong, where answering would be a confident wrong
-answer). The questions are dealt at random (fixed seed) into four folds; each fold is scored by a
-model fitted on the other three, so every question is held out once, and the bar is chosen on
-those held-out probabilities only. The stored model is then fitted on all the questions.
+The entry classifier (classifier.py) is fitted on the entries' phrasings and answer lines and on
+the labelled questions. Each labelled question is run through the matcher; it is a positive
+example when it is on topic and the top-ranked entry holds the right facts, and a negative one
+otherwise (off topic, not covered by the guide, or on topic but ranked wrong, where answering
+would be a confident wrong answer). The questions are dealt at random (fixed seed) into four
+folds; each fold is ranked with a classifier fitted without it and scored by a decision model
+fitted on the other three, so every question is held out once, and the bar is chosen on those
+held-out probabilities only. The stored classifier and model are then fitted on all the questions.
 """
 
 from __future__ import annotations
@@ -20,9 +22,11 @@ from typing import Any
 
 import numpy as np
 
-from bot.knowledge import scope
+from bot.knowledge import classifier, scope, semantic
+from bot.knowledge.classifier import DECLINE, EntryClassifier
 from bot.knowledge.decision import MODEL_PATH, DecisionModel, data_digest
-from bot.knowledge.matcher import Matcher
+from bot.knowledge.matcher import Matcher, answer_lines
+from bot.knowledge.models import Entry
 from bot.knowledge.questions import load_training
 
 DEFAULT_KNOWLEDGE = Path(__file__).resolve().parents[2] / "data" / "knowledge"
@@ -33,22 +37,56 @@ DECLINE_TARGET = 0.95
 REGULARISATION = 1.0
 
 
-def examples(matcher: Matcher, knowledge_dir: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Signals, labels, group (0 on topic, 1 off topic, 2 not covered) and whether a rule declines it
-    (scope.py), for every question."""
+def _deal(groups: np.ndarray) -> np.ndarray:
+    """Each question's fold: dealt at random (fixed seed), each group spread evenly over the folds."""
+    order = np.random.default_rng(SEED).permutation(len(groups))
+    fold = np.zeros(len(groups), dtype=np.intp)
+    for group in np.unique(groups):
+        members = order[groups[order] == group]
+        fold[members] = np.arange(len(members)) % FOLDS
+    return fold
+
+
+def examples(
+    matcher: Matcher, knowledge_dir: Path, entries: list[Entry]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, EntryClassifier]:
+    """Signals, labels, group (0 on topic, 1 off topic, 2 not covered), whether a rule declines it
+    (scope.py) and fold, for every labelled question, and the entry classifier fitted on all of them.
+
+    Each fold's signals come from a matcher whose entry classifier was fitted without that fold,
+    so every question is scored as a new one would be."""
     questions = load_training(knowledge_dir)
-    rows: list[tuple[float, ...]] = []
-    labels: list[int] = []
-    groups: list[int] = []
-    ruled: list[bool] = []
-    for group, items in enumerate((questions.on_topic, questions.off_topic, questions.not_covered)):
-        for item in items:
+    items = [
+        (group, item)
+        for group, part in enumerate((questions.on_topic, questions.off_topic, questions.not_covered))
+        for item in part
+    ]
+    groups = np.array([group for group, _ in items])
+    fold = _deal(groups)
+    # The classifier learns from the entries' own phrasings and answer lines, and the labelled questions.
+    own_texts = [(text, entry.id) for entry in entries for text in [*entry.phrasings(), *answer_lines(entry.answer)]]
+    own_vectors = semantic.embed_full([text for text, _ in own_texts])
+    own_labels = [entry_id for _, entry_id in own_texts]
+    asked = semantic.embed_full([item.question for _, item in items])
+    asked_labels = [item.ids[0] if group == 0 else DECLINE for group, item in items]
+
+    def fitted(keep: np.ndarray) -> EntryClassifier:
+        vectors = np.concatenate([own_vectors, asked[keep]])
+        return classifier.fit(vectors, own_labels + [label for label, k in zip(asked_labels, keep, strict=True) if k])
+
+    rows: list[tuple[float, ...]] = [()] * len(items)
+    labels = np.zeros(len(items), dtype=np.intp)
+    for number in range(FOLDS):
+        held = fold == number
+        matcher.use_classifier(fitted(~held))
+        for index in np.flatnonzero(held):
+            group, item = items[index]
             ranked, values = matcher.signals(item.question, leave_out=True)
-            rows.append(values)
-            labels.append(int(group == 0 and bool(ranked) and ranked[0].entry_id in item.ids))
-            groups.append(group)
-            ruled.append(scope.uncovered_subject(item.question) is not None)
-    return np.array(rows, dtype=np.float64), np.array(labels), np.array(groups), np.array(ruled)
+            rows[index] = values
+            labels[index] = int(group == 0 and bool(ranked) and ranked[0].entry_id in item.ids)
+    matcher.use_classifier(None)
+    ruled = np.array([scope.uncovered_subject(item.question) is not None for _, item in items])
+    return np.array(rows, dtype=np.float64), labels, groups, ruled, fold, fitted(np.ones(len(items), dtype=bool))
 
 
 def _choose_bar(probabilities: np.ndarray, labels: np.ndarray, groups: np.ndarray) -> tuple[float, dict[str, float]]:
@@ -84,17 +122,14 @@ def train(knowledge_dir: Path = DEFAULT_KNOWLEDGE) -> DecisionModel:
     knowledge, problems = load_knowledge(knowledge_dir)
     if knowledge is None:
         raise SystemExit("the knowledge base does not load: " + "; ".join(str(p) for p in problems))
-    features, labels, groups, ruled = examples(knowledge.matcher, knowledge_dir)
+    features, labels, groups, ruled, fold, entry_classifier = examples(
+        knowledge.matcher, knowledge_dir, list(knowledge.entries())
+    )
     # Subjects the guide does not cover are declined by rule; the model learns the rest.
     keep = groups != 2
-    features, labels, groups, ruled = features[keep], labels[keep], groups[keep], ruled[keep]
+    features, labels, groups, ruled, fold = features[keep], labels[keep], groups[keep], ruled[keep], fold[keep]
     # Every question is held out once: each fold's probabilities come from a model fitted on the
     # other folds, and the bar is chosen on all of them; the stored model is fitted on everything.
-    order = np.random.default_rng(SEED).permutation(len(labels))
-    fold = np.zeros(len(labels), dtype=np.intp)
-    for group in (0, 1):
-        members = order[groups[order] == group]
-        fold[members] = np.arange(len(members)) % FOLDS
     probabilities = np.zeros(len(labels))
     for number in range(FOLDS):
         held = fold == number
@@ -112,6 +147,7 @@ def train(knowledge_dir: Path = DEFAULT_KNOWLEDGE) -> DecisionModel:
         bar=bar,
         data_digest=data_digest(knowledge_dir),
         held_out=held_out,
+        classifier=entry_classifier,
     )
 
 

@@ -188,12 +188,13 @@ def test_a_which_path_question_below_the_bar_still_offers_the_choosing_entry(kb:
 
 
 def test_starting_pay_is_not_read_as_salary() -> None:
-    from bot.knowledge import text
+    from bot.knowledge.vocabulary import shipped_vocabulary
 
     # "starting salary" keeps its "starting": the guide's ranges are not starting pay.
-    assert "start" in text.terms("starting salary")
-    assert "start" in text.terms("entry level salary")
-    assert "start" in text.terms("starting pay")
+    vocabulary = shipped_vocabulary()
+    assert "start" in vocabulary.terms("starting salary")
+    assert "start" in vocabulary.terms("entry level salary")
+    assert "start" in vocabulary.terms("starting pay")
 
 
 def test_the_normalized_text_groups_the_same_question(kb: KnowledgeBase) -> None:
