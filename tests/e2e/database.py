@@ -154,8 +154,8 @@ class Database:
             await conn.close()
 
 
-# The backends a bot under test runs on: SQLite, and PostgreSQL once "postgresql" is listed.
-E2E_BACKENDS = ["sqlite"]
+# The backends a bot under test runs on.
+E2E_BACKENDS = ["sqlite", "postgresql"]
 
 # A test about SQLite's file itself (locks, damage, backups, the single-instance guard) runs on
 # SQLite alone.
