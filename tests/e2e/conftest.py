@@ -48,7 +48,7 @@ from bot.sandbox.harness import BotProcess, InProcessBot
 from bot.sandbox.world import crossroads_standin
 from standin.member import Member
 from standin.server import StandIn
-from tests.e2e.database import Database
+from tests.e2e.database import E2E_BACKENDS, Database
 from tests.postgres import Server
 
 E2E = Path(__file__).resolve().parent
@@ -144,8 +144,8 @@ async def bot_process(standin: StandIn, database: Database) -> AsyncIterator[Cal
             await process.cleanup()
 
 
-@pytest.fixture(params=["sqlite"])
+@pytest.fixture(params=E2E_BACKENDS)
 def backend(request: pytest.FixtureRequest) -> str:
-    """The backends the end-to-end tests run on."""
+    """Each backend the end-to-end tests run on (E2E_BACKENDS, tests/e2e/database.py)."""
     name: str = request.param
     return name

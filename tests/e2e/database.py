@@ -154,6 +154,9 @@ class Database:
             await conn.close()
 
 
+# The backends a bot under test runs on.
+E2E_BACKENDS = ["sqlite", "postgresql"]
+
 # A test about SQLite's file itself (locks, damage, backups, the single-instance guard) runs on
 # SQLite alone.
 sqlite_only = pytest.mark.parametrize("backend", ["sqlite"])
