@@ -107,11 +107,21 @@ class Cluster:
             "UTF8",
             "--no-sync",
         )
+        self.resume()
+        return f"postgresql://postgres:{PASSWORD}@127.0.0.1:{self.port}/postgres"
+
+    def resume(self) -> None:
+        """Start the server on this cluster's folder and port (again, after `halt`)."""
         options = f"-p {self.port} -k {self.base} -c listen_addresses=127.0.0.1 -c max_connections=300"
         if not self.durable:
             options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-        self._run("pg_ctl", "-D", str(data), "-o", options, "-l", str(self.base / "log"), "-w", "start")
-        return f"postgresql://postgres:{PASSWORD}@127.0.0.1:{self.port}/postgres"
+        data = str(self.base / "data")
+        self._run("pg_ctl", "-D", data, "-o", options, "-l", str(self.base / "log"), "-w", "start")
+
+    def halt(self) -> None:
+        """Stop the server as an operator would (`pg_ctl stop -m fast`: every session is cut off;
+        without fsync only a clean stop keeps what was committed), keeping its data for `resume`."""
+        self._run("pg_ctl", "-D", str(self.base / "data"), "-m", "fast", "-w", "stop")
 
     def stop(self) -> None:
         try:

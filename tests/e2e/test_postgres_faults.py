@@ -20,31 +20,14 @@ from tests.e2e.quiz_helpers import knowledge_button, next_question, question_of
 from tests.postgres import Cluster, Server, find_bindir, required, unavailable_reason
 
 
-class StoppableCluster(Cluster):
-    """A throwaway cluster of one test's own, which the test stops and starts again."""
-
-    def halt(self) -> None:
-        """Stop the server as an operator would (`pg_ctl stop -m fast`: every session is cut off;
-        the throwaway cluster runs without fsync, so only a clean stop keeps what was committed)."""
-        self._run("pg_ctl", "-D", str(self.base / "data"), "-m", "fast", "-w", "stop")
-
-    def resume(self) -> None:
-        """Start it again on the same port and data."""
-        options = (
-            f"-p {self.port} -k {self.base} -c listen_addresses=127.0.0.1 -c fsync=off "
-            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=300"
-        )
-        self._run("pg_ctl", "-D", str(self.base / "data"), "-o", options, "-l", str(self.base / "log"), "-w", "start")
-
-
 @pytest.fixture
-def own_cluster() -> Iterator[tuple[StoppableCluster, Server]]:
+def own_cluster() -> Iterator[tuple[Cluster, Server]]:
     bindir = find_bindir()
     if bindir is None:
         if required():
             pytest.fail(unavailable_reason())
         pytest.skip(unavailable_reason())
-    cluster = StoppableCluster(bindir)
+    cluster = Cluster(bindir)
     try:
         yield cluster, Server(cluster.start())
     finally:
@@ -53,8 +36,8 @@ def own_cluster() -> Iterator[tuple[StoppableCluster, Server]]:
 
 @pytest.fixture
 async def bot_on_own_cluster(
-    standin: StandIn, own_cluster: tuple[StoppableCluster, Server], database_path: Path
-) -> AsyncIterator[tuple[InProcessBot, StoppableCluster, Database]]:
+    standin: StandIn, own_cluster: tuple[Cluster, Server], database_path: Path
+) -> AsyncIterator[tuple[InProcessBot, Cluster, Database]]:
     cluster, server = own_cluster
     database = Database(database_path, await server.create_database())
     running = InProcessBot(standin, database.settings(standin))
@@ -68,7 +51,7 @@ async def bot_on_own_cluster(
 @pytest.mark.postgres
 @pytest.mark.skipif("postgresql" not in E2E_BACKENDS, reason="the end-to-end tests run on SQLite only (E2E_BACKENDS)")
 async def test_a_stopped_postgres_server_is_a_sentence_and_the_quiz_goes_on_when_it_is_back(
-    standin: StandIn, bot_on_own_cluster: tuple[InProcessBot, StoppableCluster, Database]
+    standin: StandIn, bot_on_own_cluster: tuple[InProcessBot, Cluster, Database]
 ) -> None:
     _, cluster, database = bot_on_own_cluster
     alice = standin.member("alice")
