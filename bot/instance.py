@@ -86,6 +86,16 @@ WATCH_INTERVAL = 2.0  # seconds between checks that a held lease's connection is
 LEASE_TIMEOUT = 5.0  # how long one attempt or check may take before it counts as failed
 
 
+# Any of these from the dedicated connection means the lease is not (or no longer) provably ours.
+_CONNECTION_FAILURES = (
+    TimeoutError,
+    OSError,
+    asyncpg.PostgresError,
+    asyncpg.InterfaceError,
+    asyncpg.InternalClientError,
+)
+
+
 class LeaseLost(Exception):
     """The connection that held a lease ended; another process may hold it now."""
 
@@ -120,7 +130,7 @@ class Lease:
                 )
                 if not got:
                     await self._conn.execute("SELECT pg_advisory_unlock_all()")
-        except (TimeoutError, OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+        except _CONNECTION_FAILURES as exc:
             log.debug("Could not try the %s lease: %s", self.name, exc)
             await self._drop()
             return False
@@ -143,7 +153,7 @@ class Lease:
         try:
             async with asyncio.timeout(LEASE_TIMEOUT):
                 await self._conn.fetchval("SELECT 1")
-        except (TimeoutError, OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
+        except _CONNECTION_FAILURES:
             await self._drop()
             return False
         return True
@@ -163,7 +173,7 @@ class Lease:
             try:
                 async with asyncio.timeout(LEASE_TIMEOUT):
                     await conn.close()
-            except (TimeoutError, OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
+            except _CONNECTION_FAILURES:
                 conn.terminate()
 
     async def _drop(self) -> None:

@@ -7,7 +7,7 @@ run yet: the store checks the expiry on every click.
 
 With SQLite the single-instance lock already makes the bot one process. With PostgreSQL several
 processes share the database, so the one holding the jobs lease (an advisory lock on a connection
-of its own) runs them; the others try again every half minute and take over when it frees.
+of its own) runs them; the others try again every ten seconds and take over when it frees.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from bot.storage import StoreError
 log = logging.getLogger("crossroads")
 
 EXPIRE_EVERY = 300.0  # seconds between runs of the idle-session expiry
-CLAIM_EVERY = 30.0  # seconds between attempts to take the jobs lease, and checks that it is held
+CLAIM_EVERY = 10.0  # seconds between attempts to take the jobs lease, and checks that it is held
 
 
 class _Expiring(Protocol):
