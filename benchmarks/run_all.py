@@ -17,6 +17,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 ORDER = [
     "bench_persistence",
+    "bench_postgres",
     "bench_group_commit",
     "bench_click_path",
     "bench_matcher",

@@ -68,6 +68,9 @@ class Cluster:
     base: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="crossroads-pg-")))
     port: int = field(default_factory=_free_port)
     user: str | None = None
+    # False (the tests): no fsync, as nothing here survives the session. True (the benchmarks): every
+    # commit is flushed to disk, as on a real server.
+    durable: bool = False
 
     def _run(self, *args: str) -> None:
         result = subprocess.run(
@@ -104,10 +107,9 @@ class Cluster:
             "UTF8",
             "--no-sync",
         )
-        options = (
-            f"-p {self.port} -k {self.base} -c listen_addresses=127.0.0.1 -c fsync=off "
-            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=300"
-        )
+        options = f"-p {self.port} -k {self.base} -c listen_addresses=127.0.0.1 -c max_connections=300"
+        if not self.durable:
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         self._run("pg_ctl", "-D", str(data), "-o", options, "-l", str(self.base / "log"), "-w", "start")
         return f"postgresql://postgres:{PASSWORD}@127.0.0.1:{self.port}/postgres"
 

@@ -3,8 +3,9 @@ what the knowledge base answered and what it could not."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from bot.storage.store import Store, clean_text
 
@@ -24,6 +25,42 @@ class AskRecord:
     score: float
     matched: bool
     asked_at: float
+
+
+def storable_question(text: str) -> str:
+    """A member's question as it is stored: at most QUESTION_MAX characters, encodable as UTF-8,
+    without NUL characters (which PostgreSQL's text cannot hold)."""
+    return clean_text(text[:QUESTION_MAX]).replace("\x00", "\ufffd")
+
+
+def ask_from_row(row: Any) -> AskRecord:
+    """An ask_log row (either backend's row type) as an AskRecord."""
+    return AskRecord(
+        id=int(row["id"]),
+        guild_id=row["guild_id"],
+        user_id=int(row["user_id"]),
+        command=row["command"],
+        question=row["question"],
+        normalized=row["normalized"],
+        entry_id=row["entry_id"],
+        score=float(row["score"]),
+        matched=bool(row["matched"]),
+        asked_at=float(row["asked_at"]),
+    )
+
+
+def group_wrong_answers(rows: Iterable[Any], limit: int) -> list[WrongAnswer]:
+    """WrongAnswers from (entry_id, question, ask_id) rows, newest vote first."""
+    grouped: dict[str, tuple[int, dict[str, int]]] = {}
+    for row in rows:
+        votes, questions = grouped.setdefault(row["entry_id"], (0, {}))
+        questions.setdefault(row["question"], int(row["ask_id"]))
+        grouped[row["entry_id"]] = (votes + 1, questions)
+    ordered = sorted(grouped.items(), key=lambda item: (-item[1][0], item[0]))[:limit]
+    return [
+        WrongAnswer(entry_id, votes, tuple(questions), tuple(questions.values()))
+        for entry_id, (votes, questions) in ordered
+    ]
 
 
 async def record_ask(
@@ -52,8 +89,8 @@ async def record_ask(
                 guild_id,
                 user_id,
                 command,
-                clean_text(question[:QUESTION_MAX]),
-                clean_text(normalized[:QUESTION_MAX]),
+                storable_question(question),
+                storable_question(normalized),
                 entry_id,
                 float(score),
                 int(matched),
@@ -76,40 +113,13 @@ async def recent_asks(store: Store, guild_id: int | None, limit: int = 50) -> li
         rows = await store.fetchall(
             "SELECT * FROM ask_log WHERE guild_id = ? ORDER BY asked_at DESC, id DESC LIMIT ?", (guild_id, limit)
         )
-    return [
-        AskRecord(
-            id=row["id"],
-            guild_id=row["guild_id"],
-            user_id=row["user_id"],
-            command=row["command"],
-            question=row["question"],
-            normalized=row["normalized"],
-            entry_id=row["entry_id"],
-            score=row["score"],
-            matched=bool(row["matched"]),
-            asked_at=row["asked_at"],
-        )
-        for row in rows
-    ]
+    return [ask_from_row(row) for row in rows]
 
 
 async def get_ask(store: Store, ask_id: int) -> AskRecord | None:
     """One logged question by its id (None when it was deleted, e.g. by its asker's /mydata delete)."""
     row = await store.fetchone("SELECT * FROM ask_log WHERE id = ?", (ask_id,))
-    if row is None:
-        return None
-    return AskRecord(
-        id=row["id"],
-        guild_id=row["guild_id"],
-        user_id=row["user_id"],
-        command=row["command"],
-        question=row["question"],
-        normalized=row["normalized"],
-        entry_id=row["entry_id"],
-        score=row["score"],
-        matched=bool(row["matched"]),
-        asked_at=row["asked_at"],
-    )
+    return None if row is None else ask_from_row(row)
 
 
 async def record_vote(store: Store, *, ask_id: int, user_id: int, helpful: bool) -> bool | None:
@@ -155,13 +165,4 @@ async def wrong_answers(store: Store, guild_id: int, since: float, limit: int = 
         """,
         (guild_id, since),
     )
-    grouped: dict[str, tuple[int, dict[str, int]]] = {}
-    for row in rows:
-        votes, questions = grouped.setdefault(row["entry_id"], (0, {}))
-        questions.setdefault(row["question"], int(row["ask_id"]))
-        grouped[row["entry_id"]] = (votes + 1, questions)
-    ordered = sorted(grouped.items(), key=lambda item: (-item[1][0], item[0]))[:limit]
-    return [
-        WrongAnswer(entry_id, votes, tuple(questions), tuple(questions.values()))
-        for entry_id, (votes, questions) in ordered
-    ]
+    return group_wrong_answers(rows, limit)

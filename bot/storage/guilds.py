@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, replace
+from typing import Any
 
 from bot.storage.store import Store
 
@@ -36,6 +37,11 @@ async def get_config(store: Store, guild_id: int | None) -> GuildConfig:
     if guild_id is None:
         return GuildConfig(guild_id=0)
     row = await store.fetchone("SELECT * FROM guild_config WHERE guild_id = ?", (guild_id,))
+    return config_from_row(guild_id, row)
+
+
+def config_from_row(guild_id: int, row: Any) -> GuildConfig:
+    """A server's settings from its guild_config row (either backend's row type), or the defaults."""
     if row is None:
         return GuildConfig(guild_id=guild_id)
     return GuildConfig(

@@ -22,9 +22,7 @@ import json
 import sqlite3
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Generic, Literal, TypeVar
-
-import aiosqlite
+from typing import Any, Generic, Literal, Protocol, TypeVar
 
 from bot.storage.guilds import DEFAULT_QUIZ_EXPIRY_HOURS
 from bot.storage.store import Store
@@ -40,6 +38,12 @@ _EXPIRE_SQL = f"""
           (SELECT g.quiz_expiry_hours FROM guild_config g WHERE g.guild_id = quiz_sessions.guild_id),
           {DEFAULT_QUIZ_EXPIRY_HOURS})
 """
+
+
+class RowLike(Protocol):
+    """A database row read by column name: sqlite3's and asyncpg's rows both are."""
+
+    def __getitem__(self, key: str, /) -> Any: ...
 
 
 def _int(value: object) -> int | None:
@@ -198,7 +202,8 @@ class ActiveSessionExists(Exception):
         super().__init__(f"session {session.id} of {session.quiz_id} is already in progress")
 
 
-def _session(row: aiosqlite.Row | sqlite3.Row) -> QuizSession:
+def session_from_row(row: RowLike) -> QuizSession:
+    """A session from a row of quiz_sessions (either backend's row type)."""
     result = row["result"]
     return QuizSession(
         id=int(row["id"]),
@@ -223,7 +228,7 @@ def _session(row: aiosqlite.Row | sqlite3.Row) -> QuizSession:
 
 def _one(conn: sqlite3.Connection, sql: str, params: Sequence[Any]) -> QuizSession | None:
     row = conn.execute(sql, params).fetchone()
-    return _session(row) if row is not None else None
+    return session_from_row(row) if row is not None else None
 
 
 def _expire_where(conn: sqlite3.Connection, now: float, clause: str, params: Sequence[Any]) -> None:
@@ -242,7 +247,7 @@ def _current(conn: sqlite3.Connection, session_id: int, now: float) -> QuizSessi
     row = conn.execute(_SESSION_WITH_EXPIRY, (session_id,)).fetchone()
     if row is None:
         return None
-    session = _session(row)
+    session = session_from_row(row)
     if session.status == "in_progress" and session.updated_at < now - 3600.0 * float(row["expiry_hours"]):
         conn.execute("UPDATE quiz_sessions SET status = 'expired', finished_at = ? WHERE id = ?", (now, session_id))
         session = replace(session, status="expired", finished_at=now)
@@ -369,7 +374,7 @@ async def active_sessions(store: Store, user_id: int) -> list[QuizSession]:
             " ORDER BY updated_at DESC, id DESC",
             (user_id,),
         ).fetchall()
-        return [_session(row) for row in rows]
+        return [session_from_row(row) for row in rows]
 
     return await store.run(work)
 
@@ -599,9 +604,9 @@ async def member_progress(
     )
     return MemberProgress(
         in_progress=in_progress,
-        last_path=_session(last_path_row) if last_path_row is not None else None,
-        best_knowledge=_session(best_row) if best_row is not None else None,
-        history=[_session(row) for row in history_rows],
+        last_path=session_from_row(last_path_row) if last_path_row is not None else None,
+        best_knowledge=session_from_row(best_row) if best_row is not None else None,
+        history=[session_from_row(row) for row in history_rows],
         attempts={row["quiz_id"]: int(row["n"]) for row in count_rows},
     )
 
@@ -613,7 +618,7 @@ async def latest_completed(store: Store, user_id: int, quiz_id: str) -> QuizSess
         " ORDER BY finished_at DESC, id DESC LIMIT 1",
         (user_id, quiz_id),
     )
-    return _session(row) if row is not None else None
+    return session_from_row(row) if row is not None else None
 
 
 @dataclass(frozen=True)
@@ -689,7 +694,7 @@ async def leaderboard(
 ) -> list[LeaderboardRow]:
     """Best knowledge score per member in this server; equal scores rank by who reached theirs first."""
     rows = await store.fetchall(f"{_LEADERBOARD_SQL} LIMIT ?", (guild_id, quiz_id, limit))
-    return [_board_row(row) for row in rows]
+    return [leaderboard_row(row) for row in rows]
 
 
 async def leaderboard_entry(
@@ -697,10 +702,10 @@ async def leaderboard_entry(
 ) -> LeaderboardRow | None:
     """This member's line on the server's leaderboard, wherever it is."""
     row = await store.fetchone(f"SELECT * FROM ({_LEADERBOARD_SQL}) WHERE user_id = ?", (guild_id, quiz_id, user_id))
-    return _board_row(row) if row is not None else None
+    return leaderboard_row(row) if row is not None else None
 
 
-def _board_row(row: aiosqlite.Row) -> LeaderboardRow:
+def leaderboard_row(row: RowLike) -> LeaderboardRow:
     return LeaderboardRow(
         rank=int(row["rank"]),
         user_id=int(row["user_id"]),
