@@ -90,6 +90,11 @@ class Settings(BaseSettings):
             raise ValueError(
                 f"shard ids run from 0 to {count - 1} with SHARD_COUNT={count}, so {outside[0]} is not one"
             )
+        if len(value) < count and info.data.get("database_url") is None:
+            raise ValueError(
+                f"runs only some of the {count} shards, which needs DATABASE_URL (PostgreSQL) so other "
+                "processes can run the rest; with SQLite one process runs every shard, so leave SHARD_IDS unset"
+            )
         return tuple(sorted(value))
 
     @field_validator("log_level", mode="before")

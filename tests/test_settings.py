@@ -131,6 +131,7 @@ def test_shard_ids_name_the_shards_this_process_runs(
 ) -> None:
     monkeypatch.setenv("SHARD_COUNT", count)
     monkeypatch.setenv("SHARD_IDS", ids)
+    monkeypatch.setenv("DATABASE_URL", "postgresql://crossroads@db.example/crossroads")
     settings = load_settings()
     assert settings.shard_count == int(count)
     assert settings.runs_shards == runs
@@ -152,6 +153,7 @@ def test_shard_ids_outside_the_count_are_one_sentence(
     if count is not None:
         monkeypatch.setenv("SHARD_COUNT", count)
     monkeypatch.setenv("SHARD_IDS", ids)
+    monkeypatch.setenv("DATABASE_URL", "postgresql://crossroads@db.example/crossroads")
     with pytest.raises(SettingsError) as info:
         load_settings()
     message = str(info.value)
@@ -165,3 +167,13 @@ def test_an_invalid_shard_count_is_named_alone(monkeypatch: pytest.MonkeyPatch) 
     with pytest.raises(SettingsError) as info:
         load_settings()
     assert str(info.value).startswith("Invalid setting SHARD_COUNT") and "SHARD_IDS" not in str(info.value)
+
+
+def test_some_shards_in_a_process_need_postgresql(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SHARD_COUNT", "2")
+    monkeypatch.setenv("SHARD_IDS", "1")
+    with pytest.raises(SettingsError) as info:
+        load_settings()
+    assert "needs DATABASE_URL" in str(info.value) and "\n" not in str(info.value)
+    monkeypatch.setenv("SHARD_IDS", "0,1")
+    assert load_settings().runs_shards == (0, 1)
