@@ -450,16 +450,20 @@ async def _take_shards(bot: CrossroadsBot, lease: Lease) -> bool:
     bot was stopped while standing by. The content and the store are ready by then, so taking
     over costs only the gateway connection."""
     waited = False
+    unreachable = False
     while not bot.is_closed():
         if await lease.try_acquire():
             log.info("%s %s", "Taking over" if waited else "Running", lease.name)
             return True
-        if not waited:
-            waited = True
+        if lease.last_error is not None and not unreachable:
+            log.warning("Cannot reach the database to take %s (%s); trying again", lease.name, lease.last_error)
+        elif lease.last_error is None and not waited:
             log.info(
                 "Standing by: another process runs %s on this database; this one takes over when it stops",
                 lease.name,
             )
+        unreachable = lease.last_error is not None
+        waited = waited or not unreachable
         await asyncio.sleep(STANDBY_POLL)
     return False
 

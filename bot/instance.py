@@ -111,6 +111,8 @@ class Lease:
         self.name = name
         self._conn: asyncpg.Connection | None = None
         self._holding = False
+        # Why the last attempt failed when it was not another holder: the database's fault.
+        self.last_error: str | None = None
 
     @property
     def held(self) -> bool:
@@ -132,8 +134,10 @@ class Lease:
                     await self._conn.execute("SELECT pg_advisory_unlock_all()")
         except _CONNECTION_FAILURES as exc:
             log.debug("Could not try the %s lease: %s", self.name, exc)
+            self.last_error = str(exc) or type(exc).__name__
             await self._drop()
             return False
+        self.last_error = None
         self._holding = bool(got)
         return self._holding
 

@@ -22,6 +22,7 @@ async def test_a_second_lease_on_the_same_shards_waits_until_the_first_is_releas
     try:
         assert await first.try_acquire()
         assert not await second.try_acquire()
+        assert second.last_error is None  # refused because another session holds it, not a fault
         await first.release()
         assert await second.try_acquire()
         assert second.held and not first.held
@@ -82,6 +83,7 @@ async def test_a_holder_whose_connection_ends_loses_the_lease_to_the_waiting_one
 async def test_an_unreachable_database_is_no_lease_not_an_error() -> None:
     lease = Lease("postgresql://nobody:secret@127.0.0.1:9/nothing", 1, [0], name="shard 0")
     assert not await lease.try_acquire()
+    assert lease.last_error is not None
     assert not await lease.alive()
 
 
