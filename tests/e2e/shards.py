@@ -5,6 +5,7 @@ through failures, counting the answers they saw acknowledged."""
 from __future__ import annotations
 
 import asyncio
+import time
 from dataclasses import dataclass, field
 
 import aiohttp
@@ -44,6 +45,7 @@ class QuizPlayer:
     member: Member
     in_server: bool
     acknowledged: list[tuple[int, str]] = field(default_factory=list)
+    latencies: list[float] = field(default_factory=list)
     failures: int = 0
     session_id: int | None = None
 
@@ -92,6 +94,7 @@ class QuizPlayer:
         while question is not None and is_question(question):
             session, question_id = _ids(question)
             self.session_id = session
+            clicked = time.perf_counter()
             try:
                 after = await self.member.click(question, 0)
             except InteractionFailed:
@@ -104,6 +107,7 @@ class QuizPlayer:
                 question = await self._resume()
                 continue
             self.acknowledged.append((session, question_id))
+            self.latencies.append(time.perf_counter() - clicked)
             question = await self._next(after)
 
 
