@@ -2,7 +2,8 @@
 READY for the same shard, through the stand-in.
 
 Each round starts a standby beside the running process (same shard settings, same DATABASE_URL),
-waits until it says it is standing by, kills the active process with SIGKILL and times how long
+waits until it says it is standing by, then a random 0-1 s more (so the kill falls anywhere in the
+standby's 0.5 s polling cycle), kills the active process with SIGKILL and times how long
 until the stand-in sends the standby READY (and its GUILD_CREATE: from then on members are served),
 split into the time until the standby identifies. The standby then is the active process of the
 next round. The same run also times a cold start (process start to READY), the baseline a restart
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import random
 import statistics
 import sys
 import tempfile
@@ -25,11 +27,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bot.instance import STANDBY_POLL
 from bot.sandbox.harness import BotProcess
 from bot.sandbox.world import crossroads_standin
 from tests.postgres import URL_ENV, Cluster, Server, find_bindir
 
-ROUNDS = 5
+ROUNDS = 8
 STANDING_BY = "Standing by:"
 
 
@@ -60,6 +63,7 @@ async def measure(server: Server) -> None:
                 processes.append(standby)
                 await standby.start(wait=False)
                 await wait_for(lambda standby=standby: STANDING_BY in standby.stderr, "standing by")
+                await asyncio.sleep(random.random())
                 before = standin.gateway.shards.get(0)
                 loop = asyncio.get_running_loop()
                 killed_at = loop.time()
@@ -87,6 +91,7 @@ async def measure(server: Server) -> None:
         f"(each: {', '.join(f'{t:.2f}' for t in takeovers)})"
     )
     print(f"  of which until the standby identified: median {statistics.median(identifies):.2f} s")
+    print(f"  the standby tries the lock every {STANDBY_POLL:g} s: the takeover is that wait plus connecting")
     print(f"  baseline, same run: a cold start (process start -> READY) takes {cold:.2f} s")
 
 
