@@ -84,6 +84,10 @@ JOB_LOCKS = 0x43520002  # (JOB_LOCKS, 0): the process running scheduled jobs
 STANDBY_POLL = 0.5  # seconds between a standby's attempts to take over
 WATCH_INTERVAL = 2.0  # seconds between checks that a held lease's connection is alive
 LEASE_TIMEOUT = 5.0  # how long one attempt or check may take before it counts as failed
+# The server frees a lease when it notices the holder's connection is gone: at once for a process
+# that died (its socket closes), but for a machine that vanished only when TCP keepalive gives up,
+# hours by default. These session settings make the server give up after about 5 + 3 × 2 = 11 s.
+KEEPALIVE = {"tcp_keepalives_idle": "5", "tcp_keepalives_interval": "2", "tcp_keepalives_count": "3"}
 
 
 # Any of these from the dedicated connection means the lease is not (or no longer) provably ours.
@@ -124,7 +128,9 @@ class Lease:
         try:
             async with asyncio.timeout(LEASE_TIMEOUT):
                 if self._conn is None or self._conn.is_closed():
-                    self._conn = await asyncpg.connect(self.url)
+                    self._conn = await asyncpg.connect(
+                        self.url, server_settings={**KEEPALIVE, "application_name": f"crossroads: {self.name}"}
+                    )
                 got = await self._conn.fetchval(
                     "SELECT bool_and(pg_try_advisory_lock($1::int, key)) FROM unnest($2::int[]) AS key",
                     self.space,

@@ -126,3 +126,19 @@ async def test_without_a_lease_the_jobs_always_run() -> None:
         assert jobs.expired_total == 2
     finally:
         await jobs.stop()
+
+
+async def test_the_holder_names_itself_and_asks_the_server_to_notice_a_vanished_machine(pg_url: str) -> None:
+    lease = shard_lease(pg_url, [0, 1])
+    try:
+        assert await lease.try_acquire()
+        connection = await asyncpg.connect(pg_url)
+        try:
+            names = await connection.fetch("SELECT application_name FROM pg_stat_activity")
+        finally:
+            await connection.close()
+        assert "crossroads: shards 0, 1" in [row["application_name"] for row in names]
+        assert lease._conn is not None
+        assert await lease._conn.fetchval("SHOW tcp_keepalives_idle") == "5"
+    finally:
+        await lease.release()
