@@ -31,24 +31,40 @@ def _parser() -> argparse.ArgumentParser:
     quiz.add_argument("quiz_id", metavar="QUIZ", help="path or knowledge")
     sync = sub.add_parser("sync", help="push the slash commands to Discord")
     sync.add_argument("--guild", type=int, metavar="ID", help="one server (instant); omit for global")
-    db = sub.add_parser("db", help="back up or restore the database (DATABASE_PATH)")
+    db = sub.add_parser("db", help="the database: status, backup, restore, copy to PostgreSQL")
     db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    db_sub.add_parser("status", help="the backend, where its database is, its schema version and row counts")
     db_backup = db_sub.add_parser("backup", help="write a verified copy of the database, even while the bot runs")
     db_backup.add_argument("file", type=Path, metavar="FILE")
     db_restore = db_sub.add_parser("restore", help="replace the database with a backup (the bot must be stopped)")
     db_restore.add_argument("file", type=Path, metavar="FILE")
+    db_copy = db_sub.add_parser("copy", help="copy the SQLite database into an empty PostgreSQL database")
+    db_copy.add_argument("--to", required=True, metavar="URL", help="postgresql://user:password@host:port/database")
     return parser
 
 
-def _db(settings: Settings, action: str, file: Path) -> int:
+def _db(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.cli import db
     from bot.ops.backup import BackupError, backup, restore
 
+    action = args.db_command
     try:
-        if action == "backup":
-            print(backup(settings.database_path, file).describe("Wrote"))
+        if action == "status":
+            print(db.status(settings).describe())
+        elif action == "copy":
+            print(db.copy(settings, args.to).describe())
+        elif settings.database_url is not None:
+            tool = "pg_dump" if action == "backup" else "pg_restore (or psql for a plain dump)"
+            print(
+                f"The database is PostgreSQL (DATABASE_URL); use {tool}, which PostgreSQL provides, to {action} it.",
+                file=sys.stderr,
+            )
+            return 1
+        elif action == "backup":
+            print(backup(settings.database_path, args.file).describe("Wrote"))
         else:
-            print(restore(file, settings.database_path).describe("Restored"))
-    except BackupError as exc:
+            print(restore(args.file, settings.database_path).describe("Restored"))
+    except (BackupError, db.DbError) as exc:
         print(str(exc), file=sys.stderr)
         return 1
     return 0
@@ -114,7 +130,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return run_quiz(settings.content_dir, args.quiz_id)
     if command == "db":
-        return _db(settings, args.db_command, args.file)
+        return _db(settings, args)
     if command == "sandbox":
         from bot.sandbox.cli import run_sandbox
 

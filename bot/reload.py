@@ -17,8 +17,7 @@ from typing import Protocol
 
 from bot.content import Content, check_content
 from bot.problems import Problem
-from bot.storage import Store
-from bot.storage.stats import live_sessions
+from bot.storage.protocol import Storage
 
 
 class _Settings(Protocol):
@@ -33,7 +32,7 @@ class Reloadable(Protocol):
     def settings(self) -> _Settings: ...
 
     @property
-    def store(self) -> Store: ...
+    def store(self) -> Storage: ...
 
     @property
     def content(self) -> Content: ...
@@ -82,7 +81,7 @@ async def reload_content(bot: Reloadable) -> ReloadResult:
             return ReloadResult(directory=directory, problems=problems, entries_before=_entry_count(old))
 
         # Every session runs on the plan frozen at its start, so no running session blocks a swap.
-        sessions = await live_sessions(bot.store)
+        sessions = await bot.store.live_sessions()
         changes = new.quizzes.version_changes(old.quizzes)
         older = sum(
             1 for s in sessions if s.quiz_id not in new.quizzes or s.quiz_version != new.quizzes.version(s.quiz_id)

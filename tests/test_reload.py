@@ -12,7 +12,7 @@ import pytest
 
 from bot.content import Content, load_content
 from bot.reload import reload_content
-from bot.storage import Store
+from bot.storage.sqlite import SqliteStorage
 from tests.storage.admin_data import Clock, start_quiz
 
 SHIPPED = Path(__file__).resolve().parents[1] / "data"
@@ -26,7 +26,7 @@ class FakeSettings:
 @dataclass(eq=False)
 class FakeBot:
     settings: FakeSettings
-    store: Store
+    store: SqliteStorage
     content: Content
 
 
@@ -40,7 +40,7 @@ def content_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 async def bot(tmp_path: Path, content_dir: Path) -> AsyncIterator[FakeBot]:
-    async with Store(tmp_path / "reload.db", clock=Clock()) as store:
+    async with SqliteStorage(tmp_path / "reload.db", clock=Clock()) as store:
         yield FakeBot(FakeSettings(content_dir), store, load_content(content_dir))
 
 

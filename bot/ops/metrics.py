@@ -31,14 +31,15 @@ from prometheus_client.gc_collector import GCCollector
 from prometheus_client.platform_collector import PlatformCollector
 from prometheus_client.process_collector import ProcessCollector
 
-from bot.storage import Store, StoreError
+from bot.storage import StoreError
+from bot.storage.protocol import Storage
 
 
 class MonitoredBot(Protocol):
     """What the monitor reads from the bot (the app's bot class satisfies it)."""
 
     @property
-    def store(self) -> Store: ...
+    def store(self) -> Storage: ...
 
     @property
     def latency(self) -> float: ...
@@ -255,7 +256,7 @@ class Monitor:
         if not self.connected or bot.ws is None:
             return False, "not connected to the Discord gateway"
         try:
-            await asyncio.wait_for(bot.store.fetchone("SELECT 1"), HEALTH_DB_TIMEOUT)
+            await asyncio.wait_for(bot.store.ping(), HEALTH_DB_TIMEOUT)
         except TimeoutError:
             return False, f"the database did not answer within {HEALTH_DB_TIMEOUT:g} seconds"
         except (StoreError, sqlite3.Error, ValueError) as exc:

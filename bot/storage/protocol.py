@@ -61,6 +61,10 @@ class Storage(Protocol):
         """The store's clock (seconds since the epoch)."""
         ...
 
+    async def ping(self) -> None:
+        """Have the database answer a trivial query (a StoreError says why it cannot): the health check."""
+        ...
+
     # --- asks ---
     async def get_ask(self, ask_id: int) -> AskRecord | None:
         """One logged question by its id (None when it was deleted, e.g. by its asker's /mydata delete)."""

@@ -44,6 +44,9 @@ class SqliteStorage(Store):
 
     backend = "sqlite"
 
+    async def ping(self) -> None:
+        await self.fetchone("SELECT 1")
+
     # --- asks ---
     async def get_ask(self, ask_id: int) -> AskRecord | None:
         return await asks.get_ask(self, ask_id)

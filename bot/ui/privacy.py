@@ -12,12 +12,12 @@ import json
 import logging
 import re
 from collections.abc import Mapping
-from typing import Any, cast
+from typing import Any
 
 import discord
 
-from bot.storage import Store
-from bot.storage.privacy import delete_member_data
+from bot.quizflow.export import readable_export
+from bot.storage.protocol import Storage
 from bot.ui.errors import guarded
 
 log = logging.getLogger(__name__)
@@ -63,7 +63,7 @@ def nothing_stored_sentence() -> str:
 
 
 def summary_embed(data: Mapping[str, Any]) -> discord.Embed:
-    """An overview of an export from bot.storage.privacy.export_member_data."""
+    """An overview of an export from the store's export_member_data."""
     embed = discord.Embed(title="What Crossroads stores about you", colour=INFO_COLOUR)
     sessions = data.get("quiz_sessions", [])
     if sessions:
@@ -103,7 +103,8 @@ def has_data(data: Mapping[str, Any]) -> bool:
 
 
 def export_file(data: Mapping[str, Any]) -> discord.File:
-    text = json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False)
+    """The member's stored rows (from the store's export) as the readable JSON file they download."""
+    text = json.dumps(readable_export(data), indent=2, ensure_ascii=False, sort_keys=False)
     return discord.File(io.BytesIO(text.encode("utf-8")), filename=EXPORT_FILE)
 
 
@@ -124,8 +125,9 @@ def deleted_sentence(removed: Mapping[str, int]) -> str:
     return f"Done. Removed {describe_counts(removed)}. Crossroads now stores nothing about you."
 
 
-def _store(interaction: discord.Interaction[Any]) -> Store:
-    return cast(Store, interaction.client.store)
+def _store(interaction: discord.Interaction[Any]) -> Storage:
+    store: Storage = interaction.client.store
+    return store
 
 
 class DeleteMyDataButton(
@@ -170,7 +172,7 @@ class DeleteMyDataButton(
                 view=None,
             )
             return
-        removed = await delete_member_data(store, self.user_id)
+        removed = await store.delete_member_data(self.user_id)
         log.info("Deleted the stored data of member %s at their request: %s", self.user_id, removed)
         await interaction.response.edit_message(
             content=deleted_sentence(removed), embed=None, view=None, allowed_mentions=discord.AllowedMentions.none()

@@ -1,12 +1,12 @@
-"""Test data for the admin and privacy queries, written through the quiz store's own functions."""
+"""Test data for the admin and privacy queries, written through the storage protocol (either backend)."""
 
 from __future__ import annotations
 
 import json
 
-from bot.storage import Store
 from bot.storage import quiz as qs
-from bot.storage.asks import AskCommand, record_ask
+from bot.storage.asks import AskCommand
+from bot.storage.protocol import Storage
 
 DAY = 86_400.0
 
@@ -24,7 +24,7 @@ def plan_json(quiz_id: str, questions: list[str]) -> str:
 
 
 async def log_ask(
-    store: Store,
+    store: Storage,
     *,
     guild: int | None,
     user: int,
@@ -36,8 +36,7 @@ async def log_ask(
     command: AskCommand = "ask",
 ) -> None:
     """One /ask as the FAQ cog records it (asked now, by the store's clock)."""
-    await record_ask(
-        store,
+    await store.record_ask(
         guild_id=guild,
         user_id=user,
         command=command,
@@ -50,10 +49,9 @@ async def log_ask(
 
 
 async def start_quiz(
-    store: Store, *, guild: int | None, user: int, quiz: str, questions: list[str], version: str = "v1"
+    store: Storage, *, guild: int | None, user: int, quiz: str, questions: list[str], version: str = "v1"
 ) -> qs.QuizSession:
-    return await qs.create_session(
-        store,
+    return await store.create_session(
         guild_id=guild,
         user_id=user,
         quiz_id=quiz,
@@ -65,7 +63,7 @@ async def start_quiz(
 
 
 async def play(
-    store: Store,
+    store: Storage,
     session: qs.QuizSession,
     questions: list[str],
     *,
@@ -89,8 +87,7 @@ async def play(
         )
         if not finish and position == len(questions) - 1:
             return
-        await qs.record_answer(
-            store,
+        await store.record_answer(
             session.id,
             question_id=question,
             choice_id="a",

@@ -1,5 +1,5 @@
-"""A store on a temporary file with a clock the test moves by hand (`store`: SQLite's own API), and
-`storage`: the storage protocol on each backend in turn, SQLite and PostgreSQL."""
+"""A store on a temporary file with a clock the test moves by hand (`store`: SQLite's own API and the
+protocol), and `storage`: the storage protocol on each backend in turn, SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from bot.storage import Store
 from bot.storage.postgres import PostgresStorage
 from bot.storage.protocol import Storage
 from bot.storage.sqlite import SqliteStorage
@@ -22,8 +21,8 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-async def store(tmp_path: Path, clock: Clock) -> AsyncIterator[Store]:
-    async with Store(tmp_path / "crossroads.db", clock=clock) as opened:
+async def store(tmp_path: Path, clock: Clock) -> AsyncIterator[SqliteStorage]:
+    async with SqliteStorage(tmp_path / "crossroads.db", clock=clock) as opened:
         yield opened
 
 

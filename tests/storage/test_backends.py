@@ -3,13 +3,17 @@ database at the newest schema, and one sentence for a server that cannot be used
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import pytest
 
+from bot.settings import Settings
 from bot.storage import StoreError
+from bot.storage.backends import storage_for
 from bot.storage.postgres import PostgresStorage, migrations
+from bot.storage.sqlite import SqliteStorage
 from bot.storage.store import _migrations, schema_version
 from tests.postgres import Server
 
@@ -58,3 +62,12 @@ async def test_a_refused_password_is_named_in_one_sentence(pg_url: str) -> None:
         pytest.skip("this PostgreSQL server does not check passwords")
     with pytest.raises(StoreError, match=r"refused the user name or password in DATABASE_URL"):
         await PostgresStorage(wrong).open()
+
+
+def test_the_settings_pick_the_backend(tmp_path: Path) -> None:
+    sqlite = storage_for(Settings(_env_file=None, database_path=tmp_path / "x.db"))
+    assert isinstance(sqlite, SqliteStorage) and sqlite.path == tmp_path / "x.db"
+    url = "postgresql://crossroads:secret@db.internal:5433/crossroads"
+    postgres = storage_for(Settings(_env_file=None, database_url=url, database_pool_size=4))
+    assert isinstance(postgres, PostgresStorage) and (postgres.url, postgres.pool_size) == (url, 4)
+    assert postgres.where == "db.internal:5433/crossroads"

@@ -4,10 +4,9 @@ import json
 
 import pytest
 
-from bot.storage import Store
-from bot.storage import quiz as qs
-from bot.storage.guilds import get_config, update_config
-from bot.storage.privacy import count_member_data, delete_member_data, export_member_data, owned_tables
+from bot.quizflow.export import readable_export
+from bot.storage.protocol import Storage
+from tests.storage import raw
 from tests.storage.admin_data import log_ask, play, start_quiz
 
 MEMBER = 111
@@ -15,25 +14,27 @@ NEIGHBOUR = 222
 GUILD = 10
 
 
-async def fill(store: Store) -> None:
+async def fill(storage: Storage) -> None:
     """The member: a finished path quiz (3 answers), a knowledge check in progress (1 answer), two
     questions (one in a DM). The neighbour: one quiz and one question."""
-    path = await start_quiz(store, guild=GUILD, user=MEMBER, quiz="path", questions=["p0", "p1", "p2"])
-    await play(store, path, ["p0", "p1", "p2"], path_result="ml")
-    running = await start_quiz(store, guild=GUILD, user=MEMBER, quiz="knowledge", questions=["k0", "k1"])
-    await play(store, running, ["k0", "k1"], correct=1, finish=False)
-    await log_ask(store, guild=GUILD, user=MEMBER, question="do I need a PhD", entry="degree", score=0.8, matched=True)
-    await log_ask(store, guild=None, user=MEMBER, question="secret dm question", entry=None, score=0.1, matched=False)
-    other = await start_quiz(store, guild=GUILD, user=NEIGHBOUR, quiz="path", questions=["p0"])
-    await play(store, other, ["p0"], path_result="ai")
-    await log_ask(store, guild=GUILD, user=NEIGHBOUR, question="ai salary", entry="salary", score=0.9, matched=True)
-    await update_config(store, GUILD, quiz_expiry_hours=12)
+    path = await start_quiz(storage, guild=GUILD, user=MEMBER, quiz="path", questions=["p0", "p1", "p2"])
+    await play(storage, path, ["p0", "p1", "p2"], path_result="ml")
+    running = await start_quiz(storage, guild=GUILD, user=MEMBER, quiz="knowledge", questions=["k0", "k1"])
+    await play(storage, running, ["k0", "k1"], correct=1, finish=False)
+    await log_ask(
+        storage, guild=GUILD, user=MEMBER, question="do I need a PhD", entry="degree", score=0.8, matched=True
+    )
+    await log_ask(storage, guild=None, user=MEMBER, question="secret dm question", entry=None, score=0.1, matched=False)
+    other = await start_quiz(storage, guild=GUILD, user=NEIGHBOUR, quiz="path", questions=["p0"])
+    await play(storage, other, ["p0"], path_result="ai")
+    await log_ask(storage, guild=GUILD, user=NEIGHBOUR, question="ai salary", entry="salary", score=0.9, matched=True)
+    await storage.set_quiz_expiry(GUILD, 12)
 
 
-async def test_export_holds_every_session_answer_and_question_of_the_member(store: Store) -> None:
-    await fill(store)
+async def test_export_holds_every_session_answer_and_question_of_the_member(storage: Storage) -> None:
+    await fill(storage)
 
-    data = await export_member_data(store, MEMBER)
+    data = readable_export(await storage.export_member_data(MEMBER))
 
     assert data["member_id"] == str(MEMBER)
     sessions = data["quiz_sessions"]
@@ -56,9 +57,9 @@ async def test_export_holds_every_session_answer_and_question_of_the_member(stor
 NO_TRIVIA = {"trivia_answers": 0, "trivia_results": 0, "trivia_games_started": 0}
 
 
-async def test_counts_match_the_export(store: Store) -> None:
-    await fill(store)
-    assert await count_member_data(store, MEMBER) == {
+async def test_counts_match_the_export(storage: Storage) -> None:
+    await fill(storage)
+    assert await storage.count_member_data(MEMBER) == {
         "quiz_sessions": 2,
         "quiz_answers": 4,
         "asked_questions": 2,
@@ -67,10 +68,10 @@ async def test_counts_match_the_export(store: Store) -> None:
     }
 
 
-async def test_member_with_no_data_exports_empty_lists(store: Store) -> None:
-    data = await export_member_data(store, MEMBER)
+async def test_member_with_no_data_exports_empty_lists(storage: Storage) -> None:
+    data = await storage.export_member_data(MEMBER)
     assert data["quiz_sessions"] == [] and data["quiz_answers"] == [] and data["asked_questions"] == []
-    assert await delete_member_data(store, MEMBER) == {
+    assert await storage.delete_member_data(MEMBER) == {
         "quiz_sessions": 0,
         "quiz_answers": 0,
         "asked_questions": 0,
@@ -79,42 +80,36 @@ async def test_member_with_no_data_exports_empty_lists(store: Store) -> None:
     }
 
 
-async def test_delete_removes_every_row_of_the_member_and_nothing_else(store: Store) -> None:
-    await fill(store)
-    neighbour_before = await export_member_data(store, NEIGHBOUR)
+async def test_delete_removes_every_row_of_the_member_and_nothing_else(storage: Storage) -> None:
+    await fill(storage)
+    neighbour_before = await storage.export_member_data(NEIGHBOUR)
 
-    removed = await delete_member_data(store, MEMBER)
+    removed = await storage.delete_member_data(MEMBER)
 
     assert removed == {"quiz_sessions": 2, "quiz_answers": 4, "asked_questions": 2, "answer_votes": 0, **NO_TRIVIA}
-    for table in await owned_tables(store):
-        if table.parent is None:
-            row = await store.fetchone(f"SELECT COUNT(*) AS n FROM {table.name} WHERE user_id = ?", (MEMBER,))
-            assert row is not None and row["n"] == 0, table.name
-    orphans = await store.fetchone(
-        "SELECT COUNT(*) AS n FROM quiz_answers WHERE session_id NOT IN (SELECT id FROM quiz_sessions)"
+    for table in await raw.tables_with_column(storage, "user_id"):
+        [row] = await raw.fetch(storage, f"SELECT COUNT(*) AS n FROM {table} WHERE user_id = ?", MEMBER)
+        assert row["n"] == 0, table
+    [orphans] = await raw.fetch(
+        storage, "SELECT COUNT(*) AS n FROM quiz_answers WHERE session_id NOT IN (SELECT id FROM quiz_sessions)"
     )
-    assert orphans is not None and orphans["n"] == 0
-    after = await export_member_data(store, NEIGHBOUR)
+    assert orphans["n"] == 0
+    after = await storage.export_member_data(NEIGHBOUR)
     assert {k: v for k, v in after.items() if k != "exported_at"} == {
         k: v for k, v in neighbour_before.items() if k != "exported_at"
     }
-    assert (await get_config(store, GUILD)).quiz_expiry_hours == 12
+    assert (await storage.get_config(GUILD)).quiz_expiry_hours == 12
     # The member can start afresh: the in-progress session no longer blocks a new one.
-    fresh = await start_quiz(store, guild=GUILD, user=MEMBER, quiz="knowledge", questions=["k0"])
+    fresh = await start_quiz(storage, guild=GUILD, user=MEMBER, quiz="knowledge", questions=["k0"])
     assert fresh.status == "in_progress"
 
 
-async def test_delete_is_one_transaction(store: Store) -> None:
-    await fill(store)
-    await store.execute(
-        """
-        CREATE TRIGGER refuse_session_delete BEFORE DELETE ON quiz_sessions
-        BEGIN SELECT RAISE(ABORT, 'refused'); END
-        """
-    )
+async def test_delete_is_one_transaction(storage: Storage) -> None:
+    await fill(storage)
+    await raw.refuse_deleting(storage, "quiz_sessions")
     with pytest.raises(Exception, match="refused"):
-        await delete_member_data(store, MEMBER)
-    assert await count_member_data(store, MEMBER) == {
+        await storage.delete_member_data(MEMBER)
+    assert await storage.count_member_data(MEMBER) == {
         "quiz_sessions": 2,
         "quiz_answers": 4,
         "asked_questions": 2,
@@ -123,25 +118,15 @@ async def test_delete_is_one_transaction(store: Store) -> None:
     }
 
 
-async def test_every_table_with_a_member_column_is_covered(store: Store) -> None:
-    names = [
-        row["name"]
-        for row in await store.fetchall(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-        )
-    ]
-    with_member = set()
-    for name in names:
-        columns = {row["name"] for row in await store.fetchall(f"PRAGMA table_info({name})")}
-        if "user_id" in columns:
-            with_member.add(name)
-    covered = {t.name for t in await owned_tables(store)}
+async def test_every_table_with_a_member_column_is_covered(storage: Storage) -> None:
+    with_member = await raw.tables_with_column(storage, "user_id")
+    covered = {t.name for t in await raw.owned_tables(storage)}
     assert with_member <= covered
     assert {"quiz_sessions", "quiz_answers", "ask_log"} <= covered
     assert "guild_config" not in covered
 
 
-async def test_deleted_session_is_gone_for_the_quiz_store(store: Store) -> None:
-    session = await start_quiz(store, guild=GUILD, user=MEMBER, quiz="path", questions=["p0", "p1"])
-    await delete_member_data(store, MEMBER)
-    assert await qs.get_session(store, session.id) is None
+async def test_deleted_session_is_gone_for_the_quiz_store(storage: Storage) -> None:
+    session = await start_quiz(storage, guild=GUILD, user=MEMBER, quiz="path", questions=["p0", "p1"])
+    await storage.delete_member_data(MEMBER)
+    assert await storage.get_session(session.id) is None

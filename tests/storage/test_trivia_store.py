@@ -7,6 +7,7 @@ import asyncio
 import pytest
 
 from bot.quiz import make_plan
+from bot.quizflow.export import readable_export
 from bot.storage import Store
 from bot.storage import trivia as st
 from bot.storage.guilds import get_config, update_config
@@ -140,7 +141,7 @@ async def test_members_see_and_delete_their_trivia_data_and_games_stay_for_the_o
     await click(store, game, 1)
     await click(store, game, 2)
     await st.finish_game(store, game.id, "finished", rank)
-    exported = await export_member_data(store, 1)
+    exported = readable_export(await export_member_data(store, 1))
     assert len(exported["trivia_answers"]) == 1 and exported["trivia_results"][0]["won"] == 1
     assert exported["trivia_games_started"][0]["id"] == game.id
     assert "plan" not in exported["trivia_games_started"][0]

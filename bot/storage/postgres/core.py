@@ -190,6 +190,11 @@ class PgCore:
                     time.time(),
                 )
 
+    async def ping(self) -> None:
+        """Have the server answer a trivial query (a StoreError says why it cannot)."""
+        async with self.transaction() as conn:
+            await conn.fetchval("SELECT 1")
+
     async def schema_version(self) -> int:
         return int(await self.pool.fetchval("SELECT coalesce(max(version), 0) FROM schema_version"))
 

@@ -80,12 +80,16 @@ _SESSION_AND_ANSWERS = f"""
     WHERE s.id = $1
 """
 
-# Write one answer and move the session on, only while it is in progress at the expected position:
-# the row lock makes a second writer wait, then find the position moved and write nothing.
-_WRITE = """
+# Write one answer and move the session on, only while it is in progress at the expected position
+# and not idle past its server's limit: the row lock makes a second writer wait, then find the
+# position moved and write nothing. Returns the session as it now is (no row: nothing was written).
+_WRITE = f"""
     WITH open AS (
-        SELECT id FROM quiz_sessions
-        WHERE id = $1 AND status = 'in_progress' AND position = $2
+        SELECT s.id FROM quiz_sessions s
+        WHERE s.id = $1 AND s.status = 'in_progress' AND s.position = $2
+          AND s.updated_at >= $6 - 3600.0 * COALESCE(
+              (SELECT g.quiz_expiry_hours FROM guild_config g WHERE g.guild_id = s.guild_id),
+              {DEFAULT_QUIZ_EXPIRY_HOURS})
         FOR UPDATE
     ), answer AS (
         INSERT INTO quiz_answers (session_id, question_id, choice_id, correct, answered_at)
@@ -93,12 +97,14 @@ _WRITE = """
         ON CONFLICT (session_id, question_id) DO NOTHING
         RETURNING session_id
     )
-    UPDATE quiz_sessions SET position = $2 + 1, updated_at = $6{finish}
+    UPDATE quiz_sessions SET position = $2 + 1, updated_at = $6{{finish}}
     WHERE id IN (SELECT session_id FROM answer)
+    RETURNING *
 """
 _MOVE_ON = _WRITE.format(finish="")
 _FINISH = _WRITE.format(
-    finish=", status = 'completed', finished_at = $6, result = $7, path_result = $8, score = $9, total = $10"
+    finish=", status = 'completed', finished_at = $6, result = $7, path_result = $8, score = $9,"
+    " total = COALESCE($10, total)"
 )
 
 _LEADERBOARD = """
@@ -191,37 +197,27 @@ async def _not_written(conn: Connection, session_id: int, now: float, question_i
     return Recorded("closed" if session.status != "in_progress" else "moved", session)
 
 
-async def _record(conn: Connection, session: QuizSession, now: float, proposed: Proposed) -> Recorded:
-    """Write `proposed` for a session read in this transaction, exactly once."""
-    if session.status != "in_progress" or session.position != proposed.expected_position:
-        return await _not_written(conn, session.id, now, proposed.question_id)
+async def _write(conn: Connection, session_id: int, now: float, proposed: Proposed) -> Recorded:
+    """Write `proposed` exactly once, in one statement; if it cannot be, say why."""
     correct = None if proposed.correct is None else int(proposed.correct)
-    common = (session.id, proposed.expected_position, proposed.question_id, proposed.choice_id, correct, now)
+    common = (session_id, proposed.expected_position, proposed.question_id, proposed.choice_id, correct, now)
     finish = proposed.finish
     if finish is None:
-        written = affected(await conn.execute(_MOVE_ON, *common))
-        if not written:
-            return await _not_written(conn, session.id, now, proposed.question_id)
-        moved = replace(session, position=proposed.expected_position + 1, updated_at=now)
-        return Recorded("recorded", moved, proposed.choice_id)
-    stored = finish.result if isinstance(finish.result, dict) else finish.result.to_json()
-    result = json.dumps(stored, sort_keys=True)
-    total = finish.total if finish.total is not None else session.total
-    written = affected(await conn.execute(_FINISH, *common, result, finish.path_result, finish.score, total))
-    if not written:
+        row = await conn.fetchrow(_MOVE_ON, *common)
+    else:
+        stored = finish.result if isinstance(finish.result, dict) else finish.result.to_json()
+        result = json.dumps(stored, sort_keys=True)
+        row = await conn.fetchrow(_FINISH, *common, result, finish.path_result, finish.score, finish.total)
+    if row is None:
+        return await _not_written(conn, session_id, now, proposed.question_id)
+    return Recorded("recorded", session_from_row(row), proposed.choice_id)
+
+
+async def _record(conn: Connection, session: QuizSession, now: float, proposed: Proposed) -> Recorded:
+    """Write `proposed` for a session read (and expiry applied) in this transaction."""
+    if session.status != "in_progress" or session.position != proposed.expected_position:
         return await _not_written(conn, session.id, now, proposed.question_id)
-    done = replace(
-        session,
-        position=proposed.expected_position + 1,
-        updated_at=now,
-        status="completed",
-        finished_at=now,
-        result=json.loads(result),
-        path_result=finish.path_result,
-        score=finish.score,
-        total=total,
-    )
-    return Recorded("recorded", done, proposed.choice_id)
+    return await _write(conn, session.id, now, proposed)
 
 
 async def _active(conn: Connection, user_id: int, now: float) -> list[QuizSession]:
@@ -370,10 +366,7 @@ class PgQuiz(PgCore):
         now = self.now()
         proposed = Proposed(question_id, choice_id, correct, expected_position, finish)
         async with self.transaction() as conn:
-            session = await _current(conn, session_id, now)
-            if session is None:
-                raise LookupError(f"no quiz session {session_id}")
-            return await _record(conn, session, now, proposed)
+            return await _write(conn, session_id, now, proposed)
 
     async def record_click(
         self, session_id: int, decide: Callable[[QuizSession, list[StoredAnswer]], tuple[D, Proposed | None]]
