@@ -1,5 +1,8 @@
 """Two shard processes on one PostgreSQL: SHARD_COUNT=2, one process for shard 0 and one for shard 1,
-each connected for its own shard; only one syncs the commands and one runs the scheduled jobs."""
+each connected for its own shard; only one syncs the commands and one runs the scheduled jobs.
+Members of a server on each shard take quizzes at once, in DMs (every DM click goes to shard 0)
+and in their server (clicks go to that server's shard); one process is killed with SIGKILL in the
+middle and restarted: every answer a member saw acknowledged is in the database once."""
 
 from __future__ import annotations
 
@@ -7,12 +10,19 @@ import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import asyncpg
 import pytest
 
 from bot.sandbox.harness import BotProcess
 from bot.sandbox.world import crossroads_standin
 from standin.server import StandIn
-from tests.e2e.shards import publish_commands_globally, shard_env
+from tests.e2e.shards import (
+    NEEDS_SHARED_DATABASE,
+    QuizPlayer,
+    bot_follows_database_url,
+    publish_commands_globally,
+    shard_env,
+)
 from tests.eventually import eventually
 
 pytestmark = pytest.mark.postgres
@@ -56,3 +66,43 @@ async def test_each_process_runs_its_shard_and_only_shard_zero_syncs(
         lambda: "This process runs scheduled jobs" in zero.stderr + one.stderr, "one process running the jobs"
     )
     assert (zero.stderr + one.stderr).count("This process runs scheduled jobs") == 1
+
+
+@pytest.mark.skipif(not bot_follows_database_url(), reason=NEEDS_SHARED_DATABASE)
+async def test_members_on_both_shards_lose_no_acknowledged_answer_when_a_process_is_killed(
+    sharded: StandIn, processes: list[BotProcess], pg_url: str
+) -> None:
+    zero, _one = processes
+    second = next(g for g in sharded.guilds.values() if g.name == "Crossroads Shard 1")
+    players: list[QuizPlayer] = []
+    for shard, guild in enumerate((sharded.guild, second)):
+        for index in range(4):
+            in_server = index % 2 == 1
+            user = sharded.add_member(f"shard{shard}-member{index}", guild=guild, dms_open=not in_server)
+            players.append(QuizPlayer(sharded.member(user, guild=guild), in_server=in_server))
+
+    playing = asyncio.gather(*(player.play() for player in players))
+    await eventually(lambda: sum(len(p.acknowledged) for p in players) >= 16, "answers before the kill", within=60)
+    # Shard 0 takes every DM click as well as its server's: the process with the most to lose.
+    before = zero.sessions()
+    await zero.kill()
+    await zero.start(wait=False)
+    await zero.wait_ready(before)
+    await asyncio.wait_for(playing, 180)
+
+    acknowledged = [pair for player in players for pair in player.acknowledged]
+    assert len(acknowledged) == len(set(acknowledged))
+    connection = await asyncpg.connect(pg_url)
+    try:
+        rows = await connection.fetch("SELECT session_id, question_id FROM quiz_answers")
+        sessions = await connection.fetch("SELECT id, user_id, status, position FROM quiz_sessions")
+    finally:
+        await connection.close()
+    stored = [(int(row["session_id"]), row["question_id"]) for row in rows]
+    assert len(stored) == len(set(stored)), "an answer was stored twice"
+    assert set(acknowledged) <= set(stored), "an acknowledged answer is missing"
+    # One session per member, every one finished with its ten answers.
+    assert len(sessions) == len(players)
+    assert {row["status"] for row in sessions} == {"completed"}
+    assert all(sum(1 for s, _q in stored if s == row["id"]) == 10 for row in sessions)
+    assert any(player.failures for player in players), "the kill interrupted nobody"

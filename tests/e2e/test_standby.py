@@ -11,6 +11,8 @@ import pytest
 
 from bot.sandbox.harness import BotProcess
 from standin.server import StandIn
+from tests.e2e.quiz_helpers import next_question
+from tests.e2e.shards import NEEDS_SHARED_DATABASE, bot_follows_database_url
 from tests.eventually import eventually
 
 StartBot = Callable[..., Awaitable[BotProcess]]
@@ -70,6 +72,29 @@ async def test_a_standby_holds_no_gateway_connection_and_takes_over_after_kill_9
     await eventually(
         lambda: "This process runs scheduled jobs" in standby.stderr, "the standby running jobs", within=30
     )
+
+
+@pytest.mark.skipif(not bot_follows_database_url(), reason=NEEDS_SHARED_DATABASE)
+async def test_the_members_next_click_after_a_takeover_continues_the_quiz(
+    standin: StandIn, bot_process: StartBot
+) -> None:
+    active, standby = await start_pair(bot_process)
+    alice = standin.member("alice")
+    await alice.slash("quiz start", quiz="path")
+    question = await next_question(alice)
+    for _ in range(2):
+        await alice.click(question, 0)
+        question = await next_question(alice)
+    assert "question 3 of 10" in (question.embeds[0].title or "")
+
+    before = standby.sessions()
+    await active.kill()
+    await standby.wait_ready(before, timeout=60)
+
+    # The click reaches the standby, which continues the quiz from the shared database.
+    after = await alice.click(question, 0)
+    assert after.id == question.id and all(button.disabled for button in after.buttons)
+    assert "question 4 of 10" in ((await next_question(alice)).embeds[0].title or "")
 
 
 async def test_a_standby_takes_over_when_the_active_process_stops_and_stops_cleanly_itself(
