@@ -84,7 +84,7 @@ class QuizPlayer:
                     lambda m: m.ephemeral and m.id > after.id and bool(m.embeds), timeout=NEXT_QUESTION_WAIT
                 )
             return await self.member.wait_for_dm(
-                lambda m: not m.ephemeral and bool(m.embeds), timeout=NEXT_QUESTION_WAIT
+                lambda m: not m.ephemeral and m.id > after.id and bool(m.embeds), timeout=NEXT_QUESTION_WAIT
             )
         except TimeoutError:
             return await self._resume()
@@ -96,7 +96,8 @@ class QuizPlayer:
                 if self.in_server:
                     return await self.member.click(reply, label="Take it here")
                 return await self.member.wait_for_dm(is_question, timeout=NEXT_QUESTION_WAIT)
-            except (InteractionFailed, TimeoutError):
+            except (InteractionFailed, TimeoutError, LookupError):
+                # Not acknowledged, no question came, or a refusal ("busy") without the offer's button.
                 self.failures += 1
                 await asyncio.sleep(RETRY_PAUSE)
                 resumed = await self._resume()

@@ -103,6 +103,6 @@ async def test_members_on_both_shards_lose_no_acknowledged_answer_when_a_process
     assert set(acknowledged) <= set(stored), "an acknowledged answer is missing"
     # One session per member, every one finished with its ten answers.
     assert len(sessions) == len(players)
-    assert {row["status"] for row in sessions} == {"completed"}
+    assert {row["status"] for row in sessions} == {"completed"}, [tuple(row) for row in sessions]
     assert all(sum(1 for s, _q in stored if s == row["id"]) == 10 for row in sessions)
     assert any(player.failures for player in players), "the kill interrupted nobody"
