@@ -30,9 +30,10 @@ from bot.ops.metrics import MetricsError, Monitor, record_interaction, record_st
 from bot.problems import ContentError
 from bot.settings import Settings
 from bot.storage import StoreError
-from bot.storage.entries import load_guild
-from bot.storage.sqlite import SqliteStorage
+from bot.storage.backends import storage_for
+from bot.storage.protocol import Storage
 from bot.ui import expiry
+from bot.ui.checks import EVERYWHERE, SERVER_INSTALLS
 from bot.ui.errors import (
     BUTTON_INACTIVE,
     UNEXPECTED_ERROR,
@@ -181,11 +182,13 @@ class CrossroadsBot(commands.AutoShardedBot):
             tree_cls=CrossroadsTree,
             owner_ids=set(settings.owner_ids) or None,
             allowed_mentions=discord.AllowedMentions.none(),
+            allowed_contexts=EVERYWHERE,
+            allowed_installs=SERVER_INSTALLS,
         )
         self.monitor = monitor
         self.settings = settings
         self.sync_on_start = sync_on_start
-        self.store = SqliteStorage(settings.database_path, synchronous=settings.database_synchronous)
+        self.store: Storage = storage_for(settings)
         self._content: Content | None = None
         self.guild_knowledge = GuildKnowledge(lambda: self.content.knowledge, self._guild_layer)
         self.jobs: ScheduledJobs | None = None
@@ -222,7 +225,7 @@ class CrossroadsBot(commands.AutoShardedBot):
         return await self.guild_knowledge.get(guild_id)
 
     async def _guild_layer(self, guild_id: int) -> GuildLayer:
-        rows = await load_guild(self.store, guild_id)
+        rows = await self.store.load_server_entries(guild_id)
         return GuildLayer.build(
             (item.body for item in rows.entries), ((c.entry_id, c.hidden, c.questions) for c in rows.changes)
         )

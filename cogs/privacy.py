@@ -1,4 +1,5 @@
-"""Member privacy: /mydata show and /mydata delete, in servers and in DMs with the bot."""
+"""Member privacy: /mydata show and /mydata delete, in servers and in DMs with the bot (where every
+command is offered unless it is declared `server_only`)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.storage.protocol import Storage
 from bot.ui import privacy as ui
 
 if TYPE_CHECKING:
@@ -21,20 +23,22 @@ Interaction = discord.Interaction["CrossroadsBot"]
 
 
 class Privacy(commands.Cog):
-    mydata = app_commands.Group(
-        name="mydata",
-        description="See or delete what Crossroads stores about you",
-        allowed_contexts=app_commands.AppCommandContext(guild=True, dm_channel=True, private_channel=False),
-        allowed_installs=app_commands.AppInstallationType(guild=True, user=False),
-    )
+    mydata = app_commands.Group(name="mydata", description="See or delete what Crossroads stores about you")
 
     def __init__(self, bot: CrossroadsBot) -> None:
         self.bot = bot
+        self.store: Storage = bot.store
+
+    async def cog_load(self) -> None:
+        self.bot.add_dynamic_items(*ui.DYNAMIC_ITEMS)
+
+    async def cog_unload(self) -> None:
+        self.bot.remove_dynamic_items(*ui.DYNAMIC_ITEMS)
 
     @mydata.command(name="show", description="What Crossroads stores about you, with a JSON copy of all of it")
     async def show(self, interaction: Interaction) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
-        data = await self.bot.store.export_member_data(interaction.user.id)
+        data = await self.store.export_member_data(interaction.user.id)
         if not ui.has_data(data):
             await interaction.followup.send(ui.nothing_stored_sentence(), ephemeral=True)
             return
@@ -46,21 +50,16 @@ class Privacy(commands.Cog):
 
     @mydata.command(name="delete", description="Delete everything Crossroads stores about you")
     async def delete(self, interaction: Interaction) -> None:
-        counts = await self.bot.store.count_member_data(interaction.user.id)
+        counts = await self.store.count_member_data(interaction.user.id)
         if not any(counts.values()):
             await interaction.response.send_message(ui.nothing_stored_sentence(), ephemeral=True)
             return
         await interaction.response.send_message(
             embed=ui.confirm_embed(counts),
-            view=ui.confirm_view(interaction.user.id, self.bot.store.now()),
+            view=ui.confirm_view(interaction.user.id, self.store.now()),
             ephemeral=True,
         )
 
 
 async def setup(bot: CrossroadsBot) -> None:
-    bot.add_dynamic_items(*ui.DYNAMIC_ITEMS)
     await bot.add_cog(Privacy(bot))
-
-
-async def teardown(bot: CrossroadsBot) -> None:
-    bot.remove_dynamic_items(*ui.DYNAMIC_ITEMS)

@@ -3,7 +3,7 @@
 Every step takes the store and the quizzes and returns a typed outcome; the cog turns outcomes
 into Discord messages (delivery, role grant, rendering) and decides nothing itself.
 
-A click takes one database hand-off: :func:`answer` passes :func:`bot.storage.quiz.click` a
+A click takes one database hand-off: :func:`answer` passes the store's ``record_click`` a
 ``decide`` callback that replays the session's (cached) plan, validates the click and proposes the
 answer, all inside the answer's transaction.
 """
@@ -13,6 +13,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Literal
 
 from bot.quiz import (
     AnswerOutcome,
@@ -29,20 +30,20 @@ from bot.quiz import (
     review_plan,
 )
 from bot.quiz.plans import has_plan, plan_of
-from bot.storage import quiz as store_quiz
-from bot.storage.guilds import get_config
+from bot.storage.protocol import Storage
 from bot.storage.quiz import (
     ActiveSessionExists,
     Delivery,
     Finish,
     KnowledgeSummary,
+    MemberProgress,
     PathSummary,
     Proposed,
     QuizSession,
     ResultSummary,
     StoredAnswer,
 )
-from bot.storage.store import Store
+from bot.storage.trivia import TriviaRecord
 
 REVIEWED_QUIZ = "knowledge"
 REVISIT_TOPICS = 5
@@ -145,14 +146,14 @@ def _decide(
     return decide
 
 
-async def answer(store: Store, session_id: int, user_id: int, question_id: str, choice_id: str) -> ClickOutcome:
+async def answer(store: Storage, session_id: int, user_id: int, question_id: str, choice_id: str) -> ClickOutcome:
     """Validate and record a click on a choice button; what happened, as one outcome."""
     if not has_plan(session_id):
         # Parsed here, not inside the write transaction every other click's commit waits on.
-        text = await store_quiz.plan_text(store, session_id)
+        text = await store.plan_text(session_id)
         if text is not None:
             plan_of(session_id, text)
-    clicked = await store_quiz.click(store, session_id, _decide(user_id, question_id, choice_id))
+    clicked = await store.record_click(session_id, _decide(user_id, question_id, choice_id))
     verdict, recorded = clicked.decision, clicked.recorded
     if clicked.session is None or verdict is None:
         return Refused(Refusal.GONE)
@@ -240,7 +241,7 @@ StartOutcome = Started | Running | NoSuchQuiz
 
 
 async def start(
-    store: Store,
+    store: Storage,
     quizzes: QuizBook,
     *,
     user_id: int,
@@ -257,13 +258,13 @@ async def start(
     if quiz_id not in quizzes:
         return NoSuchQuiz(quiz_id)
     if offer_running:
-        existing = await store_quiz.active_session(store, user_id, quiz_id)
+        existing = await store.active_session(user_id, quiz_id)
         if existing is not None:
             return Running(existing)
     plan = quizzes.start(quiz_id, new_seed())
     if channel_id is not None:
         plan = plan.model_copy(update={"channel_id": channel_id})
-    replacing = await store_quiz.active_session(store, user_id, quiz_id) if replace else None
+    replacing = await store.active_session(user_id, quiz_id) if replace else None
     try:
         session = await _create(
             store, plan, user_id=user_id, quiz_id=quiz_id, guild_id=guild_id, delivery=delivery, replace=replace
@@ -274,10 +275,9 @@ async def start(
 
 
 async def _create(
-    store: Store, plan: Plan, *, user_id: int, quiz_id: str, guild_id: int | None, delivery: Delivery, replace: bool
+    store: Storage, plan: Plan, *, user_id: int, quiz_id: str, guild_id: int | None, delivery: Delivery, replace: bool
 ) -> QuizSession:
-    return await store_quiz.create_session(
-        store,
+    return await store.create_session(
         guild_id=guild_id,
         user_id=user_id,
         quiz_id=quiz_id,
@@ -299,10 +299,10 @@ ReviewOutcome = Started | Running | NothingMissed
 
 
 async def start_review(
-    store: Store, source: QuizSession, *, user_id: int, guild_id: int | None, delivery: Delivery
+    store: Storage, source: QuizSession, *, user_id: int, guild_id: int | None, delivery: Delivery
 ) -> ReviewOutcome:
     """A short attempt on exactly the questions missed in `source`, recorded as a review."""
-    stored = await store_quiz.answers(store, source.id)
+    stored = await store.session_answers(source.id)
     missed = [stored_answer.question_id for stored_answer in stored if stored_answer.correct is False]
     if not missed:
         return NothingMissed()
@@ -323,17 +323,17 @@ async def start_review(
     return Started(session, plan)
 
 
-async def latest_active(store: Store, user_id: int, quiz_id: str | None) -> QuizSession | None:
+async def latest_active(store: Storage, user_id: int, quiz_id: str | None) -> QuizSession | None:
     """The member's most recent running session (of `quiz_id`, if given)."""
-    sessions = await store_quiz.active_sessions(store, user_id)
+    sessions = await store.active_sessions(user_id)
     return next((s for s in sessions if quiz_id is None or s.quiz_id == quiz_id), None)
 
 
-async def resume(store: Store, user_id: int, quiz_id: str | None) -> QuizSession | None:
+async def resume(store: Storage, user_id: int, quiz_id: str | None) -> QuizSession | None:
     """The running session to show again (its idle clock restarts), or None."""
     session = await latest_active(store, user_id, quiz_id)
     if session is not None:
-        await store_quiz.touch_session(store, session.id)
+        await store.touch_session(session.id)
     return session
 
 
@@ -349,11 +349,11 @@ class CancelOutcome:
     session: QuizSession | None = None
 
 
-async def cancel(store: Store, user_id: int, quiz_id: str | None) -> CancelOutcome:
+async def cancel(store: Storage, user_id: int, quiz_id: str | None) -> CancelOutcome:
     session = await latest_active(store, user_id, quiz_id)
     if session is None:
         return CancelOutcome(Cancel.NOTHING)
-    cancelled = await store_quiz.cancel_session(store, session.id)
+    cancelled = await store.cancel_session(session.id)
     return CancelOutcome(Cancel.CANCELLED if cancelled else Cancel.ALREADY_ENDED, session)
 
 
@@ -366,9 +366,9 @@ class Current:
     question: PlannedQuestion | None
 
 
-async def current(store: Store, session: QuizSession, plan: Plan | None = None) -> Current:
+async def current(store: Storage, session: QuizSession, plan: Plan | None = None) -> Current:
     plan = plan or plan_of(session.id, session.plan)
-    stored = await store_quiz.answers(store, session.id)
+    stored = await store.session_answers(session.id)
     attempt = Attempt.replay(plan, [(a.question_id, a.choice_id) for a in stored])
     return Current(plan, attempt, attempt.current())
 
@@ -378,11 +378,11 @@ def origin_channel(session: QuizSession | None) -> int | None:
     return plan_of(session.id, session.plan).channel_id if session is not None else None
 
 
-async def role_to_grant(store: Store, session: QuizSession, result: PathResult) -> int | None:
+async def role_to_grant(store: Storage, session: QuizSession, result: PathResult) -> int | None:
     """The role an admin mapped to this path result in the session's server, if any."""
     if session.guild_id is None or result.leaning == "balanced":
         return None
-    config = await get_config(store, session.guild_id)
+    config = await store.get_config(session.guild_id)
     return config.role_for(result.leaning)
 
 
@@ -403,9 +403,9 @@ class Shareable:
     channel_id: int
 
 
-async def shareable(store: Store, session_id: int, user_id: int) -> Shareable | ShareProblem:
+async def shareable(store: Storage, session_id: int, user_id: int) -> Shareable | ShareProblem:
     """A finished result the member may post in the channel the quiz was started from, or why not."""
-    session = await store_quiz.get_session(store, session_id)
+    session = await store.get_session(session_id)
     if session is None:
         return ShareProblem.GONE
     if session.user_id != user_id:
@@ -430,7 +430,7 @@ class TopicToRevisit:
 
 
 async def topics_to_revisit(
-    store: Store, quizzes: QuizBook, titles: Mapping[str, str], user_id: int
+    store: Storage, quizzes: QuizBook, titles: Mapping[str, str], user_id: int
 ) -> list[TopicToRevisit]:
     """Knowledge-base entries behind the questions a member missed and has not since got right."""
     quiz = quizzes.get(REVIEWED_QUIZ) if REVIEWED_QUIZ in quizzes else None
@@ -438,9 +438,109 @@ async def topics_to_revisit(
         return []
     entry_of = {question.id: question.review for question in quiz.questions if question.review}
     misses: dict[str, int] = {}
-    for missed in await store_quiz.missed_questions(store, user_id, REVIEWED_QUIZ):
+    for missed in await store.missed_questions(user_id, REVIEWED_QUIZ):
         entry = entry_of.get(missed.question_id)
         if entry is not None and entry in titles and not missed.last_correct:
             misses[entry] = misses.get(entry, 0) + missed.misses
     ranked = sorted(misses.items(), key=lambda item: -item[1])[:REVISIT_TOPICS]
     return [TopicToRevisit(entry, titles[entry], count) for entry, count in ranked]
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Everything /quiz progress shows: the quizzes, the topics to read again, the trivia record."""
+
+    quizzes: MemberProgress
+    revisit: list[TopicToRevisit]
+    trivia: TriviaRecord
+
+
+async def progress(store: Storage, quizzes: QuizBook, titles: Mapping[str, str], user_id: int) -> Progress:
+    return Progress(
+        await store.member_progress(user_id),
+        await topics_to_revisit(store, quizzes, titles, user_id),
+        await store.trivia_record(user_id),
+    )
+
+
+# --- the controls under quiz messages ----------------------------------------------------------
+
+ControlAction = Literal["resume", "restart", "here", "fresh", "review"]
+
+
+class ControlProblem(enum.Enum):
+    NOT_YOURS = "not_yours"
+    NO_SUCH_QUIZ = "no_such_quiz"
+    GONE = "gone"
+    NOT_FINISHED = "not_finished"  # only a finished knowledge check can be reviewed
+
+
+@dataclass(frozen=True)
+class Review:
+    """Retry the questions missed in this finished session."""
+
+    session: QuizSession
+
+
+@dataclass(frozen=True)
+class Show:
+    """Show this running session's current question again."""
+
+    session: QuizSession
+
+
+@dataclass(frozen=True)
+class Begin:
+    """Start the quiz afresh with these settings (see :func:`start`)."""
+
+    quiz_id: str
+    guild_id: int | None
+    delivery: Delivery
+    replace: bool
+    origin_channel: int | None = None
+
+
+ControlOutcome = ControlProblem | Closed | Review | Show | Begin
+
+
+async def control(
+    store: Storage,
+    quizzes: QuizBook,
+    action: ControlAction,
+    *,
+    quiz_id: str,
+    session_id: int,
+    user_id: int,
+    guild_id: int | None,
+) -> ControlOutcome:
+    """What a Resume, Start over, Take it here, Start a fresh one or Retry button does. `guild_id`
+    is where it was clicked (None in a DM)."""
+    session = await store.get_session(session_id) if session_id else None
+    if session is not None and session.user_id != user_id:
+        return ControlProblem.NOT_YOURS
+    if quiz_id not in quizzes:
+        return ControlProblem.NO_SUCH_QUIZ
+    if action in ("review", "resume") and session is None:
+        return ControlProblem.GONE
+    if action == "review":
+        assert session is not None
+        return Review(session) if session.status == "completed" else ControlProblem.NOT_FINISHED
+    if action == "resume":
+        assert session is not None
+        if session.status != "in_progress":
+            return Closed(session)
+        await store.touch_session(session.id)
+        return Show(session)
+    if action == "here":
+        if session is not None and session.status == "in_progress":
+            await store.set_delivery(session.id, "ephemeral")
+            return Show(await store.get_session(session.id) or session)
+        # A fresh start here: a running attempt can only exist when "Start over" could not reach
+        # the DMs and put the old attempt back, and starting over is what was asked.
+        return Begin(quiz_id, guild_id, "ephemeral", replace=True)
+    origin = origin_channel(session)
+    guild = guild_id or (session.guild_id if session else None)
+    if action == "restart":
+        return Begin(quiz_id, guild, "dm", replace=True, origin_channel=origin)
+    delivery: Delivery = "dm" if guild_id is None or session is None else session.delivery
+    return Begin(quiz_id, guild, delivery, replace=False, origin_channel=origin)

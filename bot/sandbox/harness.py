@@ -29,9 +29,15 @@ READY_TIMEOUT = 30.0
 
 
 def sandbox_settings(
-    standin: StandIn, database_path: Path, content_dir: Path = CONTENT_DIR, **overrides: object
+    standin: StandIn,
+    database_path: Path,
+    content_dir: Path = CONTENT_DIR,
+    *,
+    database_url: str | None = None,
+    **overrides: object,
 ) -> Settings:
-    """Settings for a bot that talks to `standin`; nothing is read from `.env`."""
+    """Settings for a bot that talks to `standin`; nothing is read from `.env`. With `database_url`
+    the bot keeps its data in that PostgreSQL database instead of the SQLite file."""
     from bot.settings import Settings
 
     values: dict[str, object] = {
@@ -39,6 +45,7 @@ def sandbox_settings(
         "discord_api_base": standin.api_base,
         "dev_guild_id": standin.guild.id,
         "database_path": database_path,
+        "database_url": database_url,
         "content_dir": content_dir,
     }
     values.update(overrides)

@@ -13,4 +13,3 @@ def storage_for(settings: Settings) -> SqliteStorage | PostgresStorage:
     if settings.database_url is None:
         return SqliteStorage(settings.database_path, synchronous=settings.database_synchronous)
     return PostgresStorage(settings.database_url.get_secret_value(), pool_size=settings.database_pool_size)
-

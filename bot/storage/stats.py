@@ -7,8 +7,10 @@ clock. Questions come from `ask_log` (written by /ask and /faq); quiz figures co
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from bot.storage.store import Store
 
@@ -19,7 +21,13 @@ DEFAULT_UNANSWERED_LIMIT = 1_000
 DEFAULT_TOP_ENTRIES = 10
 
 
-def window_start(store: Store, days: int) -> float:
+class Clocked(Protocol):
+    """A store on either backend, as far as time windows need it."""
+
+    def now(self) -> float: ...
+
+
+def window_start(store: Clocked, days: int) -> float:
     """The epoch second where a window of the last `days` days begins."""
     if not MIN_DAYS <= days <= MAX_DAYS:
         raise ValueError(f"days must be between {MIN_DAYS} and {MAX_DAYS}, got {days}")
@@ -276,7 +284,7 @@ async def score_stats(store: Store, guild_id: int, since: float) -> ScoreStats:
     return ScoreStats(
         count=len(rows),
         average_score=sum(scores) / len(scores),
-        average_fraction=sum(s / t for s, t in zip(scores, totals, strict=True)) / len(rows),
+        average_fraction=math.fsum(s / t for s, t in zip(scores, totals, strict=True)) / len(rows),
         out_of=max(totals),
         distribution=dict(sorted(distribution.items())),
     )

@@ -396,7 +396,7 @@ async def member_record(store: Store, user_id: int, guild_id: int | None = None)
 _ORDERS: dict[str, str] = {
     "points": "points DESC, wins DESC, correct DESC",
     "wins": "wins DESC, points DESC, correct DESC",
-    "accuracy": "CAST(correct AS REAL) / answered DESC, answered DESC, points DESC",
+    "accuracy": "CAST(SUM(correct) AS REAL) / SUM(answered) DESC, SUM(answered) DESC, points DESC",
 }
 
 

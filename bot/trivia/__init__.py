@@ -1,8 +1,9 @@
-"""The channel trivia game: rules, scoring and the timeline of a game (no discord, no storage).
+"""The channel trivia game: rules, scoring, the timeline of a game and the games' timers (no discord).
 
 Public surface: :class:`Game` (a game's stored state), :func:`next_step` (what the game's timer
 does next, given the time), :func:`points_for` (the speed scoring), :func:`reveal` and
-:func:`scoreboard` (what a closed question and a finished game show).
+:func:`scoreboard` (what a closed question and a finished game show), and :class:`Games` (one
+timer task per running game, showing each step on a :class:`Table`).
 """
 
 from bot.trivia.game import (
@@ -27,6 +28,7 @@ from bot.trivia.game import (
     next_step,
     trim_plan,
 )
+from bot.trivia.runner import SCOREBOARD_SIZE, Answered, ChannelBusy, Games, NoQuestions, Started, Table
 from bot.trivia.scoring import (
     BASE_POINTS,
     FORMULA,
@@ -54,18 +56,25 @@ __all__ = [
     "MIN_SECONDS",
     "PAUSE_SECONDS",
     "QUIET_LIMIT",
+    "SCOREBOARD_SIZE",
     "SPEED_POINTS",
     "AnswerLike",
+    "Answered",
+    "ChannelBusy",
     "Close",
     "Finish",
     "Game",
     "GameStatus",
+    "Games",
+    "NoQuestions",
     "Phase",
     "Placing",
     "Post",
     "Reveal",
     "Standing",
+    "Started",
     "Step",
+    "Table",
     "TriviaAnswer",
     "Wait",
     "from_row",

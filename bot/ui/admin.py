@@ -8,15 +8,17 @@ import io
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import discord
 
 from bot import limits
+from bot.knowledge import KnowledgeBase
 from bot.problems import Problem
 from bot.storage.asks import WrongAnswer
 from bot.storage.guilds import GuildConfig
 from bot.storage.stats import ServerStats, UnansweredQuestion
+from bot.ui import teach as teach_ui
 from bot.ui.charts import path_label
 
 if TYPE_CHECKING:
@@ -122,6 +124,19 @@ def no_unanswered_sentence(days: int) -> str:
         f"No question went unanswered in the last {_plural(days, 'day')}: "
         "every one got a confident answer, or nobody asked."
     )
+
+
+def unanswered_reply(questions: Sequence[UnansweredQuestion], days: int, ask_ids: dict[str, int]) -> dict[str, Any]:
+    """/kb unanswered: the list, its CSV, and "Write an answer" and "It is about …" for each
+    question (the Teach cog handles them)."""
+    csv_file = discord.File(io.BytesIO(unanswered_csv(questions)), filename=UNANSWERED_CSV)
+    view = teach_ui.unanswered_view(questions, ask_ids)
+    return {"embed": unanswered_embed(questions, days), "file": csv_file, "view": view}
+
+
+def entry_title(knowledge: KnowledgeBase, entry_id: str) -> str:
+    entry = knowledge.get(entry_id)
+    return entry.title if entry is not None else f"{entry_id} (no longer in the knowledge base)"
 
 
 def no_feedback_sentence(days: int) -> str:
@@ -358,3 +373,51 @@ def config_embed(config: GuildConfig, guild: discord.Guild) -> discord.Embed:
         text="Change these with /config role, /config rewards, /config expiry, /config ask and /config trivia."
     )
     return embed
+
+
+# --- what a /config change did --------------------------------------------------------------------
+
+PATHS = {"ai": "AI Engineer", "ml": "ML Engineer"}
+
+
+def path_role_sentence(path: str, role: discord.Role | None, config: GuildConfig) -> str:
+    if role is None:
+        return f"Members whose path finder result is {PATHS[path]} no longer get a role."
+    sentence = (
+        f"Members whose path finder result is {PATHS[path]} now get the role "
+        f"**{discord.utils.escape_markdown(role.name)}**."
+    )
+    if not config.role_rewards:
+        sentence += " Role rewards are off, so turn them on with /config rewards for this to happen."
+    return sentence
+
+
+def rewards_sentence(config: GuildConfig) -> str:
+    if not config.role_rewards:
+        return "Role rewards are off: path finder results give no role. Roles already given stay."
+    if config.ai_role_id is None and config.ml_role_id is None:
+        return "Role rewards are on. No role is mapped yet: add one with /config role."
+    return "Role rewards are on."
+
+
+def expiry_sentence(hours: int) -> str:
+    return f"Quizzes now expire after {hours} hour{'s' if hours != 1 else ''} without an answer."
+
+
+def ask_sentence(private: bool) -> str:
+    if private:
+        return "/ask replies are now private by default: only the member who asked sees them."
+    return "/ask replies are now public by default: the whole channel sees them."
+
+
+def trivia_sentence(seconds: int | None, role: discord.Role | None, clear_role: bool) -> str | None:
+    sentences = []
+    if seconds is not None:
+        sentences.append(f"Trivia questions now last {seconds} seconds unless a game chooses otherwise.")
+    if clear_role:
+        sentences.append("Only members with Manage Server can start trivia games now.")
+    elif role is not None:
+        sentences.append(
+            f"Members with the role **{discord.utils.escape_markdown(role.name)}** can now start trivia games."
+        )
+    return " ".join(sentences) or None

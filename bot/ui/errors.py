@@ -47,13 +47,15 @@ def bind_deadline(interaction: discord.Interaction[Any]) -> None:
 ItemT = TypeVar("ItemT", bound=discord.ui.Item[Any])
 
 
-async def send_ephemeral(interaction: discord.Interaction[Any], message: str) -> None:
-    """Tell the member something privately, whether or not the interaction was answered yet."""
+async def send_ephemeral(interaction: discord.Interaction[Any], message: str | None = None, **fields: Any) -> None:
+    """Tell the member something privately, whether or not the interaction was answered yet.
+    `fields` are what a message may carry besides its text (embed, file, view); None means none."""
+    extra = {name: value for name, value in {"content": message, **fields}.items() if value is not None}
     try:
         if interaction.response.is_done():
-            await interaction.followup.send(message, ephemeral=True)
+            await interaction.followup.send(ephemeral=True, **extra)
         else:
-            await interaction.response.send_message(message, ephemeral=True)
+            await interaction.response.send_message(ephemeral=True, **extra)
     except discord.HTTPException as exc:
         if not expiry.gone(exc, "an error message"):
             log.warning("Could not send an error message for an interaction", exc_info=True)
@@ -73,6 +75,10 @@ def guarded(
             return
         try:
             await callback(item, interaction)
+        except CommandRefused as exc:
+            # A refusal is an answer like any other, not a failure.
+            record_interaction(interaction, "ok")
+            await send_ephemeral(interaction, str(exc))
         except StoreError as exc:
             # The store has logged the fault (rate-limited); a traceback per click would flood the log.
             record_store_error(exc)

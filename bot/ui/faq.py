@@ -25,7 +25,7 @@ from bot import limits
 from bot.knowledge import Entry, Hit, RoleProfile
 from bot.knowledge.models import bullets
 from bot.limits import clip
-from bot.ui.errors import guarded
+from bot.ui.errors import cog_or_unavailable, guarded
 
 FAQ_COG = "FAQ"
 TOPIC_PREFIX = "faq"
@@ -78,10 +78,9 @@ class TopicHandler(Protocol):
     async def handle_vote(self, interaction: discord.Interaction[Any], ask_id: int, helpful: bool) -> None: ...
 
 
-def _handler(interaction: discord.Interaction[Any]) -> TopicHandler | None:
-    get_cog = getattr(interaction.client, "get_cog", None)
-    cog = get_cog(FAQ_COG) if get_cog is not None else None
-    return cog
+async def _handler(interaction: discord.Interaction[Any]) -> TopicHandler | None:
+    handler: TopicHandler | None = await cog_or_unavailable(interaction, FAQ_COG, UNAVAILABLE)
+    return handler
 
 
 class TopicButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=TOPIC_TEMPLATE):
@@ -119,13 +118,9 @@ class TopicButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=TOPIC
 
     @guarded
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        handler = _handler(interaction)
-        if handler is None:
-            await interaction.response.send_message(
-                UNAVAILABLE, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
-            )
-            return
-        await handler.handle_topic(interaction, self.entry_id, self.source, self.ask_id)
+        handler = await _handler(interaction)
+        if handler is not None:
+            await handler.handle_topic(interaction, self.entry_id, self.source, self.ask_id)
 
 
 class VoteButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=VOTE_TEMPLATE):
@@ -151,13 +146,9 @@ class VoteButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=VOTE_T
 
     @guarded
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        handler = _handler(interaction)
-        if handler is None:
-            await interaction.response.send_message(
-                UNAVAILABLE, ephemeral=True, allowed_mentions=discord.AllowedMentions.none()
-            )
-            return
-        await handler.handle_vote(interaction, self.ask_id, self.helpful)
+        handler = await _handler(interaction)
+        if handler is not None:
+            await handler.handle_vote(interaction, self.ask_id, self.helpful)
 
 
 DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (TopicButton, VoteButton)

@@ -174,9 +174,7 @@ class DeleteMyDataButton(
             return
         removed = await store.delete_member_data(self.user_id)
         log.info("Deleted the stored data of member %s at their request: %s", self.user_id, removed)
-        await interaction.response.edit_message(
-            content=deleted_sentence(removed), embed=None, view=None, allowed_mentions=discord.AllowedMentions.none()
-        )
+        await interaction.response.edit_message(content=deleted_sentence(removed), embed=None, view=None)
 
 
 class KeepMyDataButton(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal, Protocol
+from typing import Any, Protocol
 
 import discord
 
@@ -18,7 +18,16 @@ from bot import limits
 from bot.limits import clip
 from bot.quiz import Answer, KnowledgeResult, PathResult, Plan, PlannedQuestion
 from bot.quiz.text import PATH_NAMES, ROLE_NAMES, counterpoint_line, leaning_line, score_line
-from bot.quizflow import AlreadyAnswered, Cancel, CancelOutcome, Refusal, ShareProblem, TopicToRevisit
+from bot.quizflow import (
+    AlreadyAnswered,
+    Cancel,
+    CancelOutcome,
+    ControlAction,
+    ControlProblem,
+    Refusal,
+    ShareProblem,
+    TopicToRevisit,
+)
 from bot.storage.quiz import LeaderboardRow, MemberProgress, PathSummary, QuizSession, ResultSummary
 from bot.ui.errors import cog_or_unavailable, guarded
 from bot.ui.faq import TopicButton
@@ -31,7 +40,6 @@ CONTROL_PREFIX = "quizctl"
 CHOICE_TEMPLATE = re.compile(
     r"^quiz:(?P<session>[0-9]{1,19}):(?P<question>[a-z0-9][a-z0-9_-]{0,39}):(?P<choice>[a-z0-9][a-z0-9_-]{0,19})$"
 )
-ControlAction = Literal["resume", "restart", "here", "fresh", "review"]
 CONTROL_TEMPLATE = re.compile(
     r"^quizctl:(?P<action>resume|restart|here|fresh|review):(?P<quiz>[a-z0-9][a-z0-9_-]{0,19}):(?P<session>[0-9]{1,19})$"
 )
@@ -84,6 +92,18 @@ NOTHING_MISSED = (
     "You got every question right in that knowledge check, so there is nothing to retry. "
     "Take a new one with `/quiz start quiz:knowledge`."
 )
+NO_QUIZ_RUNNING = "You have no quiz in progress. Start one with `/quiz start`."
+ONLY_FINISHED_REVIEWED = "Only a finished knowledge check can be reviewed."
+LEADERBOARD_IN_SERVER = "The leaderboard belongs to a server: run `/quiz leaderboard` in one."
+DMS_UNREACHABLE = (
+    "I could not reach your direct messages just now; nothing was started. Please try `/quiz start` again in a moment."
+)
+CONTROL_REFUSED = {
+    ControlProblem.NOT_YOURS: NOT_YOURS,
+    ControlProblem.NO_SUCH_QUIZ: NO_SUCH_QUIZ,
+    ControlProblem.GONE: GONE,
+    ControlProblem.NOT_FINISHED: ONLY_FINISHED_REVIEWED,
+}
 REFUSED = {
     Refusal.GONE: GONE,
     Refusal.NOT_YOURS: NOT_YOURS,

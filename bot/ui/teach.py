@@ -8,6 +8,7 @@ the Teach cog, reached through the :class:`TeachHandler` it registers as the cog
 
 from __future__ import annotations
 
+import io
 import logging
 import re
 from collections.abc import Sequence
@@ -17,17 +18,17 @@ import discord
 
 from bot import limits
 from bot.knowledge import Entry
-from bot.knowledge.server_entries import INPUT_MAX, Draft, ServerEntry
+from bot.knowledge.server_entries import INPUT_MAX, MAX_SERVER_ENTRIES, Draft, ServerEntry
 from bot.limits import clip
 from bot.storage.asks import WrongAnswer
 from bot.storage.entries import HistoryRecord
 from bot.storage.stats import UnansweredQuestion
+from bot.teach import Exported, Invalid, NotSaved, Phrased, Saved
 from bot.ui.errors import cog_or_unavailable, guarded
 
 log = logging.getLogger("crossroads")
 
 TEACH_COG = "Teach"
-NO_MENTIONS = discord.AllowedMentions.none()
 BUTTON_TEMPLATE = re.compile(r"^teach:(?P<action>write|list|delete|keep|hide|show|phrase):(?P<arg>[a-z0-9-]{0,60})$")
 SELECT_TEMPLATE = re.compile(r"^teach:(?P<action>pick|about):(?P<arg>[0-9]{0,20})$")
 MODAL_TITLE = 45  # Discord's limit for a modal title
@@ -36,6 +37,26 @@ TITLE_INPUT_MAX = 100
 LIST_PAGE = 10
 UNAVAILABLE = "Teaching the bot is not available right now; please try again in a minute."
 CONTENT_FILES = "data/knowledge/*.yaml"
+EXPORT_FILE = "server-entries.yaml"
+REFUSED = (
+    "Only members with the Manage Server permission, or the role an admin chose with /config editors, "
+    "can change this server's knowledge base."
+)
+NOT_IN_SERVER = "This works in a server only: each server has its own entries."
+GONE = "That question is no longer in the log (it may have been deleted). Run /kb unanswered again."
+SHIPPED_GONE = "That shipped entry is no longer in the content files."
+ENTRY_GONE = "That entry is no longer in the knowledge base."
+NOTHING_DELETED = "Nothing was deleted."
+NOTHING_TO_EXPORT = "This server has no entries of its own to export yet. Add one with /kb add."
+EDITORS_REFUSED = "Only members with the Manage Server permission can choose who teaches the bot."
+NOT_SAVED = {
+    NotSaved.FULL: (
+        f"Nothing was saved: this server already has {MAX_SERVER_ENTRIES} entries of its own, the most "
+        "it may hold. Delete one with /kb delete first."
+    ),
+    NotSaved.TAKEN: "Nothing was saved: another admin just added an entry with that title.",
+    NotSaved.DELETED: "Nothing was saved: that entry was deleted in the meantime.",
+}
 INFO_COLOUR = discord.Colour.blurple()
 
 
@@ -389,3 +410,68 @@ def history_embed(title: str, records: Sequence[HistoryRecord]) -> discord.Embed
         description=clip("\n".join(lines) or "No changes were made to it from Discord.", limits.EMBED_DESCRIPTION),
     )
     return embed
+
+
+# --- what a change did ------------------------------------------------------------------------
+
+
+def _md(text: str) -> str:
+    return discord.utils.escape_markdown(text)
+
+
+def saved_text(outcome: Saved | Invalid | NotSaved) -> str:
+    if isinstance(outcome, Invalid):
+        return f"Nothing was saved: {outcome.reason}"
+    if isinstance(outcome, NotSaved):
+        return NOT_SAVED[outcome]
+    entry = outcome.entry
+    return (
+        f"{'Added' if outcome.added else 'Saved'} “{_md(entry.title)}” (id `{entry.id}`). Members asking "
+        f"“{_md(clip(entry.questions[0], 100))}” or something close now get this answer in this server."
+    )
+
+
+def phrased_text(outcome: Phrased | Invalid | None) -> str:
+    if isinstance(outcome, Invalid):
+        return f"Nothing was changed: {outcome.reason} Use “Write an answer” for a long question."
+    if outcome is None:
+        return "That entry is no longer in the knowledge base; nothing was changed."
+    return (
+        f"“{_md(outcome.phrasing)}” is now a phrasing of “{_md(outcome.entry.title)}” in this server: "
+        "members asking it get that answer."
+    )
+
+
+def hidden_reply(entry: Entry, hidden: bool) -> tuple[str, discord.ui.View]:
+    text, view = shipped_reply(entry, hidden)
+    state = "hidden in this server" if hidden else "shown again in this server"
+    return f"“{_md(entry.title)}” is now {state}.\n\n{text}", view
+
+
+def deleted_text(title: str, deleted: bool) -> str:
+    return f"Deleted “{_md(title)}”: members no longer get this answer." if deleted else "It was already deleted."
+
+
+def no_entry(name: str, *, history: bool = False) -> str:
+    if history:
+        return f"There is no entry “{clip(name, 100)}” and no history for it in this server."
+    return f"There is no entry “{clip(name, 100)}”. /kb list shows this server's entries."
+
+
+def export_reply(exported: Exported) -> tuple[str, discord.File]:
+    file = discord.File(io.BytesIO(exported.text.encode("utf-8")), filename=EXPORT_FILE)
+    text = (
+        f"{exported.count} entries in the content format. A maintainer can copy good ones into "
+        f"{CONTENT_FILES}, check them with `python -m bot check`, and propose them for review."
+    )
+    return text, file
+
+
+def editors_text(role: discord.Role | None) -> str:
+    if role is None:
+        return "Only members with the Manage Server permission can change the knowledge base now."
+    return (
+        f"Members with the role **{_md(role.name)}** can now add, edit and delete this server's entries "
+        "(/kb add, edit, delete, list, history, export). Discord shows /kb to Manage Server only by "
+        "default: open it to the role in Server Settings → Integrations."
+    )

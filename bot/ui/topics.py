@@ -13,9 +13,11 @@ from collections.abc import Sequence
 from typing import Any
 
 import discord
+from discord import app_commands
 
 from bot import limits
 from bot.knowledge import Entry, KnowledgeBase
+from bot.knowledge.text import normalize
 from bot.knowledge.topics import TopicGroup, index_order, topic_groups
 from bot.limits import clip
 from bot.ui.errors import cog_or_unavailable, guarded
@@ -34,6 +36,30 @@ def wants_index(topic: str | None) -> bool:
 
 
 # --- autocomplete ----------------------------------------------------------------------------
+
+
+def find_topic(knowledge: KnowledgeBase, topic: str) -> Entry | None:
+    """The entry a /faq topic names: its id (what autocomplete sends) or its exact title."""
+    entry = knowledge.get(topic.strip())
+    if entry is not None:
+        return entry
+    wanted = normalize(topic)
+    return next((candidate for candidate in knowledge.entries() if normalize(candidate.title) == wanted), None)
+
+
+def autocomplete(knowledge: KnowledgeBase, typed: str) -> list[app_commands.Choice[str]]:
+    """/faq's topic choices as Discord takes them."""
+    return [
+        app_commands.Choice(name=clip(name, limits.CHOICE_NAME), value=value)
+        for name, value in topic_choices(knowledge, typed)
+        if len(value) <= limits.CHOICE_VALUE
+    ]
+
+
+def index_reply(knowledge: KnowledgeBase) -> dict[str, Any]:
+    """The topic index and its menus, as the fields of one message."""
+    view = index_view(knowledge)
+    return {"embed": index_embed(knowledge), **({"view": view} if view is not None else {})}
 
 
 def topic_choices(knowledge: KnowledgeBase, typed: str) -> list[tuple[str, str]]:
@@ -151,8 +177,11 @@ __all__ = [
     "INDEX_VALUE",
     "TopicButton",
     "TopicSelect",
+    "autocomplete",
     "entry_view",
+    "find_topic",
     "index_embed",
+    "index_reply",
     "index_view",
     "topic_choices",
     "wants_index",

@@ -26,7 +26,11 @@ from bot.trivia import (
     MIN_SECONDS,
     PAUSE_SECONDS,
     QUIET_LIMIT,
+    SCOREBOARD_SIZE,
+    Answered,
+    ChannelBusy,
     Game,
+    NoQuestions,
     Placing,
     Reveal,
 )
@@ -37,7 +41,6 @@ ANSWER_TEMPLATE = re.compile(
     r"^trivia:(?P<game>[0-9]{1,19}):(?P<position>[0-9]{1,2}):(?P<choice>[a-z0-9][a-z0-9_-]{0,19})$"
 )
 PLACE_TEMPLATE = re.compile(r"^triviaplace:(?P<game>[0-9]{1,19})$")
-SCOREBOARD_SIZE = 10
 
 BLURPLE = discord.Colour.blurple()
 GREEN = discord.Colour.green()
@@ -53,6 +56,34 @@ UNAVAILABLE = "Trivia is not available right now; please try again in a minute."
 SERVER_ONLY = "Trivia is a channel game: run `/trivia start` in a server channel."
 NO_QUESTIONS = "The knowledge check questions are not available right now, so no game can start."
 NOTHING_TO_STOP = "No trivia game is running in this channel."
+MAY_NOT_STOP = "Only the member who started this game or a server admin can stop it."
+ALREADY_ENDED = "This game had already ended."
+
+
+def answer_text(answered: Answered) -> str:
+    """The private reply to a click on an answer button."""
+    question, choice_id = answered.question, answered.choice_id
+    if answered.status == "recorded" and question is not None and choice_id is not None:
+        return RECORDED.format(letter=letter(question, choice_id))
+    if answered.status == "duplicate" and question is not None and choice_id is not None:
+        return ALREADY_ANSWERED.format(letter=letter(question, choice_id))
+    if answered.status == "unknown_choice":
+        return UNKNOWN_CHOICE
+    return GONE if answered.status == "gone" else TOO_LATE
+
+
+def not_started(why: ChannelBusy | NoQuestions) -> str:
+    if isinstance(why, NoQuestions):
+        return NO_QUESTIONS
+    game = why.game
+    return already_running(game.id, game.guild_id, game.channel_id, game.message_id)
+
+
+def may_not_start(role_id: int | None) -> str:
+    role = f" or the <@&{role_id}> role" if role_id else ""
+    return f"Only members with the Manage Server permission{role} can start a trivia game."
+
+
 END_REASONS = {
     "finished": "All questions played.",
     "stopped": "The game was stopped.",

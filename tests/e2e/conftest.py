@@ -24,7 +24,12 @@ Fixtures
                   `await proc.restart(kill=True)`, `proc.stderr`. Use without the `bot` fixture
                   (and so without `member`/`admin`, which start it): take members from the
                   stand-in instead, `alice = standin.member("alice")`.
-    database_path the tmp database both kinds of bot use
+    database      the test's database (tests/e2e/database.py): every test that starts a bot runs
+                  twice, on SQLite (`database.path`) and on a fresh PostgreSQL database
+                  (`database.url`); `database.rows(sql)` reads it from the outside,
+                  `database.settings(standin, **overrides)` configures another bot on it.
+                  A test about SQLite's file itself runs once: `@sqlite_only` (tests/e2e/database.py).
+    database_path the tmp SQLite file both kinds of bot use on SQLite
 
 Anything Discord would have refused (a payload over a limit, an interaction not acknowledged in
 time, a second initial response, an unknown route) fails the test at teardown. A test that means
@@ -39,10 +44,12 @@ from typing import Any
 
 import pytest
 
-from bot.sandbox.harness import BotProcess, InProcessBot, sandbox_settings
+from bot.sandbox.harness import BotProcess, InProcessBot
 from bot.sandbox.world import crossroads_standin
 from standin.member import Member
 from standin.server import StandIn
+from tests.e2e.database import Database
+from tests.postgres import Server
 
 E2E = Path(__file__).resolve().parent
 
@@ -79,8 +86,23 @@ def database_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-async def bot(standin: StandIn, database_path: Path) -> AsyncIterator[InProcessBot]:
-    running = InProcessBot(standin, sandbox_settings(standin, database_path))
+async def database(backend: str, database_path: Path, request: pytest.FixtureRequest) -> AsyncIterator[Database]:
+    """The test's database on each backend in turn: the SQLite file at `database_path`, then a
+    fresh PostgreSQL database (dropped after the test)."""
+    if backend == "sqlite":
+        yield Database(database_path)
+        return
+    server: Server = request.getfixturevalue("postgres_server")
+    url = await server.create_database()
+    try:
+        yield Database(database_path, url)
+    finally:
+        await server.drop_database(url)
+
+
+@pytest.fixture
+async def bot(standin: StandIn, database: Database) -> AsyncIterator[InProcessBot]:
+    running = InProcessBot(standin, database.settings(standin))
     await running.start()
     try:
         yield running
@@ -105,12 +127,13 @@ def closed_dms(bot: InProcessBot, standin: StandIn) -> Member:
 
 
 @pytest.fixture
-async def bot_process(standin: StandIn, database_path: Path) -> AsyncIterator[Callable[..., Awaitable[BotProcess]]]:
+async def bot_process(standin: StandIn, database: Database) -> AsyncIterator[Callable[..., Awaitable[BotProcess]]]:
     started: list[BotProcess] = []
 
     async def start(**kwargs: Any) -> BotProcess:
         wait = kwargs.pop("wait", True)
-        process = BotProcess(standin, kwargs.pop("database_path", database_path), **kwargs)
+        kwargs["env"] = {**database.env(), **kwargs.get("env", {})}
+        process = BotProcess(standin, kwargs.pop("database_path", database.path), **kwargs)
         started.append(process)
         return await process.start(wait=wait)
 
@@ -119,3 +142,10 @@ async def bot_process(standin: StandIn, database_path: Path) -> AsyncIterator[Ca
     finally:
         for process in started:
             await process.cleanup()
+
+
+@pytest.fixture(params=["sqlite"])
+def backend(request: pytest.FixtureRequest) -> str:
+    """The backends the end-to-end tests run on."""
+    name: str = request.param
+    return name

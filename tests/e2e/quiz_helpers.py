@@ -1,8 +1,7 @@
-"""Helpers for the quiz end-to-end tests: pick buttons by what they mean, read the database."""
+"""Helpers for the quiz end-to-end tests: pick buttons by what they mean."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 from bot.quiz import PathQuiz, QuizBook, load_quizzes
@@ -61,13 +60,3 @@ def path_button(message: Message, lean: str) -> str:
 async def next_question(member: Member) -> Message:
     """The next question (a DM with buttons that are not disabled)."""
     return await member.wait_for_dm(lambda m: not m.ephemeral and bool(m.buttons) and not m.buttons[0].disabled)
-
-
-def db_rows(path: Path, sql: str, params: tuple[object, ...] = ()) -> list[sqlite3.Row]:
-    """Read the bot's database from the outside, as an operator would."""
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    conn.row_factory = sqlite3.Row
-    try:
-        return list(conn.execute(sql, params).fetchall())
-    finally:
-        conn.close()

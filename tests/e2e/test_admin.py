@@ -12,13 +12,12 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from bot.sandbox.harness import InProcessBot, sandbox_settings
+from bot.sandbox.harness import InProcessBot
 from bot.storage import quiz as qs
-from bot.storage.guilds import get_config
 from standin.member import Member, Message, OptionRefused
 from standin.server import StandIn
 from standin.state import Perm
-from tests.e2e.quiz_helpers import db_rows
+from tests.e2e.database import Database, db_rows
 from tests.eventually import eventually
 
 DATA = Path(__file__).resolve().parents[2] / "data"
@@ -54,7 +53,7 @@ async def test_a_member_without_manage_server_is_refused(
     assert REFUSAL in reply.content
     assert f"/{command}" in reply.content
     assert not reply.attachments
-    config = await get_config(bot.client.store, standin.guild.id)
+    config = await bot.client.store.get_config(standin.guild.id)
     assert config == type(config)(guild_id=standin.guild.id)
 
 
@@ -80,8 +79,8 @@ def content_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-async def bot_on_copy(standin: StandIn, database_path: Path, content_dir: Path) -> AsyncIterator[InProcessBot]:
-    running = InProcessBot(standin, sandbox_settings(standin, database_path, content_dir=content_dir))
+async def bot_on_copy(standin: StandIn, database: Database, content_dir: Path) -> AsyncIterator[InProcessBot]:
+    running = InProcessBot(standin, database.settings(standin, content_dir=content_dir))
     await running.start()
     try:
         yield running
@@ -229,8 +228,7 @@ async def test_stats_shows_figures_and_a_png_chart(
     await admin.slash("ask", question=OFF_TOPIC)
     store = bot.client.store
     plan = '{"questions": [{"id": "q1"}, {"id": "q2"}]}'
-    done = await qs.create_session(
-        store,
+    done = await store.create_session(
         guild_id=standin.guild.id,
         user_id=standin.user_named("alice").id,
         quiz_id="knowledge",
@@ -239,9 +237,8 @@ async def test_stats_shows_figures_and_a_png_chart(
         plan=plan,
         total=2,
     )
-    await qs.record_answer(store, done.id, question_id="q1", choice_id="a", correct=True, expected_position=0)
-    await qs.record_answer(
-        store,
+    await store.record_answer(done.id, question_id="q1", choice_id="a", correct=True, expected_position=0)
+    await store.record_answer(
         done.id,
         question_id="q2",
         choice_id="b",
@@ -249,8 +246,7 @@ async def test_stats_shows_figures_and_a_png_chart(
         expected_position=1,
         finish=qs.Finish(result={}, score=1, total=2),
     )
-    await qs.create_session(
-        store,
+    await store.create_session(
         guild_id=standin.guild.id,
         user_id=standin.user_named("morgan").id,
         quiz_id="knowledge",
@@ -296,12 +292,12 @@ async def test_config_maps_a_role_below_the_bot(bot: InProcessBot, standin: Stan
     reply = await admin.slash("config role", path="ml", role=role)
     assert reply.content == ("Members whose path finder result is ML Engineer now get the role **ML Engineer**.")
     assert reply.embed.field("ML Engineer role").value == f"<@&{role.id}>"
-    rows = db_rows(bot.settings.database_path, "SELECT ml_role_id, ai_role_id FROM guild_config")
+    rows = db_rows(bot.settings, "SELECT ml_role_id, ai_role_id FROM guild_config")
     assert [tuple(r) for r in rows] == [(role.id, None)]
 
     cleared = await admin.slash("config role", path="ml")
     assert cleared.content == "Members whose path finder result is ML Engineer no longer get a role."
-    assert (await get_config(bot.client.store, standin.guild.id)).ml_role_id is None
+    assert (await bot.client.store.get_config(standin.guild.id)).ml_role_id is None
 
 
 async def test_config_refuses_a_role_above_the_bot(bot: InProcessBot, standin: StandIn, admin: Member) -> None:
@@ -309,7 +305,7 @@ async def test_config_refuses_a_role_above_the_bot(bot: InProcessBot, standin: S
     assert "is not below my highest role" in reply.content
     assert "drag" in reply.content and "then run /config again" in reply.content
     assert not reply.embeds
-    assert (await get_config(bot.client.store, standin.guild.id)).ai_role_id is None
+    assert (await bot.client.store.get_config(standin.guild.id)).ai_role_id is None
 
 
 async def test_config_refuses_everyone_managed_and_foreign_roles(
@@ -325,7 +321,7 @@ async def test_config_refuses_everyone_managed_and_foreign_roles(
     assert (await admin.slash("config role", path="ai", role=foreign)).content == (
         "That role is not one of this server's roles. Pick a role from this server."
     )
-    assert (await get_config(bot.client.store, standin.guild.id)).ai_role_id is None
+    assert (await bot.client.store.get_config(standin.guild.id)).ai_role_id is None
 
 
 async def test_config_says_when_the_bot_lacks_manage_roles(bot: InProcessBot, standin: StandIn, admin: Member) -> None:
@@ -340,7 +336,7 @@ async def test_config_says_when_the_bot_lacks_manage_roles(bot: InProcessBot, st
     reply = await admin.slash("config role", path="ai", role="AI Engineer")
 
     assert reply.content.startswith("I need the Manage Roles permission to give roles.")
-    assert (await get_config(bot.client.store, guild.id)).ai_role_id is None
+    assert (await bot.client.store.get_config(guild.id)).ai_role_id is None
 
 
 async def test_config_show_flags_a_mapped_role_that_was_deleted(
@@ -372,7 +368,7 @@ async def test_config_rewards_expiry_and_ask_visibility_are_stored(
     private = await admin.slash("config ask", visibility="private")
     assert private.content.startswith("/ask replies are now private by default")
 
-    config = await get_config(bot.client.store, standin.guild.id)
+    config = await bot.client.store.get_config(standin.guild.id)
     assert (config.role_rewards, config.quiz_expiry_hours, config.ask_private) == (False, 48, True)
     fields = {f.name: f.value for f in private.embed.fields}
     assert fields["Role rewards"].startswith("off")
@@ -386,7 +382,7 @@ async def test_config_expiry_outside_the_range_is_refused(
 ) -> None:
     with pytest.raises(OptionRefused, match="1 to 168"):
         await admin.slash("config expiry", hours=hours)
-    assert (await get_config(bot.client.store, standin.guild.id)).quiz_expiry_hours == 24
+    assert (await bot.client.store.get_config(standin.guild.id)).quiz_expiry_hours == 24
 
 
 async def test_private_ask_setting_makes_ask_replies_ephemeral(
@@ -399,14 +395,14 @@ async def test_private_ask_setting_makes_ask_replies_ephemeral(
     assert private.ephemeral
 
 
-async def test_a_bot_owner_may_run_admin_commands_without_manage_server(standin: StandIn, database_path: Path) -> None:
+async def test_a_bot_owner_may_run_admin_commands_without_manage_server(standin: StandIn, database: Database) -> None:
     owner = standin.member("alice")
-    running = InProcessBot(standin, sandbox_settings(standin, database_path, owner_ids=frozenset({owner.user.id})))
+    running = InProcessBot(standin, database.settings(standin, owner_ids=frozenset({owner.user.id})))
     await running.start()
     try:
         changed = await owner.slash("config ask", options={"visibility": "private"})
         assert REFUSAL not in changed.content
-        config = await get_config(running.client.store, standin.guild.id)
+        config = await running.client.store.get_config(standin.guild.id)
         assert config.ask_private
         standin.add_member("casey", guild=standin.guild)
         refused = await standin.member("casey").slash("config show")

@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 import shutil
-import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 import yaml
 
-from bot.sandbox.harness import InProcessBot, sandbox_settings
-from bot.storage.asks import AskRecord, recent_asks
-from bot.storage.guilds import update_config
+from bot.sandbox.harness import InProcessBot
+from bot.storage.asks import AskRecord
 from bot.ui.faq import DECLINED_TITLE
 from cogs.faq import ASK_RATE
 from standin.member import Member, Message
 from standin.server import StandIn
+from tests.e2e.database import Database
 from tests.eventually import eventually
 
 SALARY_TITLE = "Which role pays more?"
@@ -39,7 +38,7 @@ def choice(message: Message, entry_id: str) -> str:
 
 
 async def asks(bot: InProcessBot, standin: StandIn) -> list[AskRecord]:
-    return await recent_asks(bot.client.store, standin.guild.id)
+    return await bot.client.store.recent_asks(standin.guild.id)
 
 
 async def test_ask_answers_in_the_members_words_with_related_topics(
@@ -210,7 +209,7 @@ async def test_private_flag_and_server_default(bot: InProcessBot, standin: Stand
     assert (await member.slash("compare", private=True)).ephemeral
     assert (await member.slash("faq", topic="community", private=True)).ephemeral
 
-    await update_config(bot.client.store, standin.guild.id, ask_private=True)
+    await bot.client.store.set_ask_private(standin.guild.id, True)
     assert (await member.slash("ask", question="do I need a degree")).ephemeral
     assert not (await member.slash("ask", question="do I need a degree", private=False)).ephemeral
 
@@ -240,18 +239,12 @@ async def test_echoed_questions_never_ping(bot: InProcessBot, standin: StandIn, 
 
 
 async def test_a_busy_database_does_not_hold_up_the_answer(
-    bot: InProcessBot, standin: StandIn, member: Member, database_path: Path
+    bot: InProcessBot, standin: StandIn, member: Member, database: Database
 ) -> None:
-    blocker = sqlite3.connect(database_path, timeout=0)
-    blocker.execute("BEGIN IMMEDIATE")
-    try:
+    async with database.write_lock():
         reply = await member.slash("ask", question="do i need a degree")
         assert reply.embeds[0].title == "Do I need a degree or a PhD?"
-        with sqlite3.connect(database_path) as reader:
-            assert reader.execute("SELECT COUNT(*) FROM ask_log").fetchone() == (0,)
-    finally:
-        blocker.rollback()
-        blocker.close()
+        assert database.rows("SELECT COUNT(*) FROM ask_log")[0][0] == 0
 
     await eventually(lambda: asks(bot, standin), "the question log's background retry", within=10)
     logged = await asks(bot, standin)
@@ -259,7 +252,7 @@ async def test_a_busy_database_does_not_hold_up_the_answer(
 
 
 @pytest.fixture
-async def bot_with_a_long_answer(standin: StandIn, database_path: Path, tmp_path: Path) -> AsyncIterator[InProcessBot]:
+async def bot_with_a_long_answer(standin: StandIn, database: Database, tmp_path: Path) -> AsyncIterator[InProcessBot]:
     content = tmp_path / "content"
     shutil.copytree(DATA / "knowledge", content / "knowledge")
     shutil.copytree(DATA / "quizzes", content / "quizzes")
@@ -269,7 +262,7 @@ async def bot_with_a_long_answer(standin: StandIn, database_path: Path, tmp_path
     [community] = [entry for entry in data["entries"] if entry["id"] == "community"]
     community["answer"] = "\n\n".join([paragraph] * 8)
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    running = InProcessBot(standin, sandbox_settings(standin, database_path, content_dir=content))
+    running = InProcessBot(standin, database.settings(standin, content_dir=content))
     await running.start()
     try:
         yield running
@@ -293,7 +286,7 @@ async def test_ask_works_in_direct_messages_too(bot: InProcessBot, member: Membe
     reply = await member.slash("ask", dm=True, question="how much do ml engineers make")
 
     assert reply.embeds[0].title == SALARY_TITLE
-    [record] = await recent_asks(bot.client.store, None)
+    [record] = await bot.client.store.recent_asks(None)
     assert (record.guild_id, record.user_id, record.entry_id) == (None, member.id, "salary-comparison")
 
 

@@ -20,28 +20,16 @@ import pytest
 from bot.app import TOKEN_REJECTED
 from bot.sandbox.harness import ROOT, BotProcess, InProcessBot
 from bot.storage import Store
-from bot.storage.asks import recent_asks
 from bot.ui.errors import BUTTON_INACTIVE, STORE_BUSY, STORE_DAMAGED, STORE_FULL
 from bot.ui.quiz import ANSWER_SAVED
 from standin.member import Member, Message
 from standin.server import InteractionFailed, StandIn
-from tests.e2e.quiz_helpers import db_rows, knowledge_button, next_question, question_of, session_of
+from tests.e2e.database import Database, sqlite_only
+from tests.e2e.quiz_helpers import knowledge_button, next_question, question_of, session_of
 
 
-@contextmanager
-def external_lock(database_path: Path) -> Iterator[None]:
-    """Another program holds the database's write lock (as `sqlite3 crossroads.db` in a shell would)."""
-    blocker = sqlite3.connect(database_path, timeout=0, check_same_thread=False)
-    blocker.execute("BEGIN IMMEDIATE")
-    try:
-        yield
-    finally:
-        blocker.rollback()
-        blocker.close()
-
-
-def rows(database_path: Path, sql: str) -> list[tuple[object, ...]]:
-    return [tuple(row) for row in db_rows(database_path, sql)]
+def rows(database: Database, sql: str) -> list[tuple[object, ...]]:
+    return [tuple(row) for row in database.rows(sql)]
 
 
 def is_busy(message: Message) -> bool:
@@ -49,7 +37,7 @@ def is_busy(message: Message) -> bool:
 
 
 async def test_a_ten_second_lock_answers_everyone_in_time_and_changes_nothing(
-    bot: InProcessBot, standin: StandIn, member: Member, database_path: Path
+    bot: InProcessBot, standin: StandIn, member: Member, database: Database
 ) -> None:
     players = [standin.member(standin.add_member(f"player{n}")) for n in range(20)]
     questions: list[Message] = []
@@ -58,10 +46,10 @@ async def test_a_ten_second_lock_answers_everyone_in_time_and_changes_nothing(
         questions.append(await next_question(player))
     await member.slash("quiz start", quiz="path")
     newcomer = standin.member(standin.add_member("newcomer"))
-    answers_before = rows(database_path, "SELECT * FROM quiz_answers")
-    sessions_before = rows(database_path, "SELECT * FROM quiz_sessions")
+    answers_before = rows(database, "SELECT * FROM quiz_answers")
+    sessions_before = rows(database, "SELECT * FROM quiz_sessions")
 
-    with external_lock(database_path):
+    async with database.write_lock():
         clicks = [
             player.click(question, custom_id=knowledge_button(question, correct=True))
             for player, question in zip(players, questions, strict=True)
@@ -90,13 +78,13 @@ async def test_a_ten_second_lock_answers_everyone_in_time_and_changes_nothing(
         assert all(is_busy(reply) for reply in second_wave), [r.text for r in second_wave]
         await asyncio.sleep(4)
 
-    assert rows(database_path, "SELECT * FROM quiz_answers") == answers_before
-    assert rows(database_path, "SELECT * FROM quiz_sessions") == sessions_before
+    assert rows(database, "SELECT * FROM quiz_answers") == answers_before
+    assert rows(database, "SELECT * FROM quiz_sessions") == sessions_before
     assert all(not any(b.disabled for b in q.buttons) for q in questions)
 
     after = await players[0].click(questions[0], custom_id=knowledge_button(questions[0], correct=True))
     assert all(b.disabled for b in after.buttons)
-    assert len(rows(database_path, "SELECT * FROM quiz_answers")) == len(answers_before) + 1
+    assert len(rows(database, "SELECT * FROM quiz_answers")) == len(answers_before) + 1
 
 
 class DamagedFile:
@@ -142,6 +130,7 @@ def damaged(bot: InProcessBot) -> Iterator[None]:
         writer.conn = writer_real
 
 
+@sqlite_only
 async def test_a_database_damaged_while_running_says_so_and_never_that_nothing_is_stored(
     bot: InProcessBot, member: Member, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -162,6 +151,7 @@ async def test_a_database_damaged_while_running_says_so_and_never_that_nothing_i
     assert "stores nothing" not in shown.text and shown.attachments
 
 
+@sqlite_only
 async def test_a_full_disk_says_so_logs_once_and_recovers_without_a_restart(
     bot: InProcessBot, standin: StandIn, member: Member, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -229,6 +219,7 @@ async def test_a_token_reset_while_running_ends_with_the_rejected_token_sentence
     assert_one_sentence(process.stderr, TOKEN_REJECTED)
 
 
+@sqlite_only
 async def test_a_second_bot_on_the_same_database_refuses_to_start(
     standin: StandIn, bot_process: StartBot, database_path: Path
 ) -> None:
@@ -261,6 +252,7 @@ async def migrated_database(path: Path) -> None:
         )
 
 
+@sqlite_only
 async def test_a_database_with_damaged_pages_is_refused_at_start(
     standin: StandIn, bot_process: StartBot, database_path: Path
 ) -> None:
@@ -354,7 +346,7 @@ async def test_a_question_with_a_lone_surrogate_is_answered_and_logged_cleaned(
         reply = await member.slash("ask", question="do i need a degree \ud800")
         assert reply.embeds
         for _ in range(100):
-            logged = await recent_asks(bot.client.store, standin.guild.id)
+            logged = await bot.client.store.recent_asks(standin.guild.id)
             if logged:
                 break
             await asyncio.sleep(0.05)
@@ -395,7 +387,7 @@ async def test_debug_logs_hold_no_credentials_and_no_member_words(standin: Stand
 
 @pytest.mark.expect_failures("unacknowledged")
 async def test_5xx_on_the_callback_retries_only_within_the_window_and_the_quiz_continues(
-    bot: InProcessBot, standin: StandIn, member: Member, database_path: Path
+    bot: InProcessBot, standin: StandIn, member: Member, database: Database
 ) -> None:
     await member.slash("quiz start", quiz="knowledge")
     question = await next_question(member)
@@ -412,7 +404,7 @@ async def test_5xx_on_the_callback_retries_only_within_the_window_and_the_quiz_c
     assert answered.edited
     assert all(b.disabled for b in answered.buttons)
     assert ANSWER_SAVED in answered.text
-    assert len(rows(database_path, "SELECT * FROM quiz_answers")) == 1
+    assert len(database.rows("SELECT * FROM quiz_answers")) == 1
     follow = await next_question(member)
     assert "question 2 of 10" in (follow.embeds[0].title or "")
     after = await member.click(follow, custom_id=knowledge_button(follow, correct=True))
@@ -420,7 +412,7 @@ async def test_5xx_on_the_callback_retries_only_within_the_window_and_the_quiz_c
 
 
 async def test_a_follow_up_webhook_that_keeps_failing_is_bypassed(
-    bot: InProcessBot, standin: StandIn, member: Member, database_path: Path
+    bot: InProcessBot, standin: StandIn, member: Member, database: Database
 ) -> None:
     await member.slash("quiz start", quiz="knowledge")
     question = await next_question(member)
@@ -433,4 +425,4 @@ async def test_a_follow_up_webhook_that_keeps_failing_is_bypassed(
     failing.count = 0
     second = await member.click(follow, custom_id=knowledge_button(follow, correct=False))
     assert all(b.disabled for b in second.buttons)
-    assert len(rows(database_path, "SELECT * FROM quiz_answers")) == 2
+    assert len(database.rows("SELECT * FROM quiz_answers")) == 2

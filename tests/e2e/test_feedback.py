@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 
 from bot.sandbox.harness import InProcessBot
-from bot.storage.asks import recent_asks
 from bot.ui.faq import DECLINED_TITLE, UNCOVERED_TITLE
 from standin.member import Member, Message
 from standin.server import StandIn
-from tests.e2e.quiz_helpers import db_rows
+from tests.e2e.database import db_rows
 
 SALARY_TITLE = "Which role pays more?"
 CHOOSING_TITLE = "AI Engineer or ML Engineer — which should I choose?"
@@ -30,8 +29,8 @@ async def test_a_member_votes_and_changes_their_vote(bot: InProcessBot, standin:
     changed = await member.click(reply, "Not what I asked")
     assert changed.content.startswith("Vote changed.")
 
-    database = bot.settings.database_path
-    [ask_id] = [r.id for r in await recent_asks(bot.client.store, standin.guild.id)]
+    database = bot.settings
+    [ask_id] = [r.id for r in await bot.client.store.recent_asks(standin.guild.id)]
     assert helpful == f"vote:{ask_id}:h" and wrong == f"vote:{ask_id}:n"
     rows = db_rows(database, "SELECT ask_id, user_id, helpful FROM ask_votes")
     assert [tuple(row) for row in rows] == [(ask_id, member.user.id, 0)]
@@ -45,7 +44,7 @@ async def test_each_member_has_one_vote_per_answer(bot: InProcessBot, standin: S
     await member.click(reply, "Helpful")
     await other.click(reply, "Not what I asked")
 
-    rows = db_rows(bot.settings.database_path, "SELECT user_id, helpful FROM ask_votes ORDER BY user_id")
+    rows = db_rows(bot.settings, "SELECT user_id, helpful FROM ask_votes ORDER BY user_id")
     assert sorted(tuple(row) for row in rows) == sorted([(member.user.id, 1), (other.user.id, 0)])
 
 
@@ -104,7 +103,7 @@ async def test_mydata_shows_and_deletes_votes(bot: InProcessBot, standin: StandI
     assert "2 votes on answers" in (prompt.embed.description or "")
     await member.click(prompt, "Delete all my data")
 
-    database = bot.settings.database_path
+    database = bot.settings
     assert db_rows(database, "SELECT * FROM ask_votes WHERE user_id = ?", (member.user.id,)) == []
     [count] = db_rows(database, "SELECT COUNT(*) FROM ask_log WHERE user_id = ?", (other.user.id,))
     assert tuple(count) == (1,)
@@ -154,5 +153,5 @@ async def test_a_subject_the_guide_does_not_cover_is_declined_plainly(
         assert reply.embeds[0].title == UNCOVERED_TITLE
         assert f"doesn't cover **{subject}**" in (reply.embeds[0].description or "")
         assert reply.buttons, "the closest topics are offered"
-    logged = await recent_asks(bot.client.store, standin.guild.id)
+    logged = await bot.client.store.recent_asks(standin.guild.id)
     assert all(not r.matched for r in logged)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import sqlite3
 import sys
 from pathlib import Path
 
@@ -15,7 +14,8 @@ from prometheus_client.parser import text_string_to_metric_families
 from bot.sandbox.harness import ROOT, InProcessBot, sandbox_settings
 from standin.member import Member
 from standin.server import StandIn
-from tests.e2e.quiz_helpers import db_rows, knowledge_button, next_question, question_of, session_of
+from tests.e2e.database import Database, db_rows, sqlite_only
+from tests.e2e.quiz_helpers import knowledge_button, next_question, question_of, session_of
 
 
 async def crossroads(*args: str, database: Path) -> tuple[int, str, str]:
@@ -46,6 +46,7 @@ async def answer_knowledge(member: Member, count: int) -> None:
             question = await next_question(member)
 
 
+@sqlite_only
 async def test_a_backup_under_load_restores_into_a_new_place_and_the_quiz_goes_on(
     standin: StandIn, bot: InProcessBot, member: Member, tmp_path: Path, database_path: Path
 ) -> None:
@@ -92,6 +93,7 @@ async def test_a_backup_under_load_restores_into_a_new_place_and_the_quiz_goes_o
         await moved.stop()
 
 
+@sqlite_only
 async def test_restore_refuses_while_the_bot_runs_on_the_database(
     bot: InProcessBot, member: Member, tmp_path: Path, database_path: Path
 ) -> None:
@@ -117,8 +119,8 @@ def value(scraped: dict[tuple[str, tuple[tuple[str, str], ...]], float], name: s
     return scraped.get((name, tuple(sorted(labels.items()))), 0.0)
 
 
-async def test_metrics_and_health_while_members_use_the_bot(standin: StandIn, database_path: Path) -> None:
-    running = InProcessBot(standin, sandbox_settings(standin, database_path, metrics_port=0))
+async def test_metrics_and_health_while_members_use_the_bot(standin: StandIn, database: Database) -> None:
+    running = InProcessBot(standin, database.settings(standin, metrics_port=0))
     await running.start()
     try:
         port = running.client.monitor.bound_port
@@ -198,13 +200,8 @@ async def test_metrics_and_health_while_members_use_the_bot(standin: StandIn, da
             assert reply.text
 
             question = await next_question(alice)
-            blocker = sqlite3.connect(database_path, timeout=0)
-            blocker.execute("BEGIN IMMEDIATE")
-            try:
+            async with database.write_lock():
                 busy = await alice.click(question, custom_id=knowledge_button(question, correct=True))
-            finally:
-                blocker.rollback()
-                blocker.close()
             assert "database is busy" in busy.text
             after = await scrape()
             errors = "crossroads_store_errors_total"

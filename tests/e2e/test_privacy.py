@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from bot.sandbox.harness import InProcessBot
+from bot.settings import Settings
 from standin.member import Member, Message
 from standin.server import StandIn
-from tests.e2e.quiz_helpers import db_rows
+from tests.e2e.database import db_rows, tables_with_column
 
 NOTHING = "Crossroads stores nothing about you: no quiz sessions, no answers and no questions."
 
 
-def rows_of(database: Path, user_id: int) -> dict[str, int]:
+def rows_of(database: Settings, user_id: int) -> dict[str, int]:
     """Rows about one member in every table that holds member data, read from outside the bot."""
     counts = {}
     for table in ("quiz_sessions", "ask_log"):
@@ -87,7 +87,7 @@ async def confirm_prompt(member: Member, *, dm: bool = False) -> Message:
 
 async def test_delete_asks_first_and_keeping_changes_nothing(bot: InProcessBot, member: Member) -> None:
     await leave_traces(member)
-    before = rows_of(bot.settings.database_path, member.user.id)
+    before = rows_of(bot.settings, member.user.id)
     prompt = await confirm_prompt(member)
     assert "1 quiz session, 1 quiz answer and 2 questions you asked" in (prompt.embed.description or "")
 
@@ -96,7 +96,7 @@ async def test_delete_asks_first_and_keeping_changes_nothing(bot: InProcessBot, 
     assert kept.id == prompt.id
     assert kept.content == "Nothing was deleted. Your data stays as it was."
     assert not kept.buttons and not kept.embeds
-    assert rows_of(bot.settings.database_path, member.user.id) == before
+    assert rows_of(bot.settings, member.user.id) == before
 
 
 async def test_delete_removes_every_row_of_the_member_and_only_theirs(
@@ -104,7 +104,7 @@ async def test_delete_removes_every_row_of_the_member_and_only_theirs(
 ) -> None:
     await leave_traces(member)
     await admin.slash("ask", question="do I need a PhD for ML engineering")
-    database = bot.settings.database_path
+    database = bot.settings
     assert rows_of(database, member.user.id) == {"quiz_sessions": 1, "ask_log": 2, "quiz_answers": 1}
     admin_rows = rows_of(database, admin.user.id)
 
@@ -118,8 +118,7 @@ async def test_delete_removes_every_row_of_the_member_and_only_theirs(
     )
     assert not done.buttons
     assert rows_of(database, member.user.id) == {"quiz_sessions": 0, "ask_log": 0, "quiz_answers": 0}
-    tables = [row[0] for row in db_rows(database, "SELECT name FROM sqlite_master WHERE type = 'table'")]
-    with_member = [t for t in tables if any(c[1] == "user_id" for c in db_rows(database, f"PRAGMA table_info({t})"))]
+    with_member = tables_with_column(database, "user_id")
     assert {"quiz_sessions", "ask_log"} <= set(with_member)
     for table in with_member:
         assert db_rows(database, f"SELECT * FROM {table} WHERE user_id = ?", (member.user.id,)) == []
@@ -133,7 +132,7 @@ async def test_delete_works_in_direct_messages(bot: InProcessBot, member: Member
     prompt = await confirm_prompt(member, dm=True)
     done = await member.click(prompt, "Delete all my data")
     assert done.content.startswith("Done. Removed 1 question you asked.")
-    assert rows_of(bot.settings.database_path, member.user.id)["ask_log"] == 0
+    assert rows_of(bot.settings, member.user.id)["ask_log"] == 0
 
 
 async def test_confirmation_still_works_after_a_restart(bot: InProcessBot, member: Member) -> None:
@@ -144,7 +143,7 @@ async def test_confirmation_still_works_after_a_restart(bot: InProcessBot, membe
     done = await member.click(prompt, "Delete all my data")
 
     assert done.content.startswith("Done. Removed 1 question you asked.")
-    assert rows_of(bot.settings.database_path, member.user.id)["ask_log"] == 0
+    assert rows_of(bot.settings, member.user.id)["ask_log"] == 0
 
 
 async def test_a_quiz_button_after_deletion_gets_a_sentence(bot: InProcessBot, member: Member) -> None:
@@ -157,4 +156,4 @@ async def test_a_quiz_button_after_deletion_gets_a_sentence(bot: InProcessBot, m
 
     assert reply.ephemeral and reply.id != prompt.id
     assert "/quiz start" in reply.content
-    assert rows_of(bot.settings.database_path, member.user.id) == {"quiz_sessions": 0, "ask_log": 0, "quiz_answers": 0}
+    assert rows_of(bot.settings, member.user.id) == {"quiz_sessions": 0, "ask_log": 0, "quiz_answers": 0}

@@ -5,17 +5,14 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 
 import pytest
 
 from bot.sandbox.harness import BotProcess, InProcessBot
-from bot.storage import quiz as store_quiz
-from bot.storage.guilds import update_config
 from standin.member import Member, Message
 from standin.server import StandIn
+from tests.e2e.database import Database, db_rows
 from tests.e2e.quiz_helpers import (
-    db_rows,
     knowledge_button,
     next_question,
     parse,
@@ -40,12 +37,8 @@ def newer_than(message_id: int) -> Callable[[Message], bool]:
 
 
 async def map_path_roles(bot: InProcessBot, standin: StandIn, ai: str = "AI Engineer", ml: str = "ML Engineer") -> None:
-    await update_config(
-        bot.client.store,
-        standin.guild.id,
-        ai_role_id=standin.guild.role_named(ai).id,
-        ml_role_id=standin.guild.role_named(ml).id,
-    )
+    await bot.client.store.set_path_role(standin.guild.id, "ai", standin.guild.role_named(ai).id)
+    await bot.client.store.set_path_role(standin.guild.id, "ml", standin.guild.role_named(ml).id)
 
 
 async def play_path(member: Member, lean: str) -> Message:
@@ -93,9 +86,9 @@ async def test_path_quiz_from_start_to_result_grants_the_mapped_role(
     assert [b.label for b in result.buttons][:2] == ["What an AI Engineer does day to day", "Skills to build first"]
     entry = await member.click(result, label="What an AI Engineer does day to day")
     assert entry.ephemeral and entry.embeds[0].title == "A typical day for an AI Engineer"
-    [session] = db_rows(bot.settings.database_path, "SELECT * FROM quiz_sessions")
+    [session] = db_rows(bot.settings, "SELECT * FROM quiz_sessions")
     assert (session["status"], session["path_result"], session["position"]) == ("completed", "ai", 10)
-    assert len(db_rows(bot.settings.database_path, "SELECT * FROM quiz_answers")) == 10
+    assert len(db_rows(bot.settings, "SELECT * FROM quiz_answers")) == 10
 
 
 async def test_ml_leaning_answers_give_the_ml_result_and_role(
@@ -166,7 +159,7 @@ async def test_a_double_click_is_recorded_once(bot: InProcessBot, member: Member
     replies = sorted([first, second], key=lambda m: m.ephemeral)
     assert replies[0].id == question.id
     assert replies[1].ephemeral and "already answered" in replies[1].text
-    answers = await store_quiz.answers(bot.client.store, session_of(question))
+    answers = await bot.client.store.session_answers(session_of(question))
     assert [(a.question_id, a.choice_id) for a in answers] == [(question_of(question), "a")]
     follow = await next_question(member)
     assert "question 2 of 10" in (follow.embeds[0].title or "")
@@ -184,7 +177,7 @@ async def test_an_answered_question_resent_by_resume_cannot_be_answered_again(
     stale = await member.click(copy, custom_id=knowledge_button(copy, correct=True))
     assert stale.ephemeral
     assert "You already answered this question" in stale.text
-    answers = await store_quiz.answers(bot.client.store, session_of(question))
+    answers = await bot.client.store.session_answers(session_of(question))
     assert len(answers) == 1 and answers[0].correct is False
 
 
@@ -193,7 +186,7 @@ async def test_somebody_elses_buttons_change_nothing(bot: InProcessBot, member: 
     question = await next_question(member)
     reply = await admin.click(question, 0)
     assert reply.ephemeral and "belongs to someone else" in reply.text
-    assert await store_quiz.answers(bot.client.store, session_of(question)) == []
+    assert await bot.client.store.session_answers(session_of(question)) == []
     assert not question.buttons[0].disabled
 
 
@@ -209,14 +202,14 @@ async def test_a_stale_button_after_a_restart_continues_the_quiz(bot: InProcessB
     assert after.id == question.id and all(b.disabled for b in after.buttons)
     follow = await next_question(member)
     assert "question 5 of 10" in (follow.embeds[0].title or "")
-    answers = await store_quiz.answers(bot.client.store, session_id)
+    answers = await bot.client.store.session_answers(session_id)
     assert len(answers) == 4 == len({a.question_id for a in answers})
     result = await play_knowledge(member, right=6, first=follow, left=6)
     assert result.embeds[0].title == "Knowledge check: 10 of 10"
 
 
 async def test_kill_9_mid_quiz_keeps_every_acknowledged_answer(
-    standin: StandIn, bot_process: Callable[..., Awaitable[BotProcess]], database_path: Path
+    standin: StandIn, bot_process: Callable[..., Awaitable[BotProcess]], database: Database
 ) -> None:
     process = await bot_process()
     member = standin.member("alice")
@@ -230,15 +223,15 @@ async def test_kill_9_mid_quiz_keeps_every_acknowledged_answer(
         question = await next_question(member)
     code = await process.kill()
     assert code != 0
-    stored = db_rows(database_path, "SELECT question_id FROM quiz_answers ORDER BY answered_at")
+    stored = database.rows("SELECT question_id FROM quiz_answers ORDER BY answered_at")
     assert [row["question_id"] for row in stored] == acknowledged
     await process.start()
     after = await member.click(question, custom_id=knowledge_button(question, correct=False))
     assert after.embeds[0].fields[0].name == "❌ Not quite"
-    stored = db_rows(database_path, "SELECT question_id, correct FROM quiz_answers ORDER BY answered_at")
+    stored = database.rows("SELECT question_id, correct FROM quiz_answers ORDER BY answered_at")
     assert [row["question_id"] for row in stored] == [*acknowledged, question_of(question)]
     assert [row["correct"] for row in stored] == [1, 1, 1, 1, 0]
-    [session] = db_rows(database_path, "SELECT status, position FROM quiz_sessions")
+    [session] = database.rows("SELECT status, position FROM quiz_sessions")
     assert (session["status"], session["position"]) == ("in_progress", 5)
     await process.terminate()
 
@@ -248,7 +241,7 @@ async def test_closed_dms_offer_the_quiz_right_here(bot: InProcessBot, closed_dm
     assert reply.ephemeral
     assert "Privacy Settings" in reply.text and "Direct Messages" in reply.text
     assert [b.label for b in reply.buttons] == ["Take it here"]
-    assert db_rows(bot.settings.database_path, "SELECT * FROM quiz_sessions") == []
+    assert db_rows(bot.settings, "SELECT * FROM quiz_sessions") == []
     question = await closed_dms.click(reply, label="Take it here")
     assert question.ephemeral
     for number in range(1, 11):
@@ -259,7 +252,7 @@ async def test_closed_dms_offer_the_quiz_right_here(bot: InProcessBot, closed_dm
     assert (question.embeds[0].title or "").startswith(("Your path", "Both paths"))
     assert [b.label for b in question.buttons if not (b.custom_id or "").startswith("faq:")] == ["Share in the server"]
     assert closed_dms.dms == []
-    [session] = db_rows(bot.settings.database_path, "SELECT delivery, status FROM quiz_sessions")
+    [session] = db_rows(bot.settings, "SELECT delivery, status FROM quiz_sessions")
     assert (session["delivery"], session["status"]) == ("ephemeral", "completed")
 
 
@@ -274,7 +267,7 @@ async def test_missing_permission_for_the_role_still_gives_the_result(
     assert "I lack the permission" in fields["Server role"]
     assert "Moderator" not in member.roles
     assert any("could not give role" in record.getMessage() for record in caplog.records)
-    [session] = db_rows(bot.settings.database_path, "SELECT status, path_result FROM quiz_sessions")
+    [session] = db_rows(bot.settings, "SELECT status, path_result FROM quiz_sessions")
     assert (session["status"], session["path_result"]) == ("completed", "ai")
 
 
@@ -296,7 +289,7 @@ async def test_a_429_in_the_middle_of_a_quiz_loses_nothing(bot: InProcessBot, st
     question = await next_question(member)
     assert callbacks.hits == 1
     assert "question 5 of 10" in (question.embeds[0].title or "")
-    answers = await store_quiz.answers(bot.client.store, session_of(question))
+    answers = await bot.client.store.session_answers(session_of(question))
     assert len(answers) == 4 == len({a.question_id for a in answers})
     assert [a.correct for a in answers] == [True, True, True, False]
 
@@ -330,7 +323,7 @@ async def test_progress_resume_cancel_and_start_over(bot: InProcessBot, member: 
     fresh = await next_question(member)
     assert "question 1 of 10" in (fresh.embeds[0].title or "")
     assert session_of(fresh) != first_session
-    old = await store_quiz.get_session(bot.client.store, first_session)
+    old = await bot.client.store.get_session(first_session)
     assert old is not None and old.status == "cancelled"
     stale = await member.click(again, 0)
     assert stale.ephemeral and "cancelled" in stale.text
@@ -367,15 +360,17 @@ async def test_progress_shows_last_path_result_and_best_score(bot: InProcessBot,
     assert entry.ephemeral and entry.embeds[0].title == progress.buttons[0].label
 
 
-async def test_an_expired_session_offers_a_fresh_start(bot: InProcessBot, standin: StandIn, member: Member) -> None:
-    await update_config(bot.client.store, standin.guild.id, quiz_expiry_hours=1)
+async def test_an_expired_session_offers_a_fresh_start(
+    bot: InProcessBot, standin: StandIn, member: Member, database: Database
+) -> None:
+    await bot.client.store.set_quiz_expiry(standin.guild.id, 1)
     await member.slash("quiz start", quiz="knowledge")
     question = await next_question(member)
-    await bot.client.store.execute("UPDATE quiz_sessions SET updated_at = updated_at - 7200")
+    database.execute("UPDATE quiz_sessions SET updated_at = updated_at - 7200")
     reply = await member.click(question, 0)
     assert reply.ephemeral
     assert "expired after 1 hour without an answer" in reply.text
-    assert await store_quiz.answers(bot.client.store, session_of(question)) == []
+    assert await bot.client.store.session_answers(session_of(question)) == []
     prompt = await member.click(reply, label="Start a fresh one")
     assert prompt.text.endswith("Your quiz continues below.") and not prompt.buttons
     fresh = await next_question(member)
@@ -420,9 +415,9 @@ async def test_dms_closed_midway_moves_the_running_quiz_here(bot: InProcessBot, 
     assert all(b.disabled for b in after.buttons)
     follow = await member.wait_for_message(newer_than(after.id))
     assert "question 4 of 10" in (follow.embeds[0].title or "")
-    session = await store_quiz.get_session(bot.client.store, session_id)
+    session = await bot.client.store.get_session(session_id)
     assert session is not None and (session.delivery, session.position) == ("ephemeral", 3)
-    assert len(await store_quiz.answers(bot.client.store, session_id)) == 3
+    assert len(await bot.client.store.session_answers(session_id)) == 3
 
 
 async def test_start_over_with_closed_dms_keeps_the_running_attempt(bot: InProcessBot, member: Member) -> None:
@@ -437,38 +432,31 @@ async def test_start_over_with_closed_dms_keeps_the_running_attempt(bot: InProce
     refused = await member.click(offer, label="Start over")
     assert "Privacy Settings" in refused.text
     # Nothing reached the member, so the attempt they had is still there, answers and all.
-    old = await store_quiz.get_session(bot.client.store, old_id)
+    old = await bot.client.store.get_session(old_id)
     assert old is not None and (old.status, old.position) == ("in_progress", 2)
-    assert len(await store_quiz.answers(bot.client.store, old_id)) == 2
+    assert len(await bot.client.store.session_answers(old_id)) == 2
     # Taking it here starts over for real, as asked.
     here = await member.click(refused, label="Take it here")
     assert here.ephemeral and "question 1 of 10" in (here.embeds[0].title or "")
     assert session_of(here) != old_id
-    replaced = await store_quiz.get_session(bot.client.store, old_id)
+    replaced = await bot.client.store.get_session(old_id)
     assert replaced is not None and replaced.status == "cancelled"
 
 
 async def test_a_click_on_a_locked_database_says_so_and_changes_nothing(
-    bot: InProcessBot, member: Member, database_path: Path
+    bot: InProcessBot, member: Member, database: Database
 ) -> None:
-    import sqlite3
-
     await member.slash("quiz start", quiz="knowledge")
     question = await next_question(member)
     session_id = session_of(question)
-    blocker = sqlite3.connect(database_path, timeout=0)
-    blocker.execute("BEGIN IMMEDIATE")
-    try:
+    async with database.write_lock():
         reply = await member.click(question, custom_id=knowledge_button(question, correct=True))
         assert reply.ephemeral and "database is busy" in reply.text and "nothing was changed" in reply.text
         assert not any(b.disabled for b in question.buttons)
-    finally:
-        blocker.rollback()
-        blocker.close()
-    assert await store_quiz.answers(bot.client.store, session_id) == []
+    assert await bot.client.store.session_answers(session_id) == []
     after = await member.click(question, custom_id=knowledge_button(question, correct=True))
     assert all(b.disabled for b in after.buttons)
-    assert len(await store_quiz.answers(bot.client.store, session_id)) == 1
+    assert len(await bot.client.store.session_answers(session_id)) == 1
 
 
 @pytest.mark.expect_failures("unacknowledged")
@@ -480,10 +468,10 @@ async def test_clicking_an_answered_question_whose_follow_up_never_came_points_t
     # The bot saved the answer and died before any reply reached the member.
     first = knowledge_button(question, correct=True)
     session, question_id, choice = parse(first)
-    await store_quiz.record_answer(
-        bot.client.store, session, question_id=question_id, choice_id=choice, correct=True, expected_position=0
+    await bot.client.store.record_answer(
+        session, question_id=question_id, choice_id=choice, correct=True, expected_position=0
     )
-    assert len(db_rows(bot.settings.database_path, "SELECT * FROM quiz_answers")) == 1
+    assert len(db_rows(bot.settings, "SELECT * FROM quiz_answers")) == 1
     again = await member.click(question, custom_id=first)
     assert again.ephemeral and "already answered" in again.text and "/quiz resume" in again.text
     await member.slash("quiz resume")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 import pytest
@@ -10,7 +11,8 @@ from bot.sandbox.harness import InProcessBot
 from standin.member import Member, Message
 from standin.server import StandIn
 from standin.state import Perm
-from tests.e2e.quiz_helpers import db_rows, knowledge_button, next_question, path_button
+from tests.e2e.database import db_rows
+from tests.e2e.quiz_helpers import knowledge_button, next_question, path_button
 
 
 def is_result(message: Message) -> bool:
@@ -63,10 +65,11 @@ async def test_retry_the_ones_i_missed_replays_exactly_those_and_leaves_the_lead
 
     board = await member.slash("quiz leaderboard")
     assert "7 of 10" in (board.embeds[0].description or "")
-    sessions = db_rows(
-        bot.settings.database_path, "SELECT score, total, json_extract(plan, '$.review_of') AS of FROM quiz_sessions"
-    )
-    assert [(s["score"], s["total"], s["of"]) for s in sessions] == [(7, 10, None), (None, 3, 1)]
+    sessions = db_rows(bot.settings, "SELECT score, total, plan FROM quiz_sessions ORDER BY id")
+    assert [(s["score"], s["total"], json.loads(s["plan"]).get("review_of")) for s in sessions] == [
+        (7, 10, None),
+        (None, 3, 1),
+    ]
     progress = await member.slash("quiz progress")
     fields = {field.name: field.value for field in progress.embeds[0].fields}
     assert fields["Best knowledge score"].startswith("**7 of 10**")

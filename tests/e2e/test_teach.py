@@ -13,14 +13,14 @@ import pytest
 
 from bot.content import check_content
 from bot.knowledge.server_entries import MAX_SERVER_ENTRIES
-from bot.sandbox.harness import InProcessBot, sandbox_settings
+from bot.sandbox.harness import InProcessBot
 from bot.sandbox.player import Player
 from bot.sandbox.script import parse_script
-from bot.storage import entries as store_entries
 from bot.ui.faq import DECLINED_TITLE, UNCOVERED_TITLE
 from standin.member import Member, Message
 from standin.server import StandIn
 from standin.state import Guild
+from tests.e2e.database import Database
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 STUDY_QUESTION = "when is the next study group call"
@@ -269,11 +269,11 @@ expect Two volunteers run them.
 
 
 @pytest.fixture
-async def bot_on_copy(standin: StandIn, database_path: Path, tmp_path: Path) -> AsyncIterator[InProcessBot]:
+async def bot_on_copy(standin: StandIn, database: Database, tmp_path: Path) -> AsyncIterator[InProcessBot]:
     content = tmp_path / "content"
     shutil.copytree(DATA / "knowledge", content / "knowledge")
     shutil.copytree(DATA / "quizzes", content / "quizzes")
-    running = InProcessBot(standin, sandbox_settings(standin, database_path, content_dir=content))
+    running = InProcessBot(standin, database.settings(standin, content_dir=content))
     await running.start()
     try:
         yield running
@@ -302,7 +302,7 @@ async def add_stored_entries(bot: InProcessBot, guild_id: int, count: int) -> No
     """Entries written straight to the store (as many /kb add would), then put into service."""
     for number in range(count):
         body = {"id": f"note-{number}", "title": f"Note {number}", "questions": [f"note {number}"], "answer": "A."}
-        await store_entries.add_entry(bot.client.store, guild_id, body["id"], body, editor_id=1, cap=10_000)
+        await bot.client.store.add_entry(guild_id, body["id"], body, editor_id=1, cap=10_000)
     await bot.client.guild_knowledge.refresh(guild_id)
 
 

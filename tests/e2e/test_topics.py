@@ -10,9 +10,10 @@ from typing import Any
 import pytest
 import yaml
 
-from bot.sandbox.harness import InProcessBot, sandbox_settings
+from bot.sandbox.harness import InProcessBot
 from standin.member import Member
 from standin.server import StandIn
+from tests.e2e.database import Database
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 
@@ -54,7 +55,7 @@ def _edit(path: Path, change: Any) -> None:
 
 @pytest.fixture
 async def bot_with_30_topics_and_links(
-    standin: StandIn, database_path: Path, tmp_path: Path
+    standin: StandIn, database: Database, tmp_path: Path
 ) -> AsyncIterator[InProcessBot]:
     content = _copy_content(tmp_path)
 
@@ -79,7 +80,7 @@ async def bot_with_30_topics_and_links(
         ],
     }
     (content / "knowledge" / "zz-local.yaml").write_text(yaml.safe_dump(extra), encoding="utf-8")
-    running = InProcessBot(standin, sandbox_settings(standin, database_path, content_dir=content))
+    running = InProcessBot(standin, database.settings(standin, content_dir=content))
     await running.start()
     try:
         yield running

@@ -4,18 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import json
-import sqlite3
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
-from pathlib import Path
 
 import pytest
 
 from bot.sandbox.harness import BotProcess, InProcessBot
-from bot.storage import Store
-from bot.storage import trivia as store_trivia
 from standin.server import StandIn
-from tests.e2e.quiz_helpers import db_rows
+from tests.e2e.database import Database, db_rows
 from tests.e2e.trivia_helpers import (
     question,
     revealed,
@@ -27,8 +23,8 @@ from tests.e2e.trivia_helpers import (
 
 
 @pytest.fixture
-async def trivia_bot(standin: StandIn, database_path: Path) -> AsyncIterator[InProcessBot]:
-    async for running in running_bot(standin, database_path):
+async def trivia_bot(standin: StandIn, database: Database) -> AsyncIterator[InProcessBot]:
+    async for running in running_bot(standin, database):
         yield running
 
 
@@ -68,7 +64,7 @@ async def test_members_play_a_five_question_game_to_the_scoreboard(trivia_bot: I
     assert "0 points (0 of 5 right)" in ranked[2]
     assert not board.pings
     rows = db_rows(
-        trivia_bot.settings.database_path,
+        trivia_bot.settings,
         "SELECT user_id, answered, correct, won, points FROM trivia_results ORDER BY place",
     )
     assert [(r["answered"], r["correct"], r["won"]) for r in rows] == [(5, 5, 1), (5, 5, 0), (5, 0, 0)]
@@ -95,7 +91,7 @@ async def test_members_play_a_five_question_game_to_the_scoreboard(trivia_bot: I
     assert "1 trivia game you started" in (prompt.embeds[0].description or "")
     await morgan.click(prompt, "Delete all my data")
     morgan_id = standin.user_named("morgan").id
-    database = trivia_bot.settings.database_path
+    database = trivia_bot.settings
     assert not db_rows(database, "SELECT * FROM trivia_answers WHERE user_id = ?", (morgan_id,))
     assert not db_rows(database, "SELECT * FROM trivia_results WHERE user_id = ?", (morgan_id,))
     assert [r["starter_id"] for r in db_rows(database, "SELECT starter_id FROM trivia_games")] == [None]
@@ -154,7 +150,7 @@ async def test_stop_posts_and_stores_the_scoreboard_so_far(trivia_bot: InProcess
     assert str(standin.user_named("alice").id) in (stopped.embeds[0].description or "")
     closed = await revealed(alice, shown)
     assert closed.embeds[0].field("How everyone answered").value.count("1 answer") == 1
-    database = trivia_bot.settings.database_path
+    database = trivia_bot.settings
     [game] = db_rows(database, "SELECT status FROM trivia_games")
     assert game["status"] == "stopped"
     [result] = db_rows(database, "SELECT answered, correct, won FROM trivia_results")
@@ -176,7 +172,7 @@ async def test_a_game_nobody_answers_ends_itself_after_three_questions(
         m for m in alice.channel_messages if m.embeds and (m.embeds[0].title or "").startswith("Trivia · question")
     ]
     assert len(asked) == 3
-    [game] = db_rows(trivia_bot.settings.database_path, "SELECT status FROM trivia_games")
+    [game] = db_rows(trivia_bot.settings, "SELECT status FROM trivia_games")
     assert game["status"] == "idle"
 
 
@@ -195,7 +191,7 @@ async def test_a_restart_after_the_deadline_closes_the_question_with_its_answers
     await alice.click(shown, custom_id=right_answer(shown))
     await morgan.click(shown, custom_id=wrong_answer(shown))
     await trivia_bot.stop()
-    [game] = db_rows(trivia_bot.settings.database_path, "SELECT deadline FROM trivia_games")
+    [game] = db_rows(trivia_bot.settings, "SELECT deadline FROM trivia_games")
     await asyncio.sleep(max(0.0, game["deadline"] - time.time()) + 0.1)
     await trivia_bot.start()
     closed = await revealed(alice, shown)
@@ -209,7 +205,7 @@ async def test_a_restart_after_the_deadline_closes_the_question_with_its_answers
 
 
 async def test_kill_9_mid_question_loses_no_answer_and_the_question_resumes(
-    standin: StandIn, bot_process: Callable[..., Awaitable[BotProcess]], database_path: Path
+    standin: StandIn, bot_process: Callable[..., Awaitable[BotProcess]], database: Database
 ) -> None:
     # 30 game seconds at 0.3: the question stays open 9 s of wall time, across the restart.
     process = await bot_process(env={"TRIVIA_TIME_SCALE": "0.3"})
@@ -220,7 +216,7 @@ async def test_kill_9_mid_question_loses_no_answer_and_the_question_resumes(
     await alice.click(shown, custom_id=right_answer(shown))
     await morgan.click(shown, custom_id=wrong_answer(shown))
     assert await process.kill() != 0
-    stored = db_rows(database_path, "SELECT user_id FROM trivia_answers ORDER BY answered_at")
+    stored = database.rows("SELECT user_id FROM trivia_answers ORDER BY answered_at")
     assert [r["user_id"] for r in stored] == [standin.user_named("alice").id, standin.user_named("morgan").id]
     await process.start()
     again = await alice.click(shown, custom_id=wrong_answer(shown))
@@ -233,58 +229,53 @@ async def test_kill_9_mid_question_loses_no_answer_and_the_question_resumes(
     board = await scoreboard(alice)
     ranked = (board.embeds[0].description or "").splitlines()
     assert sum(1 for line in ranked if line.startswith("**")) == 3
-    assert len(db_rows(database_path, "SELECT * FROM trivia_results")) == 3
+    assert len(database.rows("SELECT * FROM trivia_results")) == 3
     await process.terminate()
 
 
 async def test_a_click_on_a_locked_database_says_so_and_the_next_click_counts(
-    trivia_bot: InProcessBot, standin: StandIn, database_path: Path
+    trivia_bot: InProcessBot, standin: StandIn, database: Database
 ) -> None:
     alice = standin.member("alice")
     await standin.member("morgan").slash("trivia start", questions=1, seconds=60)
     shown = await question(alice, 0)
     # The bot stores the question's message id right after posting it; lock only after that write.
     for _ in range(200):
-        if db_rows(database_path, "SELECT id FROM trivia_games WHERE message_id IS NOT NULL"):
+        if database.rows("SELECT id FROM trivia_games WHERE message_id IS NOT NULL"):
             break
         await asyncio.sleep(0.05)
-    blocker = sqlite3.connect(database_path, timeout=0)
-    blocker.execute("BEGIN IMMEDIATE")
-    try:
+    async with database.write_lock():
         busy = await alice.click(shown, custom_id=right_answer(shown))
         assert (
             busy.ephemeral
             and "database is busy" in (busy.content or "")
             and "nothing was changed" in (busy.content or "")
         )
-    finally:
-        blocker.rollback()
-        blocker.close()
-    assert db_rows(database_path, "SELECT * FROM trivia_answers") == []
+    assert database.rows("SELECT * FROM trivia_answers") == []
     recorded = await alice.click(shown, custom_id=right_answer(shown))
     assert (recorded.content or "").startswith("Answer recorded")
-    assert len(db_rows(database_path, "SELECT * FROM trivia_answers")) == 1
+    assert len(database.rows("SELECT * FROM trivia_answers")) == 1
     await standin.member("morgan").slash("trivia stop")
 
 
 async def test_a_game_that_ended_just_before_the_bot_stopped_gets_its_scoreboard_after_the_restart(
-    trivia_bot: InProcessBot, standin: StandIn, database_path: Path
+    trivia_bot: InProcessBot, standin: StandIn, database: Database
 ) -> None:
     alice = standin.member("alice")
     await standin.member("morgan").slash("trivia start", questions=3, seconds=60)
     shown = await question(alice, 0)
     await alice.click(shown, custom_id=right_answer(shown))
-    [game] = db_rows(database_path, "SELECT id FROM trivia_games")
+    [game] = database.rows("SELECT id FROM trivia_games")
     await trivia_bot.stop()
     # As if the bot died right after committing the results, before posting the scoreboard.
-    async with Store(database_path) as store:
-        assert await store_trivia.finish_game(store, game["id"], "finished", lambda answers: []) is not None
+    async with database.storage() as store:
+        assert await store.finish_game(game["id"], "finished", lambda answers: []) is not None
     await trivia_bot.start()
     board = await scoreboard(alice)
     assert str(standin.user_named("alice").id) in (board.embeds[0].description or "")
     # Marked as posted once Discord has the message, so the next start does not post it again.
     for _ in range(200):
-        if db_rows(database_path, "SELECT id FROM trivia_games WHERE announced = 1"):
+        if database.rows("SELECT id FROM trivia_games WHERE announced = 1"):
             break
         await asyncio.sleep(0.05)
     await trivia_bot.restart()

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from pathlib import Path
 
-from bot.sandbox.harness import InProcessBot, sandbox_settings
+from bot.sandbox.harness import InProcessBot
 from standin.member import Member, Message
 from standin.server import StandIn
+from tests.e2e.database import Database
 
 # A 10-second question lasts 1.5 s of wall time and the pause between questions 0.75 s; members
 # are still told 10 seconds. Waits below allow for a loaded machine.
@@ -15,9 +15,9 @@ TIME_SCALE = 0.15
 WAIT = 15.0
 
 
-async def running_bot(standin: StandIn, database_path: Path) -> AsyncIterator[InProcessBot]:
+async def running_bot(standin: StandIn, database: Database) -> AsyncIterator[InProcessBot]:
     """The real bot in this process on the fast trivia clock (the body of the `trivia_bot` fixture)."""
-    running = InProcessBot(standin, sandbox_settings(standin, database_path, trivia_time_scale=TIME_SCALE))
+    running = InProcessBot(standin, database.settings(standin, trivia_time_scale=TIME_SCALE))
     await running.start()
     try:
         yield running

@@ -10,9 +10,9 @@ import pytest
 from bot import quizflow as flow
 from bot.quiz import KnowledgeQuiz, KnowledgeResult, PathResult, QuizBook
 from bot.quizflow import Refusal
-from bot.storage import Store
 from bot.storage import quiz as store_quiz
 from bot.storage.guilds import set_path_role, set_role_rewards
+from bot.storage.sqlite import SqliteStorage
 from tests.quiz.factories import knowledge_data, path_quiz
 from tests.storage.admin_data import Clock
 
@@ -23,8 +23,8 @@ CHANNEL = 555
 
 
 @pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[Store]:
-    async with Store(tmp_path / "crossroads.db", clock=Clock()) as opened:
+async def store(tmp_path: Path) -> AsyncIterator[SqliteStorage]:
+    async with SqliteStorage(tmp_path / "crossroads.db", clock=Clock()) as opened:
         yield opened
 
 
@@ -36,7 +36,9 @@ def book() -> QuizBook:
     return QuizBook({"path": path_quiz(), "knowledge": KnowledgeQuiz.model_validate(data)})
 
 
-async def begin(store: Store, book: QuizBook, quiz_id: str = "knowledge", *, replace: bool = False) -> flow.Started:
+async def begin(
+    store: SqliteStorage, book: QuizBook, quiz_id: str = "knowledge", *, replace: bool = False
+) -> flow.Started:
     started = await flow.start(
         store, book, user_id=MEMBER, quiz_id=quiz_id, guild_id=GUILD, channel_id=CHANNEL, delivery="dm", replace=replace
     )
@@ -44,7 +46,7 @@ async def begin(store: Store, book: QuizBook, quiz_id: str = "knowledge", *, rep
     return started
 
 
-async def play(store: Store, started: flow.Started, *, right: bool) -> flow.Accepted:
+async def play(store: SqliteStorage, started: flow.Started, *, right: bool) -> flow.Accepted:
     """Answer every question (all right or all wrong); the last outcome."""
     outcome: flow.ClickOutcome | None = None
     for question in started.plan.questions:
@@ -57,7 +59,7 @@ async def play(store: Store, started: flow.Started, *, right: bool) -> flow.Acce
     return outcome
 
 
-async def test_an_unknown_quiz_starts_nothing(store: Store, book: QuizBook) -> None:
+async def test_an_unknown_quiz_starts_nothing(store: SqliteStorage, book: QuizBook) -> None:
     outcome = await flow.start(
         store, book, user_id=MEMBER, quiz_id="nope", guild_id=GUILD, channel_id=None, delivery="dm", replace=False
     )
@@ -65,7 +67,7 @@ async def test_an_unknown_quiz_starts_nothing(store: Store, book: QuizBook) -> N
 
 
 async def test_a_start_keeps_the_channel_for_sharing_and_offers_the_running_attempt(
-    store: Store, book: QuizBook
+    store: SqliteStorage, book: QuizBook
 ) -> None:
     started = await begin(store, book)
     assert started.plan.channel_id == CHANNEL and started.replacing is None
@@ -94,15 +96,17 @@ async def test_a_start_keeps_the_channel_for_sharing_and_offers_the_running_atte
     assert isinstance(without_offer, flow.Running) and without_offer.session.id == started.session.id
 
 
-async def test_starting_over_replaces_the_running_attempt(store: Store, book: QuizBook) -> None:
+async def test_starting_over_replaces_the_running_attempt(store: SqliteStorage, book: QuizBook) -> None:
     first = await begin(store, book)
     second = await begin(store, book, replace=True)
     assert second.replacing == first.session.id
-    old = await store_quiz.get_session(store, first.session.id)
+    old = await store.get_session(first.session.id)
     assert old is not None and old.status == "cancelled"
 
 
-async def test_a_click_on_the_current_question_is_accepted_and_points_at_the_next(store: Store, book: QuizBook) -> None:
+async def test_a_click_on_the_current_question_is_accepted_and_points_at_the_next(
+    store: SqliteStorage, book: QuizBook
+) -> None:
     started = await begin(store, book)
     first = started.plan.questions[0]
     outcome = await flow.answer(store, started.session.id, MEMBER, first.id, first.choices[0].id)
@@ -112,7 +116,7 @@ async def test_a_click_on_the_current_question_is_accepted_and_points_at_the_nex
     assert outcome.session.position == 1
 
 
-async def test_clicks_that_change_nothing_say_why(store: Store, book: QuizBook) -> None:
+async def test_clicks_that_change_nothing_say_why(store: SqliteStorage, book: QuizBook) -> None:
     started = await begin(store, book)
     session_id = started.session.id
     first, second = started.plan.questions[:2]
@@ -132,7 +136,7 @@ async def test_clicks_that_change_nothing_say_why(store: Store, book: QuizBook) 
     assert await flow.answer(store, 999_999, MEMBER, second.id, second.choices[0].id) == flow.Refused(Refusal.GONE)
 
 
-async def test_a_click_on_a_cancelled_quiz_is_closed(store: Store, book: QuizBook) -> None:
+async def test_a_click_on_a_cancelled_quiz_is_closed(store: SqliteStorage, book: QuizBook) -> None:
     started = await begin(store, book)
     cancelled = await flow.cancel(store, MEMBER, None)
     assert cancelled.status is flow.Cancel.CANCELLED and cancelled.session == started.session
@@ -142,7 +146,7 @@ async def test_a_click_on_a_cancelled_quiz_is_closed(store: Store, book: QuizBoo
     assert (await flow.cancel(store, MEMBER, None)).status is flow.Cancel.NOTHING
 
 
-async def test_the_last_answer_finishes_with_a_result_that_is_stored(store: Store, book: QuizBook) -> None:
+async def test_the_last_answer_finishes_with_a_result_that_is_stored(store: SqliteStorage, book: QuizBook) -> None:
     started = await begin(store, book)
     last = await play(store, started, right=True)
     assert isinstance(last.result, KnowledgeResult) and last.result.score == started.plan.total
@@ -152,7 +156,7 @@ async def test_the_last_answer_finishes_with_a_result_that_is_stored(store: Stor
     assert isinstance(again, flow.AlreadyAnswered) and not again.running
 
 
-async def test_a_path_finder_finishes_with_a_leaning(store: Store, book: QuizBook) -> None:
+async def test_a_path_finder_finishes_with_a_leaning(store: SqliteStorage, book: QuizBook) -> None:
     started = await begin(store, book, quiz_id="path")
     outcome: flow.ClickOutcome | None = None
     for question in started.plan.questions:
@@ -161,7 +165,7 @@ async def test_a_path_finder_finishes_with_a_leaning(store: Store, book: QuizBoo
     assert outcome.result.leaning == "ai" and outcome.session.path_result == "ai"
 
 
-async def test_resume_finds_the_running_quiz_and_where_it_stands(store: Store, book: QuizBook) -> None:
+async def test_resume_finds_the_running_quiz_and_where_it_stands(store: SqliteStorage, book: QuizBook) -> None:
     assert await flow.resume(store, MEMBER, None) is None
     started = await begin(store, book)
     first = started.plan.questions[0]
@@ -173,7 +177,9 @@ async def test_resume_finds_the_running_quiz_and_where_it_stands(store: Store, b
     assert now.question == started.plan.questions[1] and now.attempt.position == 1
 
 
-async def test_a_review_retries_only_the_missed_questions_and_scores_nothing(store: Store, book: QuizBook) -> None:
+async def test_a_review_retries_only_the_missed_questions_and_scores_nothing(
+    store: SqliteStorage, book: QuizBook
+) -> None:
     perfect = await begin(store, book)
     await play(store, perfect, right=True)
     assert (
@@ -192,7 +198,7 @@ async def test_a_review_retries_only_the_missed_questions_and_scores_nothing(sto
     assert last.session.status == "completed" and last.session.score is None
 
 
-async def test_topics_to_revisit_follow_the_missed_questions(store: Store, book: QuizBook) -> None:
+async def test_topics_to_revisit_follow_the_missed_questions(store: SqliteStorage, book: QuizBook) -> None:
     started = await begin(store, book)
     await play(store, started, right=False)
     titles = {f"entry-{qid}": f"Title {qid}" for qid in started.plan.question_ids()[:2]}
@@ -201,14 +207,16 @@ async def test_topics_to_revisit_follow_the_missed_questions(store: Store, book:
     assert all(topic.misses == 1 for topic in topics)
 
 
-async def test_a_finished_quiz_stores_the_engine_summary_and_reads_it_back_typed(store: Store, book: QuizBook) -> None:
+async def test_a_finished_quiz_stores_the_engine_summary_and_reads_it_back_typed(
+    store: SqliteStorage, book: QuizBook
+) -> None:
     started = await begin(store, book, quiz_id="path")
     outcome: flow.ClickOutcome | None = None
     for question in started.plan.questions:
         outcome = await flow.answer(store, started.session.id, MEMBER, question.id, "ml")
     assert isinstance(outcome, flow.Accepted) and outcome.result is not None
     assert outcome.session.result == outcome.result.summary_json()
-    stored = await store_quiz.get_session(store, started.session.id)
+    stored = await store.get_session(started.session.id)
     assert stored is not None and stored.result == outcome.result.summary_json()
     assert stored.summary == store_quiz.PathSummary(
         leaning="ml",
@@ -222,7 +230,7 @@ async def test_a_finished_quiz_stores_the_engine_summary_and_reads_it_back_typed
     )
 
 
-async def test_sharing_needs_the_owner_a_finished_quiz_and_a_channel(store: Store, book: QuizBook) -> None:
+async def test_sharing_needs_the_owner_a_finished_quiz_and_a_channel(store: SqliteStorage, book: QuizBook) -> None:
     started = await begin(store, book)
     assert await flow.shareable(store, started.session.id, MEMBER) is flow.ShareProblem.NOT_FINISHED
     await play(store, started, right=True)
@@ -234,7 +242,7 @@ async def test_sharing_needs_the_owner_a_finished_quiz_and_a_channel(store: Stor
     assert flow.origin_channel(found.session) == CHANNEL and flow.origin_channel(None) is None
 
 
-async def test_the_role_to_grant_follows_the_server_mapping(store: Store, book: QuizBook) -> None:
+async def test_the_role_to_grant_follows_the_server_mapping(store: SqliteStorage, book: QuizBook) -> None:
     started = await begin(store, book, quiz_id="path")
     outcome: flow.ClickOutcome | None = None
     for question in started.plan.questions:
@@ -245,3 +253,59 @@ async def test_the_role_to_grant_follows_the_server_mapping(store: Store, book: 
     assert await flow.role_to_grant(store, outcome.session, outcome.result) == 42
     await set_role_rewards(store, GUILD, False)
     assert await flow.role_to_grant(store, outcome.session, outcome.result) is None
+
+
+async def control(
+    store: SqliteStorage, book: QuizBook, action: flow.ControlAction, session_id: int, **kw: object
+) -> flow.ControlOutcome:
+    where: dict[str, object] = {"quiz_id": "knowledge", "user_id": MEMBER, "guild_id": GUILD, **kw}
+    return await flow.control(store, book, action, session_id=session_id, **where)  # type: ignore[arg-type]
+
+
+async def test_the_controls_refuse_someone_elses_quiz_a_missing_one_and_an_unknown_quiz(
+    store: SqliteStorage, book: QuizBook
+) -> None:
+    started = await begin(store, book)
+    assert await control(store, book, "resume", started.session.id, user_id=OTHER) is flow.ControlProblem.NOT_YOURS
+    assert await control(store, book, "resume", 999_999) is flow.ControlProblem.GONE
+    assert await control(store, book, "review", 0) is flow.ControlProblem.GONE
+    assert await control(store, book, "fresh", 0, quiz_id="nope") is flow.ControlProblem.NO_SUCH_QUIZ
+    assert await control(store, book, "review", started.session.id) is flow.ControlProblem.NOT_FINISHED
+
+
+async def test_resume_shows_a_running_quiz_and_says_when_it_has_closed(store: SqliteStorage, book: QuizBook) -> None:
+    started = await begin(store, book)
+    shown = await control(store, book, "resume", started.session.id)
+    assert isinstance(shown, flow.Show) and shown.session.id == started.session.id
+    await flow.cancel(store, MEMBER, "knowledge")
+    closed = await control(store, book, "resume", started.session.id)
+    assert isinstance(closed, flow.Closed) and closed.session.status == "cancelled"
+
+
+async def test_take_it_here_moves_a_running_quiz_out_of_the_dms(store: SqliteStorage, book: QuizBook) -> None:
+    started = await begin(store, book)
+    moved = await control(store, book, "here", started.session.id)
+    assert isinstance(moved, flow.Show) and moved.session.delivery == "ephemeral"
+    assert await control(store, book, "here", 0) == flow.Begin("knowledge", GUILD, "ephemeral", replace=True)
+
+
+async def test_start_over_and_a_fresh_one_keep_the_server_and_the_channel(store: SqliteStorage, book: QuizBook) -> None:
+    started = await begin(store, book)
+    from_dm = await control(store, book, "restart", started.session.id, guild_id=None)
+    assert from_dm == flow.Begin("knowledge", GUILD, "dm", replace=True, origin_channel=CHANNEL)
+    fresh = await control(store, book, "fresh", started.session.id)
+    assert fresh == flow.Begin("knowledge", GUILD, "dm", replace=False, origin_channel=CHANNEL)
+    await play(store, started, right=False)
+    review = await control(store, book, "review", started.session.id)
+    assert isinstance(review, flow.Review) and review.session.status == "completed"
+
+
+async def test_progress_gathers_the_quizzes_the_topics_and_the_trivia_record(
+    store: SqliteStorage, book: QuizBook
+) -> None:
+    started = await begin(store, book)
+    await play(store, started, right=False)
+    titles = {f"entry-{qid}": f"Title {qid}" for qid in started.plan.question_ids()}
+    found = await flow.progress(store, book, titles, MEMBER)
+    assert found.revisit and found.trivia.games == 0
+    assert found.quizzes == await store.member_progress(MEMBER)

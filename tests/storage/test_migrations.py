@@ -1,4 +1,5 @@
-"""Upgrading a database that already holds members' data: every migration after the first keeps it."""
+"""Upgrading a SQLite database that already holds members' data (SQLite only; PostgreSQL databases start at
+the current schema): every migration after the first keeps it."""
 
 from __future__ import annotations
 

@@ -1,3 +1,6 @@
+"""The SQLite store itself, SQLite only: migrations and pragmas, damaged, unwritable and full files,
+transactions and the writer, deadlines. PostgreSQL's start-up refusals are in test_backends.py."""
+
 from __future__ import annotations
 
 import os

@@ -1,4 +1,4 @@
-"""The group-commit writer: shared commits, and every way a write in a group can fail."""
+"""SQLite's group-commit writer (SQLite only): shared commits, and every way a write in a group can fail."""
 
 from __future__ import annotations
 

@@ -120,6 +120,8 @@ class PgCore:
         self.connect_timeout = connect_timeout
         self.clock: Callable[[], float] = clock or time.time
         self._pool: asyncpg.Pool | None = None
+        # Reads have their own connections, so writes waiting on a lock never hold up a read.
+        self._reader: asyncpg.Pool | None = None
         self._fault_logged: dict[FaultKind, float] = {}
 
     @property
@@ -153,14 +155,17 @@ class PgCore:
             raise StoreError(connect_sentence(self.url, exc)) from exc
         try:
             await self._migrate(pool)
+            reader = await asyncpg.create_pool(
+                self.url, min_size=1, max_size=self.pool_size, timeout=self.connect_timeout, command_timeout=None
+            )
         except BaseException as exc:
             await pool.close()
             if isinstance(exc, StoreError):
                 raise
-            if isinstance(exc, asyncpg.PostgresError | OSError | asyncpg.InterfaceError):
+            if isinstance(exc, asyncpg.PostgresError | OSError | asyncpg.InterfaceError | TimeoutError):
                 raise StoreError(connect_sentence(self.url, exc)) from exc
             raise
-        self._pool = pool
+        self._pool, self._reader = pool, reader
 
     async def _migrate(self, pool: asyncpg.Pool) -> None:
         known = migrations()
@@ -199,8 +204,9 @@ class PgCore:
         return int(await self.pool.fetchval("SELECT coalesce(max(version), 0) FROM schema_version"))
 
     async def close(self) -> None:
-        pool, self._pool = self._pool, None
-        if pool is not None:
+        pools = [p for p in (self._pool, self._reader) if p is not None]
+        self._pool = self._reader = None
+        for pool in pools:
             try:
                 await asyncio.wait_for(pool.close(), 10)
             except TimeoutError:
@@ -226,9 +232,12 @@ class PgCore:
         return left
 
     @asynccontextmanager
-    async def _pooled(self, budget: float | None) -> AsyncIterator[Connection]:
+    async def _pooled(self, budget: float | None, *, readonly: bool = False) -> AsyncIterator[Connection]:
+        pool = self._reader if readonly and self._reader is not None else self._pool
+        if pool is None:
+            raise self._fault("unavailable", "the store is closed")
         try:
-            conn = await self.pool.acquire(timeout=budget if budget is not None else BACKGROUND_TIMEOUT)
+            conn = await pool.acquire(timeout=budget if budget is not None else BACKGROUND_TIMEOUT)
         except TimeoutError as exc:
             raise self._fault("busy", "no free database connection in time") from exc
         except BaseException as exc:
@@ -236,7 +245,17 @@ class PgCore:
         try:
             yield conn
         finally:
-            await self.pool.release(conn)
+            await pool.release(conn)
+
+    def _limit_ms(self, budget: float | None) -> int:
+        """The time limits of a transaction starting now: what is left of the interaction's
+        deadline after waiting for a connection, or the background limit."""
+        deadline = deadlines.current()
+        if budget is None or deadline is None:
+            return int(BACKGROUND_TIMEOUT * 1000)
+        if deadline.too_late():
+            raise self._fault("busy", "the interaction's deadline passed while waiting for a connection")
+        return max(int(deadline.remaining() * 1000), 1)
 
     @asynccontextmanager
     async def transaction(self, *, readonly: bool = False) -> AsyncIterator[Connection]:
@@ -248,12 +267,12 @@ class PgCore:
         single-statement write costs three round trips, the same as a bare INSERT and COMMIT.
         """
         budget = self._budget()
-        ms = max(int((budget if budget is not None else BACKGROUND_TIMEOUT) * 1000), 1)
-        begin = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" if readonly else "BEGIN"
-        begin += f"; SET LOCAL lock_timeout = {ms}"
-        if budget is not None:
-            begin += f"; SET LOCAL statement_timeout = {ms}"
-        async with self._pooled(budget) as conn:
+        async with self._pooled(budget, readonly=readonly) as conn:
+            ms = self._limit_ms(budget)
+            begin = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" if readonly else "BEGIN"
+            begin += f"; SET LOCAL lock_timeout = {ms}"
+            if budget is not None:
+                begin += f"; SET LOCAL statement_timeout = {ms}"
             try:
                 await conn.execute(begin)
             except BaseException as exc:
