@@ -17,20 +17,6 @@ RETRY_PAUSE = 0.2
 NEXT_QUESTION_WAIT = 5.0
 
 
-def bot_follows_database_url() -> bool:
-    """Whether the bot keeps its data in PostgreSQL when DATABASE_URL is set, so that processes
-    share one database (until then each process uses its own SQLite file)."""
-    from bot.app import CrossroadsBot
-    from bot.settings import Settings
-    from bot.storage.sqlite import SqliteStorage
-
-    settings = Settings(_env_file=None, database_url="postgresql://crossroads@127.0.0.1/crossroads")  # type: ignore[call-arg]
-    return not isinstance(CrossroadsBot(settings).store, SqliteStorage)
-
-
-NEEDS_SHARED_DATABASE = "the bot's store does not follow DATABASE_URL yet, so processes share no database"
-
-
 def shard_env(database_url: str, shard_ids: str, shard_count: int) -> dict[str, str]:
     return {"DATABASE_URL": database_url, "SHARD_IDS": shard_ids, "SHARD_COUNT": str(shard_count)}
 

@@ -17,9 +17,7 @@ from bot.sandbox.harness import BotProcess
 from bot.sandbox.world import crossroads_standin
 from standin.server import StandIn
 from tests.e2e.shards import (
-    NEEDS_SHARED_DATABASE,
     QuizPlayer,
-    bot_follows_database_url,
     publish_commands_globally,
     shard_env,
 )
@@ -68,7 +66,6 @@ async def test_each_process_runs_its_shard_and_only_shard_zero_syncs(
     assert (zero.stderr + one.stderr).count("This process runs scheduled jobs") == 1
 
 
-@pytest.mark.skipif(not bot_follows_database_url(), reason=NEEDS_SHARED_DATABASE)
 async def test_members_on_both_shards_lose_no_acknowledged_answer_when_a_process_is_killed(
     sharded: StandIn, processes: list[BotProcess], pg_url: str
 ) -> None:

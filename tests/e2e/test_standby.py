@@ -12,7 +12,6 @@ import pytest
 from bot.sandbox.harness import BotProcess
 from standin.server import StandIn
 from tests.e2e.quiz_helpers import next_question
-from tests.e2e.shards import NEEDS_SHARED_DATABASE, bot_follows_database_url
 from tests.eventually import eventually
 
 StartBot = Callable[..., Awaitable[BotProcess]]
@@ -74,7 +73,6 @@ async def test_a_standby_holds_no_gateway_connection_and_takes_over_after_kill_9
     )
 
 
-@pytest.mark.skipif(not bot_follows_database_url(), reason=NEEDS_SHARED_DATABASE)
 async def test_the_members_next_click_after_a_takeover_continues_the_quiz(
     standin: StandIn, bot_process: StartBot
 ) -> None:
