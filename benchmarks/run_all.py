@@ -29,6 +29,8 @@ ORDER = [
     "bench_trivia",
     "bench_locked",
     "bench_backup",
+    "bench_takeover",
+    "bench_shard0",
 ]
 
 

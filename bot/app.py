@@ -22,7 +22,8 @@ from discord.webhook.async_ import async_context as webhook_adapter
 from bot import deadline
 from bot.content import Content, load_content
 from bot.deadline import Deadline
-from bot.instance import AlreadyRunning, InstanceLock
+from bot.instance import STANDBY_POLL, AlreadyRunning, InstanceLock, Lease, LeaseLost, jobs_lease, shard_lease
+from bot.jobs import ScheduledJobs
 from bot.knowledge import KnowledgeBase
 from bot.knowledge.server_entries import GuildKnowledge, GuildLayer
 from bot.ops.metrics import MetricsError, Monitor, record_interaction, record_store_error
@@ -159,14 +160,21 @@ def describe_command_error(error: app_commands.AppCommandError) -> str | None:
     return None
 
 
-class CrossroadsBot(commands.Bot):
-    """The bot. `store` and `content` are ready once setup_hook has run."""
+class CrossroadsBot(commands.AutoShardedBot):
+    """The bot. `store` and `content` are ready once setup_hook has run.
+
+    It runs the gateway shards SHARD_IDS of SHARD_COUNT (every shard of SHARD_COUNT without
+    SHARD_IDS); with neither set, one connection as shard 0 of 1."""
 
     def __init__(self, settings: Settings, *, sync_on_start: bool = True) -> None:
         intents = discord.Intents.none()
         intents.guilds = True
         monitor = Monitor(settings.metrics_address, settings.metrics_port)
+        shards: dict[str, Any] = {"shard_count": settings.shard_count or 1}
+        if settings.shard_ids is not None:
+            shards["shard_ids"] = list(settings.shard_ids)
         super().__init__(
+            **shards,
             http_trace=monitor.trace,
             command_prefix=commands.when_mentioned,
             intents=intents,
@@ -183,6 +191,24 @@ class CrossroadsBot(commands.Bot):
         self.store: Storage = storage_for(settings)
         self._content: Content | None = None
         self.guild_knowledge = GuildKnowledge(lambda: self.content.knowledge, self._guild_layer)
+        self.jobs: ScheduledJobs | None = None
+
+    @property  # type: ignore[override]
+    def ws(self) -> DiscordWebSocket | None:
+        """The gateway connection of this process's first shard, once it is connected."""
+        for shard_id in sorted(self.shards):
+            return self._get_websocket(shard_id=shard_id)
+        return None
+
+    @ws.setter
+    def ws(self, value: DiscordWebSocket | None) -> None:
+        # discord.py's Client keeps one connection here; the shards keep theirs instead.
+        pass
+
+    @property
+    def runs_shard_zero(self) -> bool:
+        """Whether this process runs shard 0, which also gets every interaction in DMs."""
+        return 0 in self.settings.runs_shards
 
     @property
     def content(self) -> Content:
@@ -215,11 +241,24 @@ class CrossroadsBot(commands.Bot):
         for module in cog_modules():
             await self.load_extension(module)
         log.info("Loaded %d cogs", len(self.extensions))
-        if self.sync_on_start and self.settings.dev_guild_id:
-            guild = discord.Object(id=self.settings.dev_guild_id)
-            self.tree.copy_global_to(guild=guild)
-            synced = await self.tree.sync(guild=guild)
-            log.info("Synced %d commands to server %s", len(synced), self.settings.dev_guild_id)
+
+    async def sync_on_start_if_mine(self) -> None:
+        """With DEV_GUILD_ID set, sync the slash commands to that server at start: only in the
+        process running shard 0, so several shard processes do not each push the same commands."""
+        if not (self.sync_on_start and self.settings.dev_guild_id):
+            return
+        if not self.runs_shard_zero:
+            log.info("Not syncing slash commands: the process running shard 0 does")
+            return
+        guild = discord.Object(id=self.settings.dev_guild_id)
+        self.tree.copy_global_to(guild=guild)
+        synced = await self.tree.sync(guild=guild)
+        log.info("Synced %d commands to server %s", len(synced), self.settings.dev_guild_id)
+
+    def start_jobs(self, lease: Lease | None) -> None:
+        """Run the scheduled jobs here, when `lease` (PostgreSQL) is ours or always (SQLite)."""
+        self.jobs = ScheduledJobs(self.store, lease)
+        self.jobs.start()
 
     async def _use_local_gateway_if_needed(self) -> None:
         """discord.py connects to Discord's fixed gateway; with a custom REST base and no explicit
@@ -254,7 +293,14 @@ class CrossroadsBot(commands.Bot):
 
     async def close(self) -> None:
         try:
-            await super().close()
+            if self.jobs is not None:
+                await self.jobs.stop()
+            if isinstance(self.loop, asyncio.AbstractEventLoop):
+                await super().close()
+            else:
+                # Never logged in: discord.py's sharded client has nothing open to close yet.
+                for extension in list(self.extensions):
+                    await self.unload_extension(extension)
         finally:
             self._cancel_pending_ready()
             await self.monitor.stop()
@@ -264,9 +310,11 @@ class CrossroadsBot(commands.Bot):
         """discord.py waits about two seconds after the last GUILD_CREATE before dispatching
         on_ready and does not cancel that wait on close; a bot stopped sooner would dispatch
         into a closed client and log an AttributeError on its way out."""
-        ready_task = getattr(self._connection, "_ready_task", None)
-        if isinstance(ready_task, asyncio.Task) and not ready_task.done():
-            ready_task.cancel()
+        state = self._connection
+        pending = [getattr(state, "_ready_task", None), *getattr(state, "_ready_tasks", {}).values()]
+        for task in pending:
+            if isinstance(task, asyncio.Task) and not task.done():
+                task.cancel()
 
 
 def _custom_ids(message: discord.Message) -> set[str]:
@@ -296,6 +344,11 @@ def describe_start_failure(exc: BaseException) -> str | None:
         return describe_gateway_close(exc.code)
     if isinstance(exc, AlreadyRunning):
         return str(exc)
+    if isinstance(exc, LeaseLost):
+        return (
+            f"Crossroads lost the database connection that holds {exc} in PostgreSQL and stopped, "
+            "so that only one process runs them; start it again once the database answers."
+        )
     if isinstance(exc, ContentError):
         return (
             f"Crossroads cannot start because its content files are invalid.\n{exc.report()}\n"
@@ -331,6 +384,7 @@ START_FAILURES = (
     discord.LoginFailure,
     ConnectionClosed,
     AlreadyRunning,
+    LeaseLost,
     ContentError,
     StoreError,
     MetricsError,
@@ -364,10 +418,19 @@ async def serve(settings: Settings, factory: Callable[[Settings], CrossroadsBot]
             installed.append(sig)
         except (NotImplementedError, RuntimeError):
             pass
-    instance = InstanceLock(settings.database_path)
+    url = settings.database_url.get_secret_value() if settings.database_url is not None else None
+    # SQLite: one process per database file. PostgreSQL: one process per shard, others stand by.
+    instance = InstanceLock(settings.database_path) if url is None else None
+    lease = shard_lease(url, settings.runs_shards) if url is not None else None
     try:
-        instance.acquire()
-        await bot.start(token)
+        if instance is not None:
+            instance.acquire()
+        await bot.login(token)
+        if lease is not None and not await _take_shards(bot, lease):
+            return 0
+        await bot.sync_on_start_if_mine()
+        bot.start_jobs(jobs_lease(url) if url is not None else None)
+        await _connect_holding(bot, lease)
         return 0
     except START_FAILURES as exc:
         print(describe_start_failure(exc), file=sys.stderr)
@@ -379,7 +442,54 @@ async def serve(settings: Settings, factory: Callable[[Settings], CrossroadsBot]
             await bot.close()
         else:
             await bot.store.close()
-        instance.release()
+        if instance is not None:
+            instance.release()
+        if lease is not None:
+            await lease.release()
+
+
+async def _take_shards(bot: CrossroadsBot, lease: Lease) -> bool:
+    """Wait, holding no gateway connection, until this process holds its shards; False when the
+    bot was stopped while standing by. The content and the store are ready by then, so taking
+    over costs only the gateway connection."""
+    waited = False
+    unreachable = False
+    while not bot.is_closed():
+        if await lease.try_acquire():
+            log.info("%s %s", "Taking over" if waited else "Running", lease.name)
+            return True
+        if lease.last_error is not None and not unreachable:
+            log.warning("Cannot reach the database to take %s (%s); trying again", lease.name, lease.last_error)
+        elif lease.last_error is None and not waited:
+            log.info(
+                "Standing by: another process runs %s on this database; this one takes over when it stops",
+                lease.name,
+            )
+        unreachable = lease.last_error is not None
+        waited = waited or not unreachable
+        await asyncio.sleep(STANDBY_POLL)
+    return False
+
+
+async def _connect_holding(bot: CrossroadsBot, lease: Lease | None) -> None:
+    """Connect to the gateway and run until stopped; with a lease, stop as soon as it is lost,
+    since another process may then take these shards."""
+    if lease is None:
+        await bot.connect()
+        return
+    connect = asyncio.create_task(bot.connect(), name="gateway")
+    watch = asyncio.create_task(lease.watch(), name="shard-lease")
+    try:
+        await asyncio.wait({connect, watch}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        watch.cancel()
+    if connect.done():
+        connect.result()
+        return
+    log.error("Lost the database connection that holds %s; stopping", lease.name)
+    await bot.close()
+    await asyncio.gather(connect, return_exceptions=True)
+    raise LeaseLost(lease.name)
 
 
 async def sync_commands(settings: Settings, guild_id: int | None) -> int:

@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.ops.locations import default_content_dir, default_database_path
@@ -41,6 +41,10 @@ class Settings(BaseSettings):
     trivia_time_scale: float = Field(default=1.0, gt=0, le=1)
     metrics_port: int | None = Field(default=None, ge=0, le=65535)
     metrics_address: str = Field(default="127.0.0.1", min_length=1)
+    # Sharding: SHARD_COUNT splits the gateway into that many shards; SHARD_IDS (e.g. "0,1") names
+    # the ones this process runs (all of them when unset). Both unset: one connection, no sharding.
+    shard_count: int | None = Field(default=None, ge=1, le=1024)
+    shard_ids: Annotated[tuple[int, ...] | None, NoDecode] = Field(default=None)
 
     @field_validator("owner_ids", mode="before")
     @classmethod
@@ -51,6 +55,47 @@ class Settings(BaseSettings):
         if isinstance(value, int):
             return frozenset({value})
         return value
+
+    @field_validator("shard_ids", mode="before")
+    @classmethod
+    def _split_shard_ids(cls, value: object) -> object:
+        if value is None or value == "":
+            return None
+        if isinstance(value, str):
+            parts = [part for part in value.replace(";", ",").replace(" ", ",").split(",") if part]
+            try:
+                return tuple(int(part) for part in parts)
+            except ValueError:
+                raise ValueError("must be shard numbers separated by commas, such as 0,1") from None
+        if isinstance(value, int):
+            return (value,)
+        return value
+
+    @field_validator("shard_ids")
+    @classmethod
+    def _check_shard_ids(cls, value: tuple[int, ...] | None, info: ValidationInfo) -> tuple[int, ...] | None:
+        if value is None:
+            return None
+        if "shard_count" not in info.data:
+            return value  # SHARD_COUNT itself is invalid, and says so
+        count = info.data["shard_count"]
+        if count is None:
+            raise ValueError("needs SHARD_COUNT too, the number of shards across every process")
+        if not value:
+            raise ValueError("names no shard; leave it unset to run every shard in this process")
+        if len(set(value)) != len(value):
+            raise ValueError("names a shard twice")
+        outside = [shard for shard in value if not 0 <= shard < count]
+        if outside:
+            raise ValueError(
+                f"shard ids run from 0 to {count - 1} with SHARD_COUNT={count}, so {outside[0]} is not one"
+            )
+        if len(value) < count and info.data.get("database_url") is None:
+            raise ValueError(
+                f"runs only some of the {count} shards, which needs DATABASE_URL (PostgreSQL) so other "
+                "processes can run the rest; with SQLite one process runs every shard, so leave SHARD_IDS unset"
+            )
+        return tuple(sorted(value))
 
     @field_validator("log_level", mode="before")
     @classmethod
@@ -89,10 +134,21 @@ class Settings(BaseSettings):
             raise ValueError("must start with ws:// or wss://")
         return value
 
-    @field_validator("dev_guild_id", "metrics_port", mode="before")
+    @field_validator("dev_guild_id", "metrics_port", "shard_count", mode="before")
     @classmethod
     def _empty_is_none(cls, value: object) -> object:
         return None if value == "" else value
+
+    @property
+    def sharded(self) -> bool:
+        return self.shard_count is not None
+
+    @property
+    def runs_shards(self) -> tuple[int, ...]:
+        """The shards this process runs: SHARD_IDS, every shard of SHARD_COUNT, or (0,) unsharded."""
+        if self.shard_ids is not None:
+            return self.shard_ids
+        return tuple(range(self.shard_count or 1))
 
     @property
     def log_level_number(self) -> int:

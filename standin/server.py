@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 from aiohttp import BodyPartReader, web
 
 from standin import limits
-from standin.gateway import Gateway, Session
+from standin.gateway import Gateway, Session, shard_of
 from standin.state import (
     ATTACHMENT_SIZE_LIMIT,
     Channel,
@@ -166,7 +166,9 @@ class StandIn:
     `add_role()`, `add_member()`, `update_role()`, `delete_role()`, `close_dms()`;
     `member(name)` gives the scriptable member.
     Wiring: `api_base`, `gateway_url`, `token`, `bot_env()`, `wait_for_bot()`; `gateway` holds the
-    bot's sessions (`drop()`, `request_reconnect()`, `identifies`).
+    bot's sessions (`drop()`, `request_reconnect()`, `identifies`, `shards`: the session of each shard).
+    Sharding: `shard_count` (what `GET /gateway/bot` recommends, 1 by default), `add_guild(name,
+    shard=1)` for a server on a given shard, `shard_of(guild)`; see standin.gateway for the routing.
     Records: `failures` (what Discord would refuse or report), `refusals` (DMs closed, missing
     permissions), `interactions` (each with its response type and `ack_seconds`), `route_hits`
     ("METHOD /route/{template}" → count), `global_commands` and `guild_commands`.
@@ -184,7 +186,10 @@ class StandIn:
         bot_name: str = "Bot",
         host: str = "127.0.0.1",
         record_requests: bool = False,
+        shard_count: int = 1,
     ) -> None:
+        if shard_count < 1:
+            raise ValueError("shard_count must be at least 1")
         self.token = token
         self.ack_deadline = ack_deadline
         self.token_lifetime = TOKEN_LIFETIME
@@ -222,6 +227,7 @@ class StandIn:
             check_token=lambda token: token == self.token,
             ready_payload=self._ready_payload,
             guild_payloads=lambda: [g.payload(self.bot_user.id) for g in self.guilds.values()],
+            shard_count=shard_count,
         )
         self._runner: web.AppRunner | None = None
         self.port = 0
@@ -255,8 +261,28 @@ class StandIn:
                 return role.id
         raise KeyError("the bot has no managed role in this server")
 
-    def add_guild(self, name: str) -> Guild:
-        guild = Guild(id=self.ids.next(), name=name, owner_id=self.app_owner.id)
+    @property
+    def shard_count(self) -> int:
+        """The shard count `GET /gateway/bot` recommends (set it before the bot starts)."""
+        return self.gateway.shard_count
+
+    @shard_count.setter
+    def shard_count(self, value: int) -> None:
+        if value < 1:
+            raise ValueError("shard_count must be at least 1")
+        self.gateway.shard_count = value
+
+    def shard_of(self, guild: Guild | int, shard_count: int | None = None) -> int:
+        """The shard a server's events go to: `(guild_id >> 22) % shard_count`."""
+        guild_id = guild if isinstance(guild, int) else guild.id
+        return shard_of(guild_id, shard_count or self.shard_count)
+
+    def add_guild(self, name: str, *, shard: int | None = None) -> Guild:
+        """A new server; with `shard`, its id lands on that shard of `shard_count`."""
+        if shard is not None and not 0 <= shard < self.shard_count:
+            raise ValueError(f"shard {shard} is not one of the {self.shard_count} shards")
+        guild_id = self.ids.next() if shard is None else self.ids.on_shard(shard, self.shard_count)
+        guild = Guild(id=guild_id, name=name, owner_id=self.app_owner.id)
         guild.roles[guild.id] = Role(id=guild.id, name="@everyone", position=0, permissions=Perm.EVERYONE_DEFAULT)
         self.names[guild.id] = "@everyone"
         bot_role = Role(
@@ -432,9 +458,10 @@ class StandIn:
     async def __aexit__(self, *exc: object) -> None:
         await self.stop()
 
-    async def wait_for_bot(self, timeout: float = 30.0) -> Session:
-        """Wait until the bot has identified and received READY and its GUILD_CREATEs."""
-        return await self.gateway.wait_for_guilds(timeout)
+    async def wait_for_bot(self, timeout: float = 30.0, shards: Iterable[int] = (0,)) -> Session:
+        """Wait until the bot has identified (each of these shards) and received READY and its
+        GUILD_CREATEs; returns the first shard's session."""
+        return await self.gateway.wait_for_guilds(timeout, shards)
 
     # ----------------------------------------------------------------- failures and injections
 
@@ -525,11 +552,11 @@ class StandIn:
         return {
             "v": 10,
             "user": {**self.bot_user.payload(), "verified": True, "mfa_enabled": False, "email": None},
-            "guilds": [{"id": str(g.id), "unavailable": True} for g in self.guilds.values()],
+            "guilds": [{"id": str(g.id), "unavailable": True} for g in self.guilds.values() if session.owns(g.id)],
             "session_id": session.id,
             "session_type": "normal",
             "resume_gateway_url": self.gateway_url,
-            "shard": [0, 1],
+            "shard": list(session.shard),
             "application": {"id": str(self.application_id), "flags": 0},
             "private_channels": [],
             "relationships": [],
@@ -947,7 +974,7 @@ class StandIn:
         return json_response(
             {
                 "url": self.gateway_url,
-                "shards": 1,
+                "shards": self.shard_count,
                 "session_start_limit": {
                     "total": 1000,
                     "remaining": 999,

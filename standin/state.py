@@ -101,6 +101,13 @@ class Snowflakes:
         ms = int((time.time() - age) * 1000) - DISCORD_EPOCH_MS
         return (ms << 22) | (next(self._counter) & 0x3FFFFF)
 
+    def on_shard(self, shard_id: int, shard_count: int) -> int:
+        """A new id whose `(id >> 22) % shard_count` is `shard_id` (its time moved ahead at most
+        `shard_count - 1` milliseconds), for a server that must land on a given shard."""
+        ms = int(time.time() * 1000) - DISCORD_EPOCH_MS
+        ms += (shard_id - ms) % shard_count
+        return (ms << 22) | (next(self._counter) & 0x3FFFFF)
+
 
 @dataclass
 class User:

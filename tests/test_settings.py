@@ -114,3 +114,66 @@ def test_invalid_value_names_the_setting(monkeypatch: pytest.MonkeyPatch, name: 
 def test_api_base_trailing_slash_is_dropped(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DISCORD_API_BASE", "http://127.0.0.1:9/api/v10/")
     assert Settings().discord_api_base == "http://127.0.0.1:9/api/v10"
+
+
+def test_shards_unset_mean_one_connection_as_shard_zero() -> None:
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert settings.shard_count is None and settings.shard_ids is None
+    assert settings.runs_shards == (0,)
+
+
+@pytest.mark.parametrize(
+    ("count", "ids", "runs"),
+    [("2", "0,1", (0, 1)), ("4", "3, 1", (1, 3)), ("3", "", (0, 1, 2)), ("2", "1", (1,))],
+)
+def test_shard_ids_name_the_shards_this_process_runs(
+    monkeypatch: pytest.MonkeyPatch, count: str, ids: str, runs: tuple[int, ...]
+) -> None:
+    monkeypatch.setenv("SHARD_COUNT", count)
+    monkeypatch.setenv("SHARD_IDS", ids)
+    monkeypatch.setenv("DATABASE_URL", "postgresql://crossroads@db.example/crossroads")
+    settings = load_settings()
+    assert settings.shard_count == int(count)
+    assert settings.runs_shards == runs
+
+
+@pytest.mark.parametrize(
+    ("count", "ids", "says"),
+    [
+        ("2", "0,2", "shard ids run from 0 to 1 with SHARD_COUNT=2, so 2 is not one"),
+        (None, "0", "needs SHARD_COUNT too"),
+        ("2", "0,0", "names a shard twice"),
+        ("2", "one", "must be shard numbers separated by commas"),
+        ("2", "-1", "so -1 is not one"),
+    ],
+)
+def test_shard_ids_outside_the_count_are_one_sentence(
+    monkeypatch: pytest.MonkeyPatch, count: str | None, ids: str, says: str
+) -> None:
+    if count is not None:
+        monkeypatch.setenv("SHARD_COUNT", count)
+    monkeypatch.setenv("SHARD_IDS", ids)
+    monkeypatch.setenv("DATABASE_URL", "postgresql://crossroads@db.example/crossroads")
+    with pytest.raises(SettingsError) as info:
+        load_settings()
+    message = str(info.value)
+    assert message.startswith("Invalid setting SHARD_IDS") and says in message
+    assert message.count(".") == 1 and "\n" not in message
+
+
+def test_an_invalid_shard_count_is_named_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SHARD_COUNT", "0")
+    monkeypatch.setenv("SHARD_IDS", "0")
+    with pytest.raises(SettingsError) as info:
+        load_settings()
+    assert str(info.value).startswith("Invalid setting SHARD_COUNT") and "SHARD_IDS" not in str(info.value)
+
+
+def test_some_shards_in_a_process_need_postgresql(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SHARD_COUNT", "2")
+    monkeypatch.setenv("SHARD_IDS", "1")
+    with pytest.raises(SettingsError) as info:
+        load_settings()
+    assert "needs DATABASE_URL" in str(info.value) and "\n" not in str(info.value)
+    monkeypatch.setenv("SHARD_IDS", "0,1")
+    assert load_settings().runs_shards == (0, 1)

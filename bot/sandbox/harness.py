@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.ops.locations import shipped_content_dir
+from standin.gateway import Session
 from standin.server import StandIn
 
 if TYPE_CHECKING:
@@ -183,8 +184,22 @@ class BotProcess:
         """The command line; a subclass can run another bot the same way."""
         return [sys.executable, "-m", "bot", "run"]
 
+    @property
+    def shards(self) -> tuple[int, ...]:
+        """The gateway shards this process runs, from its SHARD_IDS and SHARD_COUNT."""
+        env = self.environment()
+        ids = env.get("SHARD_IDS", "").replace(" ", "")
+        if ids:
+            return tuple(sorted(int(part) for part in ids.split(",") if part))
+        count = env.get("SHARD_COUNT", "")
+        return tuple(range(int(count))) if count else (0,)
+
+    def sessions(self) -> dict[int, Session | None]:
+        """The stand-in's current session of each of this process's shards."""
+        return {shard: self.standin.gateway.shards.get(shard) for shard in self.shards}
+
     async def start(self, *, wait: bool = True, timeout: float = READY_TIMEOUT) -> BotProcess:
-        before = self.standin.gateway.identifies
+        before = self.sessions()
         self.process = await asyncio.create_subprocess_exec(
             *self.command(),
             cwd=str(self.cwd),
@@ -200,16 +215,17 @@ class BotProcess:
             await self.wait_ready(before, timeout)
         return self
 
-    async def wait_ready(self, identifies_before: int, timeout: float = READY_TIMEOUT) -> None:
+    async def wait_ready(self, before: dict[int, Session | None] | None = None, timeout: float = READY_TIMEOUT) -> None:
+        """Until each of this process's shards has a new session (not one of `before`, the
+        sessions when it started) with its READY and GUILD_CREATEs."""
         assert self.process is not None
+        before = before or {}
         deadline = time.monotonic() + timeout
         while True:
-            session = self.standin.gateway.current
-            if (
-                self.standin.gateway.identifies > identifies_before
-                and session is not None
-                and session.connection is not None
-                and session.guilds_sent.is_set()
+            ready = [self.standin.gateway.ready(shard) for shard in self.shards]
+            if all(
+                session is not None and session is not before.get(shard)
+                for shard, session in zip(self.shards, ready, strict=True)
             ):
                 return
             if self.process.returncode is not None:

@@ -27,3 +27,11 @@ def test_the_crossroads_world_adds_the_path_roles_below_the_bot_and_a_results_ch
     for name in ("AI Engineer", "ML Engineer"):
         assert guild.role_named(name).position < bot_role.position
     assert guild.role_named("Moderator").position > bot_role.position
+
+
+def test_a_sharded_crossroads_world_has_a_server_on_each_shard() -> None:
+    standin = crossroads_standin(shard_count=3)
+    assert standin.guild.name == "Crossroads Test"
+    by_shard = {standin.shard_of(guild): guild.name for guild in standin.guilds.values()}
+    assert by_shard == {0: "Crossroads Test", 1: "Crossroads Shard 1", 2: "Crossroads Shard 2"}
+    assert all(guild.channel_named("general") is not None for guild in standin.guilds.values())
