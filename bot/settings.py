@@ -150,6 +150,10 @@ class Settings(BaseSettings):
             return self.shard_ids
         return tuple(range(self.shard_count or 1))
 
+    def runs_guild(self, guild_id: int) -> bool:
+        """Whether this process runs the shard Discord gives a server: (guild_id >> 22) % SHARD_COUNT."""
+        return (guild_id >> 22) % (self.shard_count or 1) in self.runs_shards
+
     @property
     def log_level_number(self) -> int:
         return int(logging.getLevelName(self.log_level))

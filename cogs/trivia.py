@@ -45,7 +45,7 @@ class Trivia(commands.Cog, name=ui.TRIVIA_COG):
         self.bot = bot
         self.store: Storage = bot.store
         self.games: Games[discord.Interaction[Any]] = Games(
-            bot.store, ChannelTable(bot), time_scale=bot.settings.trivia_time_scale
+            bot.store, ChannelTable(bot), time_scale=bot.settings.trivia_time_scale, ours=bot.settings.runs_guild
         )
 
     async def cog_load(self) -> None:

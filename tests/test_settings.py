@@ -177,3 +177,9 @@ def test_some_shards_in_a_process_need_postgresql(monkeypatch: pytest.MonkeyPatc
     assert "needs DATABASE_URL" in str(info.value) and "\n" not in str(info.value)
     monkeypatch.setenv("SHARD_IDS", "0,1")
     assert load_settings().runs_shards == (0, 1)
+
+
+def test_a_process_runs_the_servers_whose_shard_it_runs() -> None:
+    second_of_two = Settings(_env_file=None, shard_count=2, shard_ids="1", database_url="postgresql://h/db")  # type: ignore[call-arg]
+    assert [second_of_two.runs_guild(n << 22) for n in range(4)] == [False, True, False, True]
+    assert Settings(_env_file=None).runs_guild(5 << 22)  # type: ignore[call-arg]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Coroutine, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, Literal, Protocol, TypeVar
 
@@ -86,8 +86,17 @@ class Answered:
 class Games(Generic[Token]):
     """Every running game's timer task, on one store and one table."""
 
-    def __init__(self, store: Storage, table: Table[Token], *, time_scale: float = 1.0) -> None:
+    def __init__(
+        self,
+        store: Storage,
+        table: Table[Token],
+        *,
+        time_scale: float = 1.0,
+        ours: Callable[[int], bool] = lambda _guild_id: True,
+    ) -> None:
         self.store = store
+        # Whether a server's games are this process's to run (its shard is one of ours).
+        self.ours = ours
         self.table = table
         self.time_scale = time_scale
         self._tasks: dict[int, asyncio.Task[None]] = {}
@@ -99,11 +108,16 @@ class Games(Generic[Token]):
         self._side_tasks: set[asyncio.Task[None]] = set()
 
     async def resume(self) -> None:
-        """Continue every running game and post scoreboards that were missed."""
+        """Continue every running game in this process's servers and post scoreboards that were
+        missed (with several shard processes, each resumes the games of its own shards)."""
         for row in await self.store.running_games():
+            if not self.ours(row.guild_id):
+                continue
             log.info("Resuming trivia game %s in channel %s", row.id, row.channel_id)
             self._schedule(row.id)
         for row in await self.store.unannounced_games():
+            if not self.ours(row.guild_id):
+                continue
             log.info("Posting the scoreboard of trivia game %s, which ended while the bot stopped", row.id)
             await self._announce(row)
 

@@ -114,3 +114,19 @@ async def test_stop_reveals_the_open_question_and_ranks_the_players(
     assert len(table.reveals) == 1
     assert await games.stop(game_id) is None
     assert [r.user_id for r in await store.game_results(game_id)] == [PLAYER]
+
+
+async def test_after_a_restart_each_shard_process_resumes_only_its_own_servers_games(
+    store: SqliteStorage, table: Recorder
+) -> None:
+    # Two servers on different shards of two: (guild_id >> 22) % 2 is 0 for one and 1 for the other.
+    on_zero, on_one = 4 << 22, 5 << 22
+    for guild, channel in ((on_zero, 21), (on_one, 22)):
+        await store.create_game(guild_id=guild, channel_id=channel, starter_id=STARTER, plan="{}", seconds=20)
+    shard_zero: Games[str] = Games(store, table, ours=lambda guild_id: (guild_id >> 22) % 2 == 0)
+    try:
+        await shard_zero.resume()
+        running = {row.id: row.guild_id for row in await store.running_games()}
+        assert {running[game_id] for game_id in shard_zero._tasks} == {on_zero}
+    finally:
+        await shard_zero.close()
