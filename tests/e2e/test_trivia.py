@@ -224,7 +224,7 @@ async def test_kill_9_mid_question_loses_no_answer_and_the_question_resumes(
     assert "You already answered this question" in (again.content or "")
     late_joiner = await casey.click(shown, custom_id=right_answer(shown))
     assert (late_joiner.content or "").startswith("Answer recorded")
-    closed = await revealed(alice, shown)
+    closed = await revealed(alice, shown, within=30)
     assert closed.embeds[0].field("How everyone answered").value.count("1 answer") == 1
     assert "2 answers" in closed.embeds[0].field("How everyone answered").value
     board = await scoreboard(alice)

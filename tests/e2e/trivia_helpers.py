@@ -52,13 +52,13 @@ async def question(member: Member, position: int) -> Message:
     return await member.wait_for_message(open_question, timeout=WAIT)
 
 
-async def revealed(member: Member, message: Message) -> Message:
-    """`message` once time is up and it shows the answer."""
+async def revealed(member: Member, message: Message, *, within: float = WAIT) -> Message:
+    """`message` once time is up and it shows the answer (waiting at most `within` seconds)."""
 
     def closed(m: Message) -> bool:
         return m.id == message.id and bool(m.buttons) and all(b.disabled for b in m.buttons)
 
-    return await member.wait_for_message(closed, timeout=WAIT)
+    return await member.wait_for_message(closed, timeout=within)
 
 
 async def scoreboard(member: Member) -> Message:
