@@ -11,7 +11,6 @@ Target: the store reaches at least half of the raw rate.
 from __future__ import annotations
 
 import asyncio
-import os
 import statistics
 import sys
 import time
@@ -22,7 +21,7 @@ import asyncpg
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.storage.postgres import PostgresStorage
-from tests.postgres import URL_ENV, Cluster, Server, find_bindir
+from tests.postgres import Server, benchmark_server
 
 ANSWERS = 1000
 QUESTIONS = 10
@@ -119,21 +118,9 @@ async def measure(server: Server) -> None:
 
 
 def main() -> int:
-    url = os.environ.get(URL_ENV)
-    if url:
-        asyncio.run(measure(Server(url)))
-        return 0
-    bindir = find_bindir()
-    if bindir is None:
-        print(f"skipped: no PostgreSQL (set {URL_ENV} or install PostgreSQL's server binaries)")
-        return 0
-    cluster = Cluster(bindir, durable=True)
-    try:
-        server = Server(cluster.start())
-        print(f"PostgreSQL: a throwaway cluster from {bindir}")
-        asyncio.run(measure(server))
-    finally:
-        cluster.stop()
+    with benchmark_server() as server:
+        if server is not None:
+            asyncio.run(measure(server))
     return 0
 
 

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import sys
 import tempfile
 import time
@@ -41,7 +40,7 @@ from bot.sandbox.harness import BotProcess
 from bot.sandbox.world import crossroads_standin
 from standin.state import InteractionType
 from tests.e2e.shards import QuizPlayer, publish_commands_globally
-from tests.postgres import URL_ENV, Cluster, Server, find_bindir
+from tests.postgres import Server, benchmark_server
 
 
 @dataclass
@@ -142,19 +141,9 @@ def main() -> int:
     parser.add_argument("--members", type=int, default=100)
     parser.add_argument("--in-servers", action="store_true", help="also run quizzes taken in the servers")
     args = parser.parse_args()
-    url = os.environ.get(URL_ENV)
-    if url:
-        asyncio.run(measure(Server(url), args.members, args.in_servers))
-        return 0
-    bindir = find_bindir()
-    if bindir is None:
-        print(f"skipped: no PostgreSQL (set {URL_ENV} or install PostgreSQL's server binaries)")
-        return 0
-    cluster = Cluster(bindir, durable=True)
-    try:
-        asyncio.run(measure(Server(cluster.start()), args.members, args.in_servers))
-    finally:
-        cluster.stop()
+    with benchmark_server() as server:
+        if server is not None:
+            asyncio.run(measure(server, args.members, args.in_servers))
     return 0
 
 

@@ -16,7 +16,6 @@ binaries with durable commits.
 from __future__ import annotations
 
 import asyncio
-import os
 import random
 import statistics
 import sys
@@ -30,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bot.instance import STANDBY_POLL
 from bot.sandbox.harness import BotProcess
 from bot.sandbox.world import crossroads_standin
-from tests.postgres import URL_ENV, Cluster, Server, find_bindir
+from tests.postgres import Server, benchmark_server
 
 ROUNDS = 8
 STANDING_BY = "Standing by:"
@@ -96,19 +95,9 @@ async def measure(server: Server) -> None:
 
 
 def main() -> int:
-    url = os.environ.get(URL_ENV)
-    if url:
-        asyncio.run(measure(Server(url)))
-        return 0
-    bindir = find_bindir()
-    if bindir is None:
-        print(f"skipped: no PostgreSQL (set {URL_ENV} or install PostgreSQL's server binaries)")
-        return 0
-    cluster = Cluster(bindir, durable=True)
-    try:
-        asyncio.run(measure(Server(cluster.start())))
-    finally:
-        cluster.stop()
+    with benchmark_server() as server:
+        if server is not None:
+            asyncio.run(measure(server))
     return 0
 
 

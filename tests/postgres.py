@@ -21,6 +21,8 @@ import socket
 import subprocess
 import tempfile
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -168,3 +170,24 @@ def unavailable_reason() -> str:
 
 def required() -> bool:
     return os.environ.get(REQUIRE_ENV, "") not in ("", "0")
+
+
+@contextmanager
+def benchmark_server() -> Iterator[Server | None]:
+    """The server a benchmark measures on: TEST_DATABASE_URL, else a throwaway cluster with durable
+    commits (as a real server runs), else None after printing why the benchmark is skipped."""
+    url = os.environ.get(URL_ENV)
+    if url:
+        yield Server(url)
+        return
+    bindir = find_bindir()
+    if bindir is None:
+        print(f"skipped: no PostgreSQL (set {URL_ENV} or install PostgreSQL's server binaries)")
+        yield None
+        return
+    cluster = Cluster(bindir, durable=True)
+    try:
+        print(f"PostgreSQL: a throwaway cluster from {bindir}")
+        yield Server(cluster.start())
+    finally:
+        cluster.stop()
