@@ -276,6 +276,40 @@ async def expire_idle_sessions(store: Store) -> int:
     return await store.execute(_EXPIRE_SQL, (now, now))
 
 
+def started_session(
+    session_id: int,
+    guild_id: int | None,
+    user_id: int,
+    quiz_id: str,
+    quiz_version: str,
+    seed: int,
+    plan: str,
+    delivery: Delivery,
+    total: int,
+    now: float,
+) -> QuizSession:
+    """A session as it is the moment it starts: in progress at its first question, no result yet."""
+    return QuizSession(
+        id=session_id,
+        guild_id=guild_id,
+        user_id=user_id,
+        quiz_id=quiz_id,
+        quiz_version=quiz_version,
+        seed=seed,
+        plan=plan,
+        delivery=delivery,
+        status="in_progress",
+        position=0,
+        started_at=now,
+        updated_at=now,
+        finished_at=None,
+        result=None,
+        path_result=None,
+        score=None,
+        total=total,
+    )
+
+
 async def create_session(
     store: Store,
     *,
@@ -317,24 +351,8 @@ async def create_session(
         )
         if cursor.lastrowid is None:
             raise RuntimeError("the new session got no id")
-        return QuizSession(
-            id=cursor.lastrowid,
-            guild_id=guild_id,
-            user_id=user_id,
-            quiz_id=quiz_id,
-            quiz_version=quiz_version,
-            seed=seed,
-            plan=plan,
-            delivery=delivery,
-            status="in_progress",
-            position=0,
-            started_at=now,
-            updated_at=now,
-            finished_at=None,
-            result=None,
-            path_result=None,
-            score=None,
-            total=total,
+        return started_session(
+            cursor.lastrowid, guild_id, user_id, quiz_id, quiz_version, seed, plan, delivery, total, now
         )
 
     return await store.run(work)

@@ -35,6 +35,7 @@ from bot.storage.quiz import (
     StoredAnswer,
     leaderboard_row,
     session_from_row,
+    started_session,
 )
 
 D = TypeVar("D")
@@ -255,25 +256,7 @@ class PgQuiz(PgCore):
         replace: bool = False,
     ) -> QuizSession:
         now = self.now()
-        new = QuizSession(
-            id=0,
-            guild_id=guild_id,
-            user_id=user_id,
-            quiz_id=quiz_id,
-            quiz_version=quiz_version,
-            seed=seed,
-            plan=plan,
-            delivery=delivery,
-            status="in_progress",
-            position=0,
-            started_at=now,
-            updated_at=now,
-            finished_at=None,
-            result=None,
-            path_result=None,
-            score=None,
-            total=total,
-        )
+        new = started_session(0, guild_id, user_id, quiz_id, quiz_version, seed, plan, delivery, total, now)
         return await self._create(new, replace=replace)
 
     async def _create(self, new: QuizSession, *, replace: bool) -> QuizSession:
