@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-LOCK_FLAGS := --universal --python-version 3.11 --generate-hashes --quiet
+LOCK_FLAGS := --universal --python-version 3.11 --generate-hashes --quiet --excludes lock-excludes.txt
 
 .PHONY: help install sandbox test lint typecheck pytest run check bench lock lock-upgrade wheel clean
 
@@ -23,7 +23,7 @@ $(BIN)/python:
 
 $(STAMP): requirements-dev.txt pyproject.toml setup.py | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements-dev.txt
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	@touch $(STAMP)
 

@@ -13,7 +13,7 @@ setup(
     package_data={
         "bot.storage": ["migrations/*.sql"],
         "bot.sandbox": ["*.txt"],
-        "bot.knowledge": ["decision_model.json"],
+        "bot.knowledge": ["decision_model.json", "embeddings.npz"],
         **{name: CONTENT for name in content_packages},
     },
 )

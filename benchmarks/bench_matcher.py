@@ -254,6 +254,13 @@ def accuracy_report(knowledge: object) -> None:
         print(f"  {name:24}{figures[0]:9.1%}{figures[1]:10.1%}{figures[2]:9.1%}   {bot.line()}")
 
 
+LONG_QUESTION = (
+    "hey so im a frontend dev, react mostly, been doing it for four years. my math is kinda rusty and i like "
+    "shipping stuff fast and seeing people use it. i keep reading about ai engineers and ml engineers and "
+    "honestly cant tell which one fits me better. what would you recommend??"
+)
+
+
 def model_load() -> None:
     process = psutil.Process()
     before = process.memory_info().rss
@@ -261,12 +268,18 @@ def model_load() -> None:
     semantic.warm_up()
     loaded = (time.perf_counter() - started) * 1000
     added = (process.memory_info().rss - before) / 1e6
-    model = f"{semantic.MODEL}, {semantic.WEIGHTS_DIMENSIONS} dims, {semantic.DIMENSIONS} for the scan"
+    model = f"{semantic.MODEL}, {semantic.DIMENSIONS} dims"
     print(f"Embedding model ({model}): loaded in {loaded:.0f} ms, RSS +{added:.0f} MB")
-    started = time.perf_counter()
-    for _ in range(1000):
-        semantic.embed(["how much do ml engineers make compared to ai engineers"])
-    print(f"  one question embedded in {(time.perf_counter() - started):.3f} ms on average (1,000 calls)")
+    for question in ("ml eng salary?", "how much do ml engineers make compared to ai engineers", LONG_QUESTION):
+        semantic.compute([question])
+        calls = 200
+        started, cpu = time.perf_counter(), time.process_time()
+        for _ in range(calls):
+            semantic.compute([question])
+        wall = (time.perf_counter() - started) * 1000 / calls
+        used = (time.process_time() - cpu) * 1000 / calls
+        words = len(question.split())
+        print(f"  {words:3} words: embedded in {wall:.2f} ms wall, {used:.2f} ms CPU ({calls} calls, never cached)")
 
 
 def main() -> int:

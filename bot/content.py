@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.knowledge import KnowledgeBase, load_knowledge
+from bot.knowledge import KnowledgeBase, load_knowledge, semantic
 from bot.problems import ContentError, Problem
 from bot.quiz import QuizBook, load_quizzes
 
@@ -44,4 +44,6 @@ def load_content(content_dir: Path) -> Content:
     content, problems = check_content(content_dir)
     if content is None:
         raise ContentError(problems)
+    # The embedding model loads now (about a second), so the first member's question does not wait.
+    semantic.warm_up()
     return content

@@ -10,6 +10,7 @@ entries plus the ones its admins wrote. `/faq` without a topic opens the topic i
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import TYPE_CHECKING, Any
 
@@ -76,7 +77,8 @@ class FAQ(commands.Cog, name=ui.FAQ_COG):
         private: bool | None = None,
     ) -> None:
         knowledge = await self.bot.knowledge_for(interaction.guild_id)
-        result = knowledge.match(question)
+        # Embedding a question is CPU work (NumPy, which lets go of the GIL): off the event loop.
+        result = await asyncio.to_thread(knowledge.match, question)
         ephemeral = await self._private(interaction, private)
         ask_id = await self._record(interaction, "ask", question, result)
         await send_match(interaction, question, result, ephemeral, ask_id, knowledge)
@@ -99,13 +101,14 @@ class FAQ(commands.Cog, name=ui.FAQ_COG):
             ask_id = await self._record(interaction, "faq", topic, entry)
             await send_entry(interaction, entry, None, ephemeral, ask_id, knowledge)
             return
-        result = knowledge.match(topic)
+        result = await asyncio.to_thread(knowledge.match, topic)
         ask_id = await self._record(interaction, "faq", topic, result)
         await send_match(interaction, topic, result, ephemeral, ask_id, knowledge)
 
     @faq.autocomplete("topic")
     async def faq_topic(self, interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
-        return topics.autocomplete(await self.bot.knowledge_for(interaction.guild_id), current[:TOPIC_MAX])
+        knowledge = await self.bot.knowledge_for(interaction.guild_id)
+        return await asyncio.to_thread(topics.autocomplete, knowledge, current[:TOPIC_MAX])
 
     @app_commands.command(name="role", description="The profile card of one career path")
     @app_commands.describe(path="Which role", private=PRIVATE_HELP)

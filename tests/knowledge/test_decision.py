@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.knowledge.decision import FEATURES, MODEL_PATH, DecisionModel, shipped_model
+from bot.knowledge.decision import MODEL_PATH, DecisionModel, shipped_model
 from bot.knowledge.questions import load_training
 from bot.knowledge.train import DEFAULT_KNOWLEDGE, data_digest, main, train
 from tests.knowledge.evaluation import SEALED
@@ -40,7 +40,7 @@ def test_a_model_for_other_signals_is_refused() -> None:
 
 def test_the_probability_rises_with_the_evidence() -> None:
     model = shipped_model()
-    weak = [0.0] * len(FEATURES)
+    weak = [0.0 if weight > 0 else 1.0 for weight in model.coef]
     strong = [1.0 if weight > 0 else 0.0 for weight in model.coef]
     assert 0.0 <= model.probability(weak) < model.bar <= model.probability(strong) <= 1.0
 

@@ -107,13 +107,13 @@ def test_the_layer_adds_hides_and_extends_for_one_server(shipped: KnowledgeBase)
     layer = GuildLayer(
         entries=(item,),
         hidden=frozenset({"location-and-pay"}),
-        extra_questions={"salary-comparison": ("zorblax quux paycheck",)},
+        extra_questions={"salary-comparison": ("zorblax quux frobnicate",)},
     )
     kb = layered(shipped, layer)
     assert "location-and-pay" not in kb and item.entry.id in kb
     assert kb.match("what is the study group schedule").entry_id == item.entry.id
-    assert kb.match("zorblax quux paycheck").entry_id == "salary-comparison"
-    assert shipped.match("zorblax quux paycheck").entry_id != "salary-comparison"
+    assert kb.match("zorblax quux frobnicate").entry_id == "salary-comparison"
+    assert shipped.match("zorblax quux frobnicate").entry_id != "salary-comparison"
     assert item.entry.id not in shipped
     assert len(kb) == len(shipped)
 
