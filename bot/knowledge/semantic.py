@@ -38,8 +38,10 @@ DIMENSIONS = 384
 MAX_TOKENS = 256
 # Texts embedded together, in order of length so little padding is computed.
 BATCH = 32
-# Embedded texts remembered in memory beyond the stored table (members' questions repeat).
-REMEMBERED = 4_096
+# Embedded texts remembered in memory beyond the stored table: members' questions repeat, and a
+# server's own entries are embedded again whenever its knowledge base is rebuilt (/kb add). In
+# half precision (what compute() rounds to anyway) 32,768 of them take at most 25 MB.
+REMEMBERED = 32_768
 # The stored table of the shipped texts' vectors (written by bot.knowledge.train).
 TABLE_PATH = Path(__file__).with_name("embeddings.npz")
 
@@ -56,7 +58,7 @@ _lock = threading.Lock()
 _model: _Model | None = None
 _table: dict[str, int] | None = None
 _table_vectors: npt.NDArray[np.float16] | None = None
-_remembered: OrderedDict[str, Vectors] = OrderedDict()
+_remembered: OrderedDict[str, npt.NDArray[np.float16]] = OrderedDict()
 _recorders: list[set[str]] = []
 
 
@@ -277,11 +279,17 @@ def embed(texts: Sequence[str]) -> Vectors:
         with _lock:
             for (text_, rows), vector in zip(missing.items(), computed, strict=True):
                 result[rows] = vector
-                _remembered[text_] = vector
+                _remembered[text_] = vector.astype(np.float16)
                 _remembered.move_to_end(text_)
             while len(_remembered) > REMEMBERED:
                 _remembered.popitem(last=False)
     return _unit(result)
+
+
+def forget() -> None:
+    """Drop the embeddings remembered in memory (the stored table stays): the next text is new."""
+    with _lock:
+        _remembered.clear()
 
 
 def write_table(texts: Collection[str], path: Path = TABLE_PATH) -> None:
