@@ -164,7 +164,9 @@ class _Model:
             ids[row, : len(encoding.ids)] = encoding.ids
             mask[row, : len(encoding.ids)] = 1.0
         x = self.words[ids].astype(np.float32) + self.positions[:width] + self.token_type
-        x = _layer_norm(x, *self.embedding_norm)
+        # The dense layers see every word piece of the batch as one row of a 2-D matrix: one
+        # large matrix product each, rather than one per text.
+        x = _layer_norm(x.reshape(count * width, DIMENSIONS), *self.embedding_norm)
         head = DIMENSIONS // _HEADS
         # Padded positions are never attended to.
         blocked = ((1.0 - mask) * np.float32(-1e9))[:, None, None, :]
@@ -178,11 +180,12 @@ class _Model:
             scores -= scores.max(axis=-1, keepdims=True)
             np.exp(scores, out=scores)
             scores /= scores.sum(axis=-1, keepdims=True)
-            attended = (scores @ v).transpose(0, 2, 1, 3).reshape(count, width, DIMENSIONS)
+            attended = (scores @ v).transpose(0, 2, 1, 3).reshape(count * width, DIMENSIONS)
             x = _layer_norm(attended @ layer.out + layer.out_bias + x, *layer.norm1)
             hidden = _gelu(x @ layer.up + layer.up_bias)
             x = _layer_norm(hidden @ layer.down + layer.down_bias + x, *layer.norm2)
-        pooled = (x * mask[:, :, None]).sum(axis=1) / np.maximum(mask.sum(axis=1, keepdims=True), 1.0)
+        tokens = x.reshape(count, width, DIMENSIONS)
+        pooled = (tokens * mask[:, :, None]).sum(axis=1) / np.maximum(mask.sum(axis=1, keepdims=True), 1.0)
         return _unit(pooled.astype(np.float32))
 
 
