@@ -8,9 +8,11 @@ import pkgutil
 import signal
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, cast
 
 import discord
+import platformdirs
 import yarl
 from discord import app_commands
 from discord.errors import ConnectionClosed
@@ -24,7 +26,7 @@ from bot.content import Content, load_content
 from bot.deadline import Deadline
 from bot.instance import STANDBY_POLL, AlreadyRunning, InstanceLock, Lease, LeaseLost, jobs_lease, shard_lease
 from bot.jobs import ScheduledJobs
-from bot.knowledge import KnowledgeBase
+from bot.knowledge import KnowledgeBase, semantic
 from bot.knowledge.server_entries import GuildKnowledge, GuildLayer
 from bot.ops.metrics import MetricsError, Monitor, record_interaction, record_store_error
 from bot.problems import ContentError
@@ -237,6 +239,7 @@ class CrossroadsBot(commands.AutoShardedBot):
         await self._use_local_gateway_if_needed()
         await self.store.open()
         self.content = load_content(self.settings.content_dir)
+        semantic.use_cache_file(self.embedding_cache_path())
         await self.monitor.start(self)
         for module in cog_modules():
             await self.load_extension(module)
@@ -305,6 +308,17 @@ class CrossroadsBot(commands.AutoShardedBot):
             self._cancel_pending_ready()
             await self.monitor.stop()
             await self.store.close()
+            semantic.persist()
+
+    def embedding_cache_path(self) -> Path:
+        """Where the embeddings of the server entries (and edited content) are kept between starts:
+        beside the SQLite database, or in the user's cache folder with PostgreSQL."""
+        if self.settings.database_url is None:
+            path = self.settings.database_path
+            return path.with_name(path.name + "-embeddings.npz")
+        folder = platformdirs.user_cache_path("crossroads", appauthor=False)
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder / "embeddings.npz"
 
     def _cancel_pending_ready(self) -> None:
         """discord.py waits about two seconds after the last GUILD_CREATE before dispatching

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Protocol
 
 from bot.content import Content, check_content
+from bot.knowledge import semantic
 from bot.problems import Problem
 from bot.storage.protocol import Storage
 
@@ -77,6 +78,8 @@ async def reload_content(bot: Reloadable) -> ReloadResult:
         directory = Path(bot.settings.content_dir)
         old = bot.content
         new, problems = await asyncio.to_thread(check_content, directory)
+        # Edited entries were embedded: keep them for the next start.
+        await asyncio.to_thread(semantic.persist)
         if new is None:
             return ReloadResult(directory=directory, problems=problems, entries_before=_entry_count(old))
 

@@ -264,7 +264,7 @@ class Matcher:
                 self._exemplar_rows.setdefault(text.normalize(question), []).append(len(texts))
                 texts.append(question)
                 row_weights.append(1.0)
-        self._vectors = semantic_module.embed(texts) * np.asarray(row_weights, dtype=np.float32)[:, None]
+        self._vectors = semantic_module.embed(texts, content=True) * np.asarray(row_weights, dtype=np.float32)[:, None]
         centroid = self._vectors.mean(axis=0)
         self._centroid = centroid / (np.linalg.norm(centroid) or 1.0)
         self._vector_ends = np.append(self._vector_starts[1:], len(texts))
@@ -276,7 +276,7 @@ class Matcher:
             self._entry_centroids = np.divide(sums, norms, out=np.zeros_like(sums), where=norms > 0)
         self._choosing = self._position.get(CHOOSING_ENTRY)
         # Labelled questions the guide must decline: closeness to one is evidence against answering.
-        self._negatives = semantic_module.embed(list(negatives))
+        self._negatives = semantic_module.embed(list(negatives), content=True)
         self._negative_rows: dict[str, list[int]] = {}
         for row, question in enumerate(negatives):
             self._negative_rows.setdefault(text.normalize(question), []).append(row)

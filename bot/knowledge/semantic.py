@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import importlib.util
 import math
+import os
 import threading
+import zipfile
 from collections import OrderedDict
 from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
@@ -59,7 +61,10 @@ _model: _Model | None = None
 _table: dict[str, int] | None = None
 _table_vectors: npt.NDArray[np.float16] | None = None
 _remembered: OrderedDict[str, npt.NDArray[np.float16]] = OrderedDict()
+_content: OrderedDict[str, npt.NDArray[np.float16]] = OrderedDict()
 _recorders: list[set[str]] = []
+_cache_path: Path | None = None
+_unsaved = 0
 
 
 class EmbeddingUnavailable(RuntimeError):
@@ -255,8 +260,11 @@ def recording() -> Iterator[set[str]]:
         _recorders.remove(seen)
 
 
-def embed(texts: Sequence[str]) -> Vectors:
-    """Unit-length embeddings, one row per text: from the stored table, from memory, or computed."""
+def embed(texts: Sequence[str], *, content: bool = False) -> Vectors:
+    """Unit-length embeddings, one row per text: from the stored table, from memory, or computed.
+
+    `content`: the texts are a knowledge base's own (phrasings, answer lines), which the cache
+    file keeps across restarts; members' questions are only ever remembered in memory."""
     if not texts:
         return np.zeros((0, DIMENSIONS), dtype=np.float32)
     for seen in _recorders:
@@ -270,9 +278,11 @@ def embed(texts: Sequence[str]) -> Vectors:
             result[index] = stored[row]
             continue
         with _lock:
-            known = _remembered.get(text_)
-            if known is not None:
-                _remembered.move_to_end(text_)
+            for memory in (_content, _remembered):
+                known = memory.get(text_)
+                if known is not None:
+                    memory.move_to_end(text_)
+                    break
         if known is not None:
             result[index] = known
         else:
@@ -280,19 +290,76 @@ def embed(texts: Sequence[str]) -> Vectors:
     if missing:
         computed = compute(list(missing))
         with _lock:
+            global _unsaved
+            memory = _content if content else _remembered
             for (text_, rows), vector in zip(missing.items(), computed, strict=True):
                 result[rows] = vector
-                _remembered[text_] = vector.astype(np.float16)
-                _remembered.move_to_end(text_)
-            while len(_remembered) > REMEMBERED:
-                _remembered.popitem(last=False)
+                memory[text_] = vector.astype(np.float16)
+                memory.move_to_end(text_)
+            _unsaved += len(missing) if content else 0
+            while len(memory) > REMEMBERED:
+                memory.popitem(last=False)
     return _unit(result)
+
+
+def use_cache_file(path: Path | None) -> int:
+    """Keep the embeddings of knowledge-base texts across restarts in `path`: what it holds is
+    read now (a missing, damaged or other model's file counts as empty) and `persist` writes it.
+    Returns how many were read.
+
+    A server's own entries are not in the stored table, and embedding 500 of them takes seconds;
+    with the file, only texts never seen before are embedded after a restart."""
+    global _cache_path
+    _cache_path = path
+    if path is None or not path.exists():
+        return 0
+    try:
+        with np.load(path, allow_pickle=False) as stored:
+            if str(stored["model"]) != MODEL:
+                return 0
+            blob, lengths = bytes(stored["texts"]), stored["lengths"]
+            vectors = np.asarray(stored["vectors"], dtype=np.float16)
+        ends = np.cumsum(lengths)
+        texts = [blob[end - length : end].decode("utf-8") for end, length in zip(ends, lengths, strict=True)]
+    except (OSError, ValueError, KeyError, EOFError, UnicodeDecodeError, zipfile.BadZipFile):
+        return 0
+    if vectors.shape != (len(texts), DIMENSIONS):
+        return 0
+    with _lock:
+        for text_, vector in zip(texts[-REMEMBERED:], vectors[-REMEMBERED:], strict=True):
+            _content.setdefault(text_, vector)
+    return min(len(texts), REMEMBERED)
+
+
+def persist() -> bool:
+    """Write the knowledge-base texts' embeddings to the cache file when some are new since the
+    last write. The file is replaced atomically, so a crash mid-write leaves the previous one."""
+    global _unsaved
+    path = _cache_path
+    with _lock:
+        if path is None or not _unsaved:
+            return False
+        encoded = [text_.encode("utf-8") for text_ in _content]
+        vectors = np.stack(list(_content.values())) if encoded else np.zeros((0, DIMENSIONS), np.float16)
+        _unsaved = 0
+    blob = np.frombuffer(b"".join(encoded), dtype=np.uint8)
+    lengths = np.asarray([len(item) for item in encoded], dtype=np.int64)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
+        with temporary.open("wb") as file:
+            np.savez(file, model=np.asarray(MODEL), texts=blob, lengths=lengths, vectors=vectors)
+        os.replace(temporary, path)
+    except OSError:
+        temporary.unlink(missing_ok=True)
+        return False
+    return True
 
 
 def forget() -> None:
     """Drop the embeddings remembered in memory (the stored table stays): the next text is new."""
     with _lock:
         _remembered.clear()
+        _content.clear()
 
 
 def write_table(texts: Collection[str], path: Path = TABLE_PATH) -> None:

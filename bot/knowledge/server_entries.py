@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from bot.knowledge import semantic
 from bot.knowledge.base import KnowledgeBase
 from bot.knowledge.models import ENTRY_ID_MAX, PHRASING_MAX, Entry, Link
 from bot.knowledge.text import normalize
@@ -374,4 +375,7 @@ class GuildKnowledge:
                 layer = await self._load(guild_id)
             knowledge = base if layer.empty else await asyncio.to_thread(layered, base, layer)
             self._built[guild_id] = _Built(base, layer, knowledge)
+            if not layer.empty:
+                # The server's entries were embedded: keep them for the next start.
+                await asyncio.to_thread(semantic.persist)
             return knowledge
