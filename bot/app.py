@@ -310,14 +310,18 @@ class CrossroadsBot(commands.AutoShardedBot):
             await self.store.close()
             semantic.persist()
 
-    def embedding_cache_path(self) -> Path:
+    def embedding_cache_path(self) -> Path | None:
         """Where the embeddings of the server entries (and edited content) are kept between starts:
-        beside the SQLite database, or in the user's cache folder with PostgreSQL."""
+        beside the SQLite database, or in the user's cache folder with PostgreSQL (none when that
+        folder cannot be made: the bot then embeds them again at each start)."""
         if self.settings.database_url is None:
             path = self.settings.database_path
             return path.with_name(path.name + "-embeddings.npz")
         folder = platformdirs.user_cache_path("crossroads", appauthor=False)
-        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            return None
         return folder / "embeddings.npz"
 
     def _cancel_pending_ready(self) -> None:
