@@ -311,6 +311,8 @@ def export_yaml(layer: GuildLayer) -> str:
 
 
 Loader = Callable[[int], Awaitable[GuildLayer]]
+# How long a member's question waits for a server's first build before the guide alone answers it.
+FIRST_BUILD_WAIT = 1.0
 
 
 @dataclass(frozen=True)
@@ -331,6 +333,7 @@ class GuildKnowledge:
         self._load = load
         self._built: dict[int, _Built] = {}
         self._locks: dict[int, asyncio.Lock] = {}
+        self._first: dict[int, asyncio.Future[KnowledgeBase]] = {}
 
     def _lock(self, guild_id: int) -> asyncio.Lock:
         return self._locks.setdefault(guild_id, asyncio.Lock())
@@ -342,7 +345,7 @@ class GuildKnowledge:
             return base
         built = self._built.get(guild_id)
         if built is None:
-            return await self.refresh(guild_id)
+            return await self._first_build(guild_id, base)
         if built.base is base:
             return built.knowledge
         # Content was reloaded: the server's layer is unchanged, only the shipped part is new.
@@ -360,6 +363,26 @@ class GuildKnowledge:
         """The server's layer as last loaded (empty before the first load)."""
         built = self._built.get(guild_id) if guild_id is not None else None
         return built.layer if built is not None else GuildLayer()
+
+    async def _first_build(self, guild_id: int, base: KnowledgeBase) -> KnowledgeBase:
+        """The server's first build since start. Embedding hundreds of entries never seen before
+        takes seconds, more than a member's interaction has: after FIRST_BUILD_WAIT the member is
+        answered from the guide alone while the build goes on, and later questions get it all."""
+        task = self._first.get(guild_id)
+        if task is None:
+            task = asyncio.ensure_future(self.refresh(guild_id))
+            self._first[guild_id] = task
+            task.add_done_callback(lambda done: self._first_done(guild_id, done))
+        try:
+            return await asyncio.wait_for(asyncio.shield(task), FIRST_BUILD_WAIT)
+        except TimeoutError:
+            log.info("Server %s: its own entries are still being embedded; answering from the guide", guild_id)
+            return base
+
+    def _first_done(self, guild_id: int, task: asyncio.Future[KnowledgeBase]) -> None:
+        self._first.pop(guild_id, None)
+        if not task.cancelled() and task.exception() is not None:
+            log.warning("Server %s: building its knowledge base failed: %s", guild_id, task.exception())
 
     async def refresh(self, guild_id: int) -> KnowledgeBase:
         """Re-read the server's layer and swap in a fresh build; call after every change."""

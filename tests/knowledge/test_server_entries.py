@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
 import yaml
 
-from bot.knowledge import KnowledgeBase, load_knowledge
+from bot.knowledge import KnowledgeBase, load_knowledge, server_entries
 from bot.knowledge.loader import load_knowledge_file
 from bot.knowledge.server_entries import (
     Draft,
@@ -184,3 +185,27 @@ def test_finding_choosing_and_suggesting_entries(shipped: KnowledgeBase) -> None
 
     assert item.with_phrasing("study group schedule") is item
     assert item.with_phrasing("new one").entry.questions[-1] == "new one"
+
+
+async def test_a_slow_first_build_answers_from_the_guide_until_it_is_done(
+    shipped: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    item = build_entry(STUDY, shipped=shipped, layer=GuildLayer())
+    release = threading.Event()
+
+    def slow_layered(base: KnowledgeBase, layer: GuildLayer) -> KnowledgeBase:
+        release.wait(30)  # hundreds of entries being embedded
+        return layered(base, layer)
+
+    monkeypatch.setattr(server_entries, "layered", slow_layered)
+    monkeypatch.setattr(server_entries, "FIRST_BUILD_WAIT", 0.05)
+
+    async def load(guild_id: int) -> GuildLayer:
+        return GuildLayer(entries=(item,))
+
+    registry = GuildKnowledge(lambda: shipped, load)
+    assert await registry.get(1) is shipped  # the guide answers meanwhile
+    assert await registry.get(1) is shipped  # and the build is not started twice
+    release.set()
+    built = await registry.refresh(1)
+    assert item.entry.id in built and await registry.get(1) is built
