@@ -1,5 +1,8 @@
 """The wheel, installed into a fresh virtual environment from the lock, works from any folder:
-shipped content, the database in the per-user data folder, the version."""
+shipped content, the database in the per-user data folder, the version.
+
+uv (a dev dependency) makes the environment and installs into it: the same pins with every hash
+checked (`--require-hashes`), as `pip install --require-hashes` would, from its cache in seconds."""
 
 from __future__ import annotations
 
@@ -13,13 +16,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from uv import find_uv_bin
 
 from bot.sandbox.harness import ROOT, BotProcess
 from standin.server import StandIn
 
 INSTALL_TIMEOUT = 900
-# Building and installing the wheel takes minutes on a loaded machine; the suite-wide limit is for hung tests.
-pytestmark = [pytest.mark.slow, pytest.mark.timeout(INSTALL_TIMEOUT + 300)]
+# Building and installing the wheel can take minutes on a loaded machine with an empty download
+# cache; the suite-wide limit is for hung tests. One worker builds it for every test here.
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(INSTALL_TIMEOUT + 300), pytest.mark.xdist_group("wheel")]
 NOT_SOURCE = (".git", ".venv", "build", "dist", "*.egg-info", "__pycache__", ".*_cache", ".hypothesis", "*.db*")
 
 
@@ -74,10 +79,11 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Installed]:
     _run(sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", dist, source, cwd=source)
     [wheel] = dist.glob("crossroads-*.whl")
     venv = base / "venv"
-    _run(sys.executable, "-m", "venv", venv, cwd=base)
-    python = venv / "bin" / "python"
-    _run(python, "-m", "pip", "install", "--quiet", "--require-hashes", "-r", ROOT / "requirements.txt", cwd=base)
-    _run(python, "-m", "pip", "install", "--quiet", "--no-deps", wheel, cwd=base)
+    uv = find_uv_bin()
+    _run(uv, "venv", "--quiet", "--python", sys.executable, venv, cwd=base)
+    target = ("--quiet", "--python", venv / "bin" / "python")
+    _run(uv, "pip", "install", *target, "--require-hashes", "-r", ROOT / "requirements.txt", cwd=base)
+    _run(uv, "pip", "install", *target, "--no-deps", wheel, cwd=base)
     workdir = base / "somewhere-else"
     workdir.mkdir()
     yield Installed(venv=venv, workdir=workdir, data_home=base / "xdg")
