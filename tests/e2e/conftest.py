@@ -48,7 +48,6 @@ from typing import Any
 
 import pytest
 
-from bot import app as crossroads_app
 from bot.content import Content, load_content
 from bot.sandbox.harness import BotProcess, InProcessBot
 from bot.sandbox.world import crossroads_standin
@@ -81,6 +80,9 @@ def _files_of(directory: Path) -> tuple[tuple[str, int, int], ...]:
 @pytest.fixture(scope="session", autouse=True)
 def content_loaded_once() -> Iterator[None]:
     """The bot's start-up loads its content through this: once per folder and state of its files."""
+    # Imported here: importing discord.py at collection warns, and test_failing_payloads counts warnings.
+    from bot import app as crossroads_app
+
     loaded: dict[tuple[Path, tuple[tuple[str, int, int], ...]], Content] = {}
 
     def load_once(content_dir: Path) -> Content:
