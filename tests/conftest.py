@@ -3,6 +3,7 @@ backends the suites run against."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
@@ -10,6 +11,15 @@ import pytest
 from tests.postgres import URL_ENV, Cluster, Server, find_bindir, required, unavailable_reason
 
 BACKENDS = ["sqlite", "postgresql"]
+# Most of the suite's time is spent waiting (on the stand-in's sockets, bot processes, timers), so
+# `-n auto` starts this many workers per core; PYTEST_XDIST_AUTO_NUM_WORKERS sets the number itself.
+WORKERS_PER_CORE = 3
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return None
+    return WORKERS_PER_CORE * len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -26,8 +36,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[Server]:
     """A PostgreSQL server for this test session (one throwaway cluster per xdist worker)."""
-    import os
-
     url = os.environ.get(URL_ENV)
     if url:
         yield Server(url)
