@@ -13,7 +13,7 @@ from tests.postgres import URL_ENV, Cluster, Server, find_bindir, required, unav
 BACKENDS = ["sqlite", "postgresql"]
 # Most of the suite's time is spent waiting (on the stand-in's sockets, bot processes, timers), so
 # `-n auto` starts this many workers per core; PYTEST_XDIST_AUTO_NUM_WORKERS sets the number itself.
-WORKERS_PER_CORE = 3
+WORKERS_PER_CORE = 2
 
 
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
