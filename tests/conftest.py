@@ -11,15 +11,6 @@ import pytest
 from tests.postgres import URL_ENV, Cluster, Server, find_bindir, required, unavailable_reason
 
 BACKENDS = ["sqlite", "postgresql"]
-# Most of the suite's time is spent waiting (on the stand-in's sockets, bot processes, timers), so
-# `-n auto` starts this many workers per core; PYTEST_XDIST_AUTO_NUM_WORKERS sets the number itself.
-WORKERS_PER_CORE = 2
-
-
-def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
-    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
-        return None
-    return WORKERS_PER_CORE * len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else None
 
 
 def pytest_configure(config: pytest.Config) -> None:
