@@ -3,7 +3,6 @@ backends the suites run against."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
@@ -27,6 +26,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[Server]:
     """A PostgreSQL server for this test session (one throwaway cluster per xdist worker)."""
+    import os
+
     url = os.environ.get(URL_ENV)
     if url:
         yield Server(url)
