@@ -14,6 +14,10 @@ import yaml
 # and would otherwise cost memory or a RecursionError before validation could report it.
 MAX_FILE_BYTES = 1_000_000
 MAX_DEPTH = 32
+# libyaml's parser (in PyYAML's wheels for the common platforms) reads a valid file several times
+# faster than the pure-Python one. A file it refuses is read again by the pure-Python parser, whose
+# reports (and nesting check, past libyaml's own depth limit) are the ones members' editors see.
+_FAST_LOADER = getattr(yaml, "CSafeLoader", None)
 
 
 @total_ordering
@@ -70,7 +74,13 @@ def read_yaml(path: Path) -> tuple[Any, Problem | None]:
                 file, None, None, f"is {size:,} bytes; a content file may be at most {MAX_FILE_BYTES:,} bytes"
             )
         text = path.read_text(encoding="utf-8")
-        depth, line = _nesting(text)
+        if _FAST_LOADER is not None:
+            try:
+                if _nesting(text, _FAST_LOADER)[0] <= MAX_DEPTH:
+                    return yaml.load(text, Loader=_FAST_LOADER), None
+            except yaml.YAMLError:
+                pass
+        depth, line = _nesting(text, yaml.SafeLoader)
         if depth > MAX_DEPTH:
             return None, Problem(
                 file,
@@ -91,11 +101,11 @@ def read_yaml(path: Path) -> tuple[Any, Problem | None]:
         return None, Problem(file, None, None, f"is nested too deeply to read (the limit is {MAX_DEPTH} levels)")
 
 
-def _nesting(text: str) -> tuple[int, int]:
+def _nesting(text: str, loader: Any) -> tuple[int, int]:
     """The deepest nesting of lists and mappings, and the line where it first passes MAX_DEPTH.
     Reads YAML's event stream, which needs no recursion however deep the file goes."""
     depth = deepest = 0
-    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+    for event in yaml.parse(text, Loader=loader):
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > deepest:

@@ -31,6 +31,10 @@ Fixtures
                   A test about SQLite's file itself runs once: `@sqlite_only` (tests/e2e/database.py).
     database_path the tmp SQLite file both kinds of bot use on SQLite
 
+Bots started in one test process on the same, unchanged content folder share one load of it
+(`content_loaded_once`): the content is immutable, the bot swaps it whole on reload, and loading
+it again was most of a bot's start-up. A change to any file in the folder loads it afresh.
+
 Anything Discord would have refused (a payload over a limit, an interaction not acknowledged in
 time, a second initial response, an unknown route) fails the test at teardown. A test that means
 to cause one says so: `standin.expect_failures("limit")` or `@pytest.mark.expect_failures("limit")`.
@@ -38,12 +42,13 @@ to cause one says so: `standin.expect_failures("limit")` or `@pytest.mark.expect
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from bot.content import Content, load_content
 from bot.sandbox.harness import BotProcess, InProcessBot
 from bot.sandbox.world import crossroads_standin
 from standin.member import Member
@@ -64,6 +69,31 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if E2E in item.path.parents:
             item.add_marker(pytest.mark.e2e)
+
+
+def _files_of(directory: Path) -> tuple[tuple[str, int, int], ...]:
+    """Every file under `directory` with its size and modification time."""
+    found = [(path, path.stat()) for path in directory.rglob("*") if path.is_file()]
+    return tuple(sorted((str(path), stat.st_size, stat.st_mtime_ns) for path, stat in found))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def content_loaded_once() -> Iterator[None]:
+    """The bot's start-up loads its content through this: once per folder and state of its files."""
+    # Imported here: importing discord.py at collection warns, and test_failing_payloads counts warnings.
+    from bot import app as crossroads_app
+
+    loaded: dict[tuple[Path, tuple[tuple[str, int, int], ...]], Content] = {}
+
+    def load_once(content_dir: Path) -> Content:
+        key = (content_dir.resolve(), _files_of(content_dir) if content_dir.is_dir() else ())
+        if key not in loaded:
+            loaded[key] = load_content(content_dir)
+        return loaded[key]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(crossroads_app, "load_content", load_once)
+        yield
 
 
 @pytest.fixture

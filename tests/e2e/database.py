@@ -132,7 +132,16 @@ class Database:
         a transaction holding every table `IN EXCLUSIVE MODE` (reads go on, writes and row locks wait)."""
         if self.url is None:
             blocker = sqlite3.connect(self.path, timeout=0, check_same_thread=False)
-            blocker.execute("BEGIN IMMEDIATE")
+            # The bot may be writing (its scheduled job runs at start): that write ends first.
+            for attempt in range(200):
+                try:
+                    blocker.execute("BEGIN IMMEDIATE")
+                    break
+                except sqlite3.OperationalError:
+                    if attempt == 199:
+                        blocker.close()
+                        raise
+                    await asyncio.sleep(0.05)
             try:
                 yield
             finally:

