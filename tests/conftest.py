@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
-from tests.postgres import URL_ENV, Cluster, Server, find_bindir, required, unavailable_reason
+from tests.postgres import URL_ENV, Cluster, Server, bindir_for_test
 
 BACKENDS = ["sqlite", "postgresql"]
 
@@ -32,12 +32,7 @@ def postgres_server() -> Iterator[Server]:
     if url:
         yield Server(url)
         return
-    bindir = find_bindir()
-    if bindir is None:
-        if required():
-            pytest.fail(unavailable_reason())
-        pytest.skip(unavailable_reason())
-    cluster = Cluster(bindir)
+    cluster = Cluster(bindir_for_test())
     try:
         yield Server(cluster.start())
     finally:

@@ -172,6 +172,19 @@ def required() -> bool:
     return os.environ.get(REQUIRE_ENV, "") not in ("", "0")
 
 
+def bindir_for_test() -> Path:
+    """The server binaries a test starts its own cluster with; without them the test fails where
+    PostgreSQL is required (CI) and is skipped elsewhere, saying why."""
+    import pytest
+
+    bindir = find_bindir()
+    if bindir is None:
+        if required():
+            pytest.fail(unavailable_reason())
+        pytest.skip(unavailable_reason())
+    return bindir
+
+
 @contextmanager
 def benchmark_server() -> Iterator[Server | None]:
     """The server a benchmark measures on: TEST_DATABASE_URL, else a throwaway cluster with durable

@@ -7,8 +7,10 @@ Queries are written for SQLite with `?` placeholders; on PostgreSQL they become 
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import sqlite3
+import sys
 from collections.abc import AsyncIterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
@@ -19,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import asyncpg
 import pytest
 
-from bot.sandbox.harness import sandbox_settings
+from bot.sandbox.harness import ROOT, sandbox_settings
 from bot.storage.postgres import PostgresStorage
 from bot.storage.protocol import Storage
 from bot.storage.sqlite import SqliteStorage
@@ -169,3 +171,23 @@ E2E_BACKENDS = ["sqlite", "postgresql"]
 # A test about SQLite's file itself (locks, damage, backups, the single-instance guard) runs on
 # SQLite alone.
 sqlite_only = pytest.mark.parametrize("backend", ["sqlite"])
+
+
+async def crossroads(*args: str, database: Path) -> tuple[int, str, str]:
+    """The command line on the SQLite database at `database`, as an operator runs it next to the
+    bot (another process): its exit status, standard output and standard error."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "DISCORD_", "METRICS_"))}
+    env["DATABASE_PATH"] = str(database)
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        *args,
+        cwd=str(ROOT),
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await process.communicate()
+    assert process.returncode is not None
+    return process.returncode, out.decode(), err.decode()

@@ -3,16 +3,14 @@ their progress and the quiz they were halfway through goes on at their next clic
 
 from __future__ import annotations
 
-import asyncio
-import os
-import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
 
-from bot.sandbox.harness import ROOT, BotProcess
+from bot.sandbox.harness import BotProcess
 from standin.server import StandIn
+from tests.e2e.database import crossroads
 from tests.e2e.quiz_helpers import knowledge_button, next_question, question_of, session_of
 from tests.e2e.test_quiz import play_path
 
@@ -21,28 +19,6 @@ from tests.e2e.test_quiz import play_path
 def backend() -> str:
     """The bot starts on SQLite here, whichever backend the suite runs on; the copy moves it."""
     return "sqlite"
-
-
-async def db_copy(database_path: Path, url: str) -> tuple[int, str, str]:
-    """`python -m bot db copy --to URL` on the SQLite database, as an operator runs it."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DATABASE_")}
-    env.update(DATABASE_PATH=str(database_path), PYTHONPATH=str(ROOT))
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        "db",
-        "copy",
-        "--to",
-        url,
-        cwd=str(ROOT),
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    out, err = await process.communicate()
-    assert process.returncode is not None
-    return process.returncode, out.decode(), err.decode()
 
 
 async def test_a_copy_to_postgresql_continues_the_running_quiz_and_keeps_the_finished_one(
@@ -58,7 +34,7 @@ async def test_a_copy_to_postgresql_continues_the_running_quiz_and_keeps_the_fin
         question = await next_question(member)
     assert await on_sqlite.terminate() == 0
 
-    code, out, err = await db_copy(database_path, pg_url)
+    code, out, err = await crossroads("db", "copy", "--to", pg_url, database=database_path)
     assert code == 0, err
     assert "every table's row count matches" in out
 

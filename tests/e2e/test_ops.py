@@ -4,37 +4,16 @@ where the quiz goes on; /metrics and /healthz while members use the bot."""
 from __future__ import annotations
 
 import asyncio
-import os
-import sys
 from pathlib import Path
 
 import aiohttp
 from prometheus_client.parser import text_string_to_metric_families
 
-from bot.sandbox.harness import ROOT, InProcessBot, sandbox_settings
+from bot.sandbox.harness import InProcessBot, sandbox_settings
 from standin.member import Member
 from standin.server import StandIn
-from tests.e2e.database import Database, db_rows, sqlite_only
+from tests.e2e.database import Database, crossroads, db_rows, sqlite_only
 from tests.e2e.quiz_helpers import knowledge_button, next_question, question_of, session_of
-
-
-async def crossroads(*args: str, database: Path) -> tuple[int, str, str]:
-    """The command line, as an operator runs it next to the bot (another process)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "DISCORD_", "METRICS_"))}
-    env["DATABASE_PATH"] = str(database)
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        *args,
-        cwd=str(ROOT),
-        env=env,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    out, err = await process.communicate()
-    assert process.returncode is not None
-    return process.returncode, out.decode(), err.decode()
 
 
 async def answer_knowledge(member: Member, count: int) -> None:

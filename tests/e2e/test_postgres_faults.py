@@ -17,17 +17,12 @@ from bot.ui.errors import STORE_BUSY
 from standin.server import StandIn
 from tests.e2e.database import E2E_BACKENDS, Database
 from tests.e2e.quiz_helpers import knowledge_button, next_question, question_of
-from tests.postgres import Cluster, Server, find_bindir, required, unavailable_reason
+from tests.postgres import Cluster, Server, bindir_for_test
 
 
 @pytest.fixture
 def own_cluster() -> Iterator[tuple[Cluster, Server]]:
-    bindir = find_bindir()
-    if bindir is None:
-        if required():
-            pytest.fail(unavailable_reason())
-        pytest.skip(unavailable_reason())
-    cluster = Cluster(bindir)
+    cluster = Cluster(bindir_for_test())
     try:
         yield cluster, Server(cluster.start())
     finally:
