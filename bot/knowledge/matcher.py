@@ -233,16 +233,14 @@ class Matcher:
         self._bm25.index(bm25s.tokenization.Tokenized(ids=ids, vocab=self._term_ids), show_progress=False)
         self._titles_lower = [title.lower() for title in self._titles]
         self._word_entries: dict[str, dict[int, int]] = {}
-        for index, entry in enumerate(entries):
-            for phrasing in entry.phrasings():
-                for word in set(text.words(phrasing)) - self.vocabulary.stopwords:
-                    counts = self._word_entries.setdefault(word, {})
-                    counts[index] = counts.get(index, 0) + 1
-        self._choice_words = sorted(self._word_entries)
         self._exact: dict[str, int] = {}
         for index, entry in enumerate(entries):
             for phrasing in entry.phrasings():
                 self._exact.setdefault(text.normalize(phrasing), index)
+                for word in set(text.words(phrasing)) - self.vocabulary.stopwords:
+                    counts = self._word_entries.setdefault(word, {})
+                    counts[index] = counts.get(index, 0) + 1
+        self._choice_words = sorted(self._word_entries)
 
         # Each entry is embedded as its phrasings, the lines of its answer and the labelled member
         # questions it answers; an entry's similarity to a question is that of its closest one.
@@ -445,8 +443,8 @@ class Matcher:
         texts = [intent] if intent == question else [intent, question]
         vectors = semantic_module.embed([_ARROW.sub(" to ", text_) for text_ in texts])
         per_text = [
-            self._scores(self._query(text_), self._semantic(vector, question, leave_out), self._classified(whole)[0])
-            for text_, vector, whole in zip(texts, vectors, vectors, strict=True)
+            self._scores(self._query(text_), self._semantic(vector, question, leave_out), self._classified(vector)[0])
+            for text_, vector in zip(texts, vectors, strict=True)
         ]
         if len(per_text) == 1:
             combined = per_text[0]

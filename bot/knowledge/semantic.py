@@ -215,13 +215,41 @@ def _load_table() -> tuple[dict[str, int], npt.NDArray[np.float16] | None]:
     with _lock:
         if _table is None:
             _one_thread()
-            _table = {}
-            if TABLE_PATH.exists():
-                with np.load(TABLE_PATH, allow_pickle=False) as stored:
-                    if str(stored["model"]) == MODEL:
-                        _table = {str(text): row for row, text in enumerate(stored["texts"])}
-                        _table_vectors = stored["vectors"]
+            stored = _read_vectors(TABLE_PATH)
+            _table = {} if stored is None else {text_: row for row, text_ in enumerate(stored[0])}
+            _table_vectors = None if stored is None else stored[1]
         return _table, _table_vectors
+
+
+def _write_vectors(path: Path, texts: Sequence[str], vectors: npt.NDArray[np.float16]) -> None:
+    """Store texts and their vectors (the format of both the table and the cache file), replacing
+    `path` atomically so a crash mid-write leaves the previous file. Texts are one UTF-8 blob plus
+    lengths: a NumPy string array would pad every text to the longest."""
+    encoded = [text_.encode("utf-8") for text_ in texts]
+    blob = np.frombuffer(b"".join(encoded), dtype=np.uint8)
+    lengths = np.asarray([len(item) for item in encoded], dtype=np.int64)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
+        with temporary.open("wb") as file:
+            np.savez(file, model=np.asarray(MODEL), texts=blob, lengths=lengths, vectors=vectors)
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def _read_vectors(path: Path) -> tuple[list[str], npt.NDArray[np.float16]] | None:
+    """What `_write_vectors` stored; None for a missing or damaged file, or another model's."""
+    try:
+        with np.load(path, allow_pickle=False) as stored:
+            if str(stored["model"]) != MODEL:
+                return None
+            blob, lengths = bytes(stored["texts"]), stored["lengths"]
+            vectors = np.asarray(stored["vectors"], dtype=np.float16)
+        ends = np.cumsum(lengths)
+        texts = [blob[end - length : end].decode("utf-8") for end, length in zip(ends, lengths, strict=True)]
+    except (OSError, ValueError, KeyError, EOFError, UnicodeDecodeError, zipfile.BadZipFile):
+        return None
+    return (texts, vectors) if vectors.shape == (len(texts), DIMENSIONS) else None
 
 
 def _unit(vectors: Vectors) -> Vectors:
@@ -311,20 +339,10 @@ def use_cache_file(path: Path | None) -> int:
     with the file, only texts never seen before are embedded after a restart."""
     global _cache_path
     _cache_path = path
-    if path is None or not path.exists():
+    stored = _read_vectors(path) if path is not None else None
+    if stored is None:
         return 0
-    try:
-        with np.load(path, allow_pickle=False) as stored:
-            if str(stored["model"]) != MODEL:
-                return 0
-            blob, lengths = bytes(stored["texts"]), stored["lengths"]
-            vectors = np.asarray(stored["vectors"], dtype=np.float16)
-        ends = np.cumsum(lengths)
-        texts = [blob[end - length : end].decode("utf-8") for end, length in zip(ends, lengths, strict=True)]
-    except (OSError, ValueError, KeyError, EOFError, UnicodeDecodeError, zipfile.BadZipFile):
-        return 0
-    if vectors.shape != (len(texts), DIMENSIONS):
-        return 0
+    texts, vectors = stored
     with _lock:
         for text_, vector in zip(texts[-REMEMBERED:], vectors[-REMEMBERED:], strict=True):
             _content.setdefault(text_, vector)
@@ -339,18 +357,12 @@ def persist() -> bool:
     with _lock:
         if path is None or not _unsaved:
             return False
-        encoded = [text_.encode("utf-8") for text_ in _content]
-        vectors = np.stack(list(_content.values())) if encoded else np.zeros((0, DIMENSIONS), np.float16)
+        texts = list(_content)
+        vectors = np.stack(list(_content.values())) if texts else np.zeros((0, DIMENSIONS), np.float16)
         _unsaved = 0
-    blob = np.frombuffer(b"".join(encoded), dtype=np.uint8)
-    lengths = np.asarray([len(item) for item in encoded], dtype=np.int64)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     try:
-        with temporary.open("wb") as file:
-            np.savez(file, model=np.asarray(MODEL), texts=blob, lengths=lengths, vectors=vectors)
-        os.replace(temporary, path)
+        _write_vectors(path, texts, vectors)
     except OSError:
-        temporary.unlink(missing_ok=True)
         return False
     return True
 
@@ -365,9 +377,7 @@ def forget() -> None:
 def write_table(texts: Collection[str], path: Path = TABLE_PATH) -> None:
     """Compute and store the vectors of `texts` (deduplicated, sorted) for start-up to read."""
     unique = sorted(set(texts))
-    vectors = compute(unique).astype(np.float16)
-    with path.open("wb") as file:
-        np.savez_compressed(file, model=np.asarray(MODEL), texts=np.asarray(unique), vectors=vectors)
+    _write_vectors(path, unique, compute(unique).astype(np.float16))
     global _table, _table_vectors
     with _lock:
         _table, _table_vectors = None, None
