@@ -32,8 +32,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-MIN_EXPIRY_HOURS = 1
-MAX_EXPIRY_HOURS = 168
 LOW_CONFIDENCE_MARGIN = 0.1
 
 Interaction = discord.Interaction["CrossroadsBot"]
