@@ -4,7 +4,7 @@
   also training data for the decision model.
 * The sealed sets (``eval/sealed-*.yaml``): written from the article alone and committed before
   the matcher was changed (set 1), after the first round of work (set 2), before the second
-  round (set 3), before the third (set 4) or before the fourth (set 5); never tuned on.
+  round (set 3), before the third (set 4), before the fourth (set 5) or before the fifth (set 6); never tuned on.
 
 Shared by tests/knowledge/test_evaluation.py and benchmarks/bench_matcher.py.
 """
@@ -33,6 +33,8 @@ SEALED_FLOORS = {
     "sealed-4": (0.87, 1.0, 0.91),
     # Its first and only run, scored once when the fourth round was done.
     "sealed-5": (0.82, 0.98, 0.75),
+    # Written before the fifth round; not scored until that round is done.
+    "sealed-6": (0.0, 0.0, 0.0),
 }
 
 ON_TOPIC: list[tuple[str, tuple[str, ...]]] = [(x.question, x.ids) for x in TUNING.on_topic]
