@@ -53,6 +53,9 @@ SUGGESTION_FLOOR = 0.2
 CHOOSING_ENTRY = "choosing"
 # A question that names only a role ("what is an MLE?", "ai engineer role") asks what the role is.
 ROLE_ENTRIES = {"ai": "ai-engineer", "ml": "ml-engineer"}
+# A move said with its direction ("from ml to ai", "i'm an ai engineer, how do i become an ml one")
+# is what that direction's entry answers (text.py reads the direction).
+DIRECTION_ENTRIES = {"aitoml": "ai-to-ml", "mltoai": "ml-to-ai"}
 _ROLE_ONLY_EXTRAS = frozenset({"engin", "role", "job", "titl", "mean"})
 _ROLE_TERMS = frozenset({"ai", "ml", "engin", "aitoml", "mltoai"})
 MAX_SUGGESTIONS = 3
@@ -85,6 +88,8 @@ _INTENT_SHARE = 0.5
 _WHICH_PATH_BONUS = 0.1
 # How far an entry whose phrasing is the question word for word is put ahead of the best other.
 _EXACT_BONUS = 0.05
+# How much a move said with its direction favours that direction's entry.
+_DIRECTION_BONUS = 0.1
 # How much a question naming only a role favours that role's own entry.
 _ROLE_ONLY_BONUS = 0.07
 # Up to this many entries every embedded row is compared with a question; beyond, the rows of the
@@ -462,6 +467,10 @@ class Matcher:
         ):
             fused, *parts_ = combined.get(role, (0.0, 0.0, 0.0, 0.0))
             combined[role] = (fused + _ROLE_ONLY_BONUS, *parts_)  # type: ignore[assignment]
+        directions = {DIRECTION_ENTRIES[term] for term in self._query(intent).terms if term in DIRECTION_ENTRIES}
+        if len(directions) == 1 and (towards := self._position.get(directions.pop())) is not None:
+            fused, *parts_ = combined.get(towards, (0.0, 0.0, 0.0, 0.0))
+            combined[towards] = (fused + _DIRECTION_BONUS, *parts_)  # type: ignore[assignment]
         exact = self._exact.get(text.normalize(question))
         if exact is not None and combined:
             # The question is word for word one of an entry's phrasings (a title, or a phrasing an

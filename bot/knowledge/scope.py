@@ -2,10 +2,11 @@
 
 The article compares the two careers in general; it says nothing about age, remote work, other
 countries, entry-level or junior pay, which programming language to learn first, which course to
-take, data science as a job, other careers, or the community's events and schedules. A question
-on one of those subjects shares many words with real entries ("how much do AI engineers make *in
-India*"), so the matcher must recognise the subject and decline it plainly rather than answer with
-a neighbouring entry. A server's own entry may still answer such a question (see matcher.py).
+take, data science as a job, visas, freelancing or part-time work, hiring at named companies, other
+careers, or the community's events and schedules. A question on one of those subjects shares many
+words with real entries ("how much do AI engineers make *in India*"), so the matcher must recognise
+the subject and decline it plainly rather than answer with a neighbouring entry. A server's own
+entry may still answer such a question (see matcher.py).
 """
 
 from __future__ import annotations
@@ -20,6 +21,17 @@ _COUNTRIES = (
     "pakistan|bangladesh|philippines|france|spain|italy|netherlands|poland|europe|european|eu|asia|africa|"
     "latin america|mexico|china|japan|korea|singapore|dubai|uae|egypt|kenya|turkey|vietnam|indonesia|"
     "ireland|sweden|switzerland|russia|ukraine|argentina|colombia|my country|other countries|abroad"
+)
+
+# Named employers: the article speaks of kinds of company (big tech, research-heavy, AI-first, with
+# OpenAI and Anthropic as providers of models), never of one company's hiring, pay or interviews.
+_COMPANIES = (
+    "google|meta|facebook|microsoft|amazon|aws|apple|netflix|nvidia|tesla|ibm|"
+    "oracle|salesforce|uber|airbnb|spotify|faang|maang|mag7"
+)
+_AT_COMPANY = (
+    r"hire|hires|hiring|hired|pay|pays|salar\w*|interview\w*|offers?|recruit\w*|leetcode|"
+    r"work(ing)? (at|for)|jobs? (at|with)|get (into|hired)|join(ing)?|apply(ing)?|applications?"
 )
 
 _GATHERINGS = (
@@ -78,6 +90,28 @@ UNCOVERED: tuple[Subject, ...] = (
     ),
     Subject("data science as a job", re.compile(r"\b(data scien\w*)\b")),
     Subject(
+        "visas and immigration",
+        re.compile(r"\b(visas?|h ?1 ?b|work permits?|green cards?|(visa )?sponsorship|sponsor (me|my|a)|immigra\w*)\b"),
+    ),
+    Subject(
+        "freelancing and part-time work",
+        re.compile(
+            r"\b(freelanc\w*|part time|side (gigs?|hustles?|jobs?|income)|contract (work|gigs?|roles?|jobs?)|"
+            r"contracting|contractors?|upwork|fiverr|consult(ing|ancy) on the side|weekends only|"
+            r"(next to|alongside|on top of) (a|my) (full time|day) job)\b"
+        ),
+        # A member who says they freelance asks about something else ("i freelance on shopify...").
+        unless=re.compile(
+            r"\b(i ve been|ive been|been|i m|im|i am|i do|i was|i did|i work)( an?)? (freelanc|part time)|"
+            r"(?<!can )(?<!could )(?<!would )(?<!should )(?<!will )(?<!do )(?<!might )\bi (freelanc|work part time)"
+        ),
+    ),
+    Subject(
+        "hiring at named companies",
+        re.compile(rf"\b({_COMPANIES})\b.*\b({_AT_COMPANY})\b|\b({_AT_COMPANY})\b.*\b({_COMPANIES})\b"),
+        unless=re.compile(r"\b(type|types|kind|kinds|like|such as|style)\b"),
+    ),
+    Subject(
         "careers other than AI and ML engineering",
         re.compile(
             r"\b((civil|mechanical|chemical|electrical|biomedical|industrial|structural|aerospace|sound|audio|"
@@ -88,6 +122,9 @@ UNCOVERED: tuple[Subject, ...] = (
         ),
         unless=re.compile(
             r"\b(ai|ml|mle|mles|aie|machine learning|artificial intelligence|software architects?|"
+            # A job word said of the AI trade ("the chatgpt plumbers") is a nickname for one of the roles.
+            r"gpt\w*|chatgpt|llms?|neural (nets?|networks?)|chat ?bots?|claude|openai|prompts?|transformers?|"
+            r"deep learning|models?|gpus?|pytorch|tensorflow|hugging ?face|"
             r"(the|these|both) (two|roles|careers|paths)|either (role|path|career)|which (role|path|career))\b"
         ),
     ),

@@ -158,6 +158,9 @@ def test_the_bar_is_the_decision_models_held_out_bar(kb: KnowledgeBase) -> None:
         ("is ML engineering the same as data science", "data science as a job"),
         ("which programming language should i learn first", "which programming language to learn first"),
         ("which online course is best for ml", "specific courses, bootcamps or certificates"),
+        ("can i get a work visa as an ml engineer", "visas and immigration"),
+        ("could i do ai engineering part time next to my day job", "freelancing and part-time work"),
+        ("does google hire ml engineers without a phd", "hiring at named companies"),
     ],
 )
 def test_subjects_the_guide_does_not_cover_are_declined_and_named(
@@ -167,6 +170,34 @@ def test_subjects_the_guide_does_not_cover_are_declined_and_named(
     assert not result.matched
     assert result.uncovered == subject
     assert result.suggestions, "a decline always offers the closest topics"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "i freelance on shopify stores and like shipping fast. which of the two should i go for?",
+        "do openai-type companies pay ml engineers more?",
+        "what separates the chatgpt plumbers from the neural net people?",
+    ],
+)
+def test_words_of_an_uncovered_subject_in_an_on_topic_question_are_not_a_decline(
+    kb: KnowledgeBase, question: str
+) -> None:
+    # A member who says they freelance, a kind of company, a job word used as a nickname for a role.
+    assert kb.match(question).uncovered is None
+
+
+@pytest.mark.parametrize(
+    ("question", "entry_id"),
+    [
+        ("i'm an ml engineer and want to switch to ai engineering, where do i start", "ml-to-ai"),
+        ("going from ai engineering into ml: what changes", "ai-to-ml"),
+    ],
+)
+def test_a_move_said_with_its_direction_ranks_that_directions_entry_first(
+    kb: KnowledgeBase, question: str, entry_id: str
+) -> None:
+    assert kb.matcher.rank(question)[0].entry_id == entry_id
 
 
 def test_a_long_personal_message_finds_the_choosing_answer(kb: KnowledgeBase) -> None:
