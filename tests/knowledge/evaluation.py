@@ -21,20 +21,20 @@ KNOWLEDGE = Path(__file__).resolve().parents[2] / "data" / "knowledge"
 TUNING = load_questions(KNOWLEDGE / "decision" / "tuning.yaml")
 SEALED = {path.stem: load_questions(path) for path in sorted((KNOWLEDGE / "eval").glob("sealed-*.yaml"))}
 
-# (right on topic, off-topic declined, not-covered named): sealed-1..4 as reached after the fourth
-# round of matcher work (the all-MiniLM-L6-v2 sentence embedding, labelled questions in members'
-# slang), which traded up to 4 points of off-topic declines on sealed-2 and -3 (still above 95%)
-# for 5 to 13 points of right answers on every set. BENCHMARKS.md §2 has every figure.
+# (right on topic, off-topic declined, not-covered named): sealed-1..5 as reached after the fifth
+# round of matcher work (more labelled questions in members' words, three more subjects the guide does
+# not cover, direction of a move between the roles). Sets 1 to 4 had been scored before that round and
+# set 5 after the fourth, so their figures are not first runs; set 6 was written before the fifth round
+# and scored once, when it was done. BENCHMARKS.md §2 has every figure.
 # The tests and the benchmark score the sets listed here.
 SEALED_FLOORS = {
-    "sealed-1": (0.94, 1.0, 1.0),
+    "sealed-1": (0.95, 1.0, 1.0),
     "sealed-2": (0.94, 0.96, 0.9),
-    "sealed-3": (0.93, 0.96, 1.0),
-    "sealed-4": (0.87, 1.0, 0.91),
-    # Its first and only run, scored once when the fourth round was done.
-    "sealed-5": (0.82, 0.98, 0.75),
-    # Written before the fifth round; not scored until that round is done.
-    "sealed-6": (0.0, 0.0, 0.0),
+    "sealed-3": (0.94, 0.98, 1.0),
+    "sealed-4": (0.89, 1.0, 0.91),
+    "sealed-5": (0.86, 0.98, 1.0),
+    # Its first and only run, scored once when the fifth round was done.
+    "sealed-6": (0.89, 0.96, 0.92),
 }
 
 ON_TOPIC: list[tuple[str, tuple[str, ...]]] = [(x.question, x.ids) for x in TUNING.on_topic]
