@@ -460,14 +460,15 @@ class Matcher:
                 combined[index] = tuple(  # type: ignore[assignment]
                     _INTENT_SHARE * a + (1 - _INTENT_SHARE) * b for a, b in zip(parts[0], parts[1], strict=True)
                 )
-        role_only = set(self._query(intent).terms) - _ROLE_ONLY_EXTRAS
+        intent_terms = self._query(intent).terms
+        role_only = set(intent_terms) - _ROLE_ONLY_EXTRAS
         if (
             len(role_only) == 1
             and (role := self._position.get(ROLE_ENTRIES.get(next(iter(role_only)), ""))) is not None
         ):
             fused, *parts_ = combined.get(role, (0.0, 0.0, 0.0, 0.0))
             combined[role] = (fused + _ROLE_ONLY_BONUS, *parts_)  # type: ignore[assignment]
-        directions = {DIRECTION_ENTRIES[term] for term in self._query(intent).terms if term in DIRECTION_ENTRIES}
+        directions = {DIRECTION_ENTRIES[term] for term in intent_terms if term in DIRECTION_ENTRIES}
         if len(directions) == 1 and (towards := self._position.get(directions.pop())) is not None:
             fused, *parts_ = combined.get(towards, (0.0, 0.0, 0.0, 0.0))
             combined[towards] = (fused + _DIRECTION_BONUS, *parts_)  # type: ignore[assignment]

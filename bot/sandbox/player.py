@@ -16,6 +16,8 @@ from standin.server import InteractionFailed, StandIn
 
 QUIET = 0.25
 SETTLE_LIMIT = 5.0
+# How long `until` waits for its text before it counts as a failed expectation.
+UNTIL_LIMIT = 60.0
 
 
 class Player:
@@ -185,6 +187,15 @@ class Player:
         elif kind == "wait":
             await asyncio.sleep(float(argument or "0.5"))
             await self.settle()
+        elif kind == "until":
+            deadline = time.monotonic() + UNTIL_LIMIT
+            while argument.casefold() not in "\n".join(self._buffer).casefold():
+                if time.monotonic() >= deadline:
+                    self.errors += 1
+                    self._emit(f"! waited {UNTIL_LIMIT:g} s and never saw {argument!r}")
+                    break
+                await asyncio.sleep(0.1)
+                await self.settle()
         elif kind == "expect" and argument.casefold() not in self.last_output.casefold():
             self.errors += 1
             self._emit(f"! expected to see {argument!r} in the last output")

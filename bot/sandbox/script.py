@@ -13,6 +13,7 @@ as morgan                                        act as another member from now 
 dms | channel                                    print the DMs or #general as they are now
 expect salary                                    the last output must contain this (else exit 1)
 wait 0.5                                         let the bot work for half a second
+until time is up                                 let the bot work until this shows (at most 60 s)
 submit title: Study group | answer: Thursdays    fill the modal the bot opened and send it: inputs
                                                  by custom_id, label start or number (1 = first);
                                                  `|` separates inputs, `\n` is a line break;
@@ -26,7 +27,21 @@ import shlex
 from dataclasses import dataclass
 from typing import Any
 
-KINDS = ("slash", "click", "select", "complete", "as", "dms", "channel", "expect", "wait", "submit", "help", "quit")
+KINDS = (
+    "slash",
+    "click",
+    "select",
+    "complete",
+    "as",
+    "dms",
+    "channel",
+    "expect",
+    "wait",
+    "until",
+    "submit",
+    "help",
+    "quit",
+)
 
 
 class ScriptError(ValueError):
@@ -66,7 +81,7 @@ def parse_line(text: str, line: int = 0) -> Action | None:
         kind = "help"
     if kind not in KINDS or kind == "slash":
         raise ScriptError(f"{where}unknown action {word!r} (try /command, click, select, complete, as, expect)")
-    if kind in ("click", "select", "as", "expect", "complete") and not rest:
+    if kind in ("click", "select", "as", "expect", "until", "complete") and not rest:
         raise ScriptError(f"{where}{kind} needs an argument")
     if kind == "complete" and not rest.startswith("/"):
         raise ScriptError(f"{where}complete needs a slash command, e.g. complete /faq topic: sal")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -9,6 +10,7 @@ import discord
 import pytest
 from discord import app_commands
 
+from bot.sandbox import player as player_module
 from bot.sandbox.player import Player
 from bot.sandbox.script import parse_line
 from standin.server import StandIn
@@ -163,3 +165,22 @@ async def test_a_missing_required_option_shows_what_autocomplete_offers(
     await play(runner, "/need Skills")
     assert lines[-1].endswith("topic Skills")
     assert runner.errors == 1
+
+
+async def test_until_waits_for_what_the_bot_sends_later_and_says_when_it_never_comes(
+    probe: Probe, player: tuple[Player, list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runner, lines = player
+
+    async def handler(interaction: discord.Interaction[Any]) -> None:
+        await interaction.response.send_message("Thinking")
+        await asyncio.sleep(1.0)
+        await interaction.followup.send("Done thinking")
+
+    probe.handler = handler
+    await play(runner, "/probe")
+    await play(runner, "until done thinking")
+    assert "Done thinking" in lines[-1] and runner.errors == 0
+    monkeypatch.setattr(player_module, "UNTIL_LIMIT", 0.5)
+    await play(runner, "until something else")
+    assert lines[-1] == "! waited 0.5 s and never saw 'something else'" and runner.errors == 1

@@ -157,3 +157,10 @@ def test_missing_lists_required_options_not_given() -> None:
     assert [o["name"] for o in split_command("config role set path: ai", COMMANDS).missing()] == ["role"]
     assert split_command("ask why", COMMANDS).missing() == []
     assert [o["name"] for o in split_command("ask", COMMANDS).missing()] == ["question"]
+
+
+def test_until_names_what_to_wait_for() -> None:
+    action = parse_line("until time is up", 3)
+    assert action is not None and (action.kind, action.argument) == ("until", "time is up")
+    with pytest.raises(ScriptError, match="until needs an argument"):
+        parse_line("until", 4)
