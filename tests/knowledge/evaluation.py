@@ -4,7 +4,7 @@
   also training data for the decision model.
 * The sealed sets (``eval/sealed-*.yaml``): written from the article alone and committed before
   the matcher was changed (set 1), after the first round of work (set 2), before the second
-  round (set 3), before the third (set 4), before the fourth (set 5) or before the fifth (set 6); never tuned on.
+  round (set 3), before the third (set 4), before the fourth (set 5), before the fifth (set 6) or before the sixth (set 7); never tuned on.
 
 Shared by tests/knowledge/test_evaluation.py and benchmarks/bench_matcher.py.
 """
@@ -35,6 +35,8 @@ SEALED_FLOORS = {
     "sealed-5": (0.86, 0.98, 1.0),
     # Its first and only run, scored once when the fifth round was done.
     "sealed-6": (0.89, 0.96, 0.92),
+    # Written after the fifth round and scored on it: a second set of new questions for that round.
+    "sealed-7": (0.80, 0.91, 0.9),
 }
 
 ON_TOPIC: list[tuple[str, tuple[str, ...]]] = [(x.question, x.ids) for x in TUNING.on_topic]
