@@ -154,6 +154,13 @@ def answer_lines(answer: str) -> list[str]:
     return [part.strip() for part in parts if len(part.split()) >= 3]
 
 
+def _undoubled(word: str, candidate: str) -> bool:
+    """Whether `candidate` is `word` with one of its doubled letters made single."""
+    return len(candidate) == len(word) - 1 and any(
+        word[i] == word[i + 1] and word[:i] + word[i + 1 :] == candidate for i in range(len(word) - 1)
+    )
+
+
 class Matcher:
     """Ranks knowledge-base entries for free-text questions. Build once, then query many times."""
 
@@ -330,7 +337,8 @@ class Matcher:
         A word the embedding model's tokenizer holds whole is a real word and stays itself. A typo
         keeps its first letter and is one edit away (two for words of eight letters or
         more; a swap of two letters is one edit). A word under eight letters is never repaired into a
-        shorter one, so "playing" stays itself rather than becoming "paying"."""
+        shorter one, so "playing" stays itself rather than becoming "paying", unless the shorter one
+        is the word with a doubled letter made single ("mathh" is "math")."""
         if word in self._repair_target_set or word in self.vocabulary.stopwords or len(word) < 3 or word.isdigit():
             return word, False
         # A real word is what the member meant ("react" is not a typo of "reach").
@@ -342,13 +350,13 @@ class Matcher:
         bucket = self._by_first_letter.get(word[0], ())
         found = process.extract(word, bucket, scorer=OSA.distance, score_cutoff=allowed, limit=None)
         candidates = [
-            (distance, abs(len(candidate) - len(word)), candidate)
+            (distance, not _undoubled(word, candidate), abs(len(candidate) - len(word)), candidate)
             for candidate, distance, _ in found
-            if len(word) >= 8 or len(candidate) >= len(word)
+            if len(word) >= 8 or len(candidate) >= len(word) or _undoubled(word, candidate)
         ]
         if not candidates:
             return word, False
-        return min(candidates)[2], True
+        return min(candidates)[3], True
 
     def _repair_short(self, word: str) -> tuple[str, bool]:
         """Words of three or four letters are only repaired for swapped letters ("mcuh" → "much")."""
