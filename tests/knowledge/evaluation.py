@@ -38,8 +38,8 @@ SEALED_FLOORS = {
     "sealed-6": (0.89, 0.96, 0.92),
     # Written after the fifth round and scored on it: a second set of new questions for that round.
     "sealed-7": (0.80, 0.91, 0.9),
-    # Written before the sixth round; not scored until that round is done.
-    "sealed-8": (0.0, 0.0, 0.0),
+    # Its first and only run, scored once when the sixth round was done.
+    "sealed-8": (0.82, 0.93, 0.9),
 }
 
 ON_TOPIC: list[tuple[str, tuple[str, ...]]] = [(x.question, x.ids) for x in TUNING.on_topic]
