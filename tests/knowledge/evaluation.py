@@ -22,22 +22,18 @@ KNOWLEDGE = Path(__file__).resolve().parents[2] / "data" / "knowledge"
 TUNING = load_questions(KNOWLEDGE / "decision" / "tuning.yaml")
 SEALED = {path.stem: load_questions(path) for path in sorted((KNOWLEDGE / "eval").glob("sealed-*.yaml"))}
 
-# (right on topic, off-topic declined, not-covered named): sealed-1..5 as reached after the fifth
-# round of matcher work (more labelled questions in members' words, three more subjects the guide does
-# not cover, direction of a move between the roles). Sets 1 to 4 had been scored before that round and
-# set 5 after the fourth, so their figures are not first runs; set 6 was written before the fifth round
-# and scored once, when it was done. BENCHMARKS.md §2 has every figure.
-# The tests and the benchmark score the sets listed here.
+# (right on topic, off-topic declined, not-covered named): every set as the sixth round of matcher
+# work leaves it. Only sealed-8's figures are a first run: sets 1 to 5 were scored in earlier
+# rounds, and sets 6 and 7 were scored on the fifth round and their misses read before the sixth.
+# BENCHMARKS.md §2 has every figure. The tests and the benchmark score the sets listed here.
 SEALED_FLOORS = {
     "sealed-1": (0.95, 1.0, 1.0),
-    "sealed-2": (0.94, 0.96, 0.9),
-    "sealed-3": (0.94, 0.98, 1.0),
+    "sealed-2": (0.94, 1.0, 0.9),
+    "sealed-3": (0.95, 1.0, 1.0),
     "sealed-4": (0.88, 0.98, 0.91),
     "sealed-5": (0.86, 0.98, 1.0),
-    # Its first and only run, scored once when the fifth round was done.
-    "sealed-6": (0.89, 0.96, 0.92),
-    # Written after the fifth round and scored on it: a second set of new questions for that round.
-    "sealed-7": (0.80, 0.91, 0.9),
+    "sealed-6": (0.92, 0.98, 0.92),
+    "sealed-7": (0.85, 0.98, 0.9),
     # Its first and only run, scored once when the sixth round was done.
     "sealed-8": (0.82, 0.93, 0.9),
 }
