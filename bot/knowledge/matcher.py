@@ -102,6 +102,14 @@ _ANSWER_LINE_WEIGHT = 0.9
 _GUIDE_SIGNALS = frozenset({"off_topic", "contrast", "domain", "classifier", "classifier_decline"})
 # "ai eng -> ml eng": an arrow between the roles reads as "to".
 _ARROW = re.compile(r"\s*(?:->|=>|→|⇒|>>)\s*")
+# "ai <-> ml": both ways, a switch in either direction.
+_BOTH_WAYS = re.compile(r"\s*(?:<->|<=>|↔|⇔)\s*")
+
+
+def _read_arrows(question: str) -> str:
+    return _ARROW.sub(" to ", _BOTH_WAYS.sub(" and ", question))
+
+
 _MARKDOWN = re.compile(r"[*_`>#]|^\s*(?:[•\-]|\d+\.)\s*", re.MULTILINE)
 
 
@@ -368,7 +376,7 @@ class Matcher:
     def _query(self, question: str) -> _Query:
         repaired: list[str] = []
         changed: set[str] = set()
-        for word in text.words(_ARROW.sub(" to ", question)):
+        for word in text.words(_read_arrows(question)):
             if word.isdigit():
                 continue
             fixed, was_changed = self._repair(word)
@@ -454,7 +462,7 @@ class Matcher:
         blended so the member's description of themselves does not drown the question."""
         intent = scope.intent_text(question) if scope.is_long(question) else question
         texts = [intent] if intent == question else [intent, question]
-        vectors = semantic_module.embed([_ARROW.sub(" to ", text_) for text_ in texts])
+        vectors = semantic_module.embed([_read_arrows(text_) for text_ in texts])
         per_text = [
             self._scores(self._query(text_), self._semantic(vector, question, leave_out), self._classified(vector)[0])
             for text_, vector in zip(texts, vectors, strict=True)
@@ -516,7 +524,7 @@ class Matcher:
         total = sum(query.weights)
         known_weight = sum(w for t, w in zip(query.terms, query.weights, strict=True) if t in self._idf)
         known = known_weight / total if total else 0.0
-        vector = semantic_module.embed([_ARROW.sub(" to ", intent)])[0]
+        vector = semantic_module.embed([_read_arrows(intent)])[0]
         _, decline = self._classified(vector)
         domain = float(self._centroid @ vector) if vector.any() else 0.0
         negative = 0.0

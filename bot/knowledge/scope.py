@@ -201,6 +201,14 @@ _SUMMARY = re.compile(
     r"\b(summar\w*|sum (it |this |that )?up|tl ?dr|bottom line|take ?aways?|gist|in a nutshell|short version|"
     r"elevator pitch|key points|main points|recap|cliff ?notes|in (one|two|three|a few) (lines?|sentences?))\b"
 )
+# "... of X" where X is not the guide, its subject or a question word: a summary of something else.
+_SUMMARY_OF_ELSE = re.compile(
+    r"\b(of|about|on) (the |this |that |a |an |my |your |our )?(new |whole |entire )?"
+    r"(?!(guide|article|post|text|page|piece|blog|two|roles?|careers?|paths?|jobs?|ai|ml|mle|aie|machine|"
+    r"artificial|it|this|that|them|these|those|both|all|each|every\w*|how|what|which|why|who|where|when|"
+    r"the|an?|my|your|our|new|whole|entire|things?|stuff|lot)\b)"
+    r"[a-z]{3,}"
+)
 LONG_WORDS = 18
 SHORT_QUESTION_WORDS = 10
 
@@ -239,5 +247,7 @@ def asks_which_path(question: str) -> bool:
 
 
 def asks_summary(question: str) -> bool:
-    """Whether the member asks for the guide in short (the choosing entry sums it up)."""
-    return bool(_SUMMARY.search(normalize(question)))
+    """Whether the member asks for the guide in short (the choosing entry sums it up), not for
+    something else in short ("the key points of the french revolution", "hamlet in two lines")."""
+    text = normalize(question)
+    return bool(_SUMMARY.search(text)) and not _SUMMARY_OF_ELSE.search(text)

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot import limits
-from bot.knowledge import Entry, KnowledgeBase, Matcher, load_knowledge
+from bot.knowledge import Entry, KnowledgeBase, Matcher, load_knowledge, scope
 from bot.knowledge.decision import shipped_model
 from bot.knowledge.matcher import MAX_AUTOCOMPLETE, MAX_SUGGESTIONS, SUGGESTION_FLOOR
 from bot.knowledge.text import normalize
@@ -192,6 +192,7 @@ def test_words_of_an_uncovered_subject_in_an_on_topic_question_are_not_a_decline
 @pytest.mark.parametrize(
     ("question", "entry_id"),
     [
+        ("switching ai <-> ml", "switching-roles"),
         ("i'm an ml engineer and want to switch to ai engineering, where do i start", "ml-to-ai"),
         ("going from ai engineering into ml: what changes", "ai-to-ml"),
     ],
@@ -200,6 +201,20 @@ def test_a_move_said_with_its_direction_ranks_that_directions_entry_first(
     kb: KnowledgeBase, question: str, entry_id: str
 ) -> None:
     assert kb.matcher.rank(question)[0].entry_id == entry_id
+
+
+@pytest.mark.parametrize(
+    ("question", "summary"),
+    [
+        ("tl;dr?", True),
+        ("key points of the article", True),
+        ("sum up ai vs ml engineering for me", True),
+        ("what are the key points of the french revolution", False),
+        ("what's the plot of hamlet in two sentences", False),
+    ],
+)
+def test_a_summary_of_something_else_is_not_the_guide_in_short(question: str, summary: bool) -> None:
+    assert scope.asks_summary(question) is summary
 
 
 def test_a_long_personal_message_finds_the_choosing_answer(kb: KnowledgeBase) -> None:
