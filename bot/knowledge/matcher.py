@@ -169,6 +169,14 @@ def _undoubled(word: str, candidate: str) -> bool:
     )
 
 
+def _favour(combined: dict[int, tuple[float, float, float, float]], index: int | None, bonus: float) -> None:
+    """Add `bonus` to entry `index`'s fused score (a candidate from now on if it was not one)."""
+    if index is None:
+        return
+    fused, *parts = combined.get(index, (0.0, 0.0, 0.0, 0.0))
+    combined[index] = (fused + bonus, *parts)  # type: ignore[assignment]
+
+
 class Matcher:
     """Ranks knowledge-base entries for free-text questions. Build once, then query many times."""
 
@@ -478,26 +486,20 @@ class Matcher:
                 )
         intent_terms = self._query(intent).terms
         role_only = set(intent_terms) - _ROLE_ONLY_EXTRAS
-        if (
-            len(role_only) == 1
-            and (role := self._position.get(ROLE_ENTRIES.get(next(iter(role_only)), ""))) is not None
-        ):
-            fused, *parts_ = combined.get(role, (0.0, 0.0, 0.0, 0.0))
-            combined[role] = (fused + _ROLE_ONLY_BONUS, *parts_)  # type: ignore[assignment]
+        if len(role_only) == 1:
+            _favour(combined, self._position.get(ROLE_ENTRIES.get(next(iter(role_only)), "")), _ROLE_ONLY_BONUS)
         directions = {DIRECTION_ENTRIES[term] for term in intent_terms if term in DIRECTION_ENTRIES}
-        if len(directions) == 1 and (towards := self._position.get(directions.pop())) is not None:
-            fused, *parts_ = combined.get(towards, (0.0, 0.0, 0.0, 0.0))
-            combined[towards] = (fused + _DIRECTION_BONUS, *parts_)  # type: ignore[assignment]
+        if len(directions) == 1:
+            _favour(combined, self._position.get(directions.pop()), _DIRECTION_BONUS)
         exact = self._exact.get(text.normalize(question))
         if exact is not None and combined:
             # The question is word for word one of an entry's phrasings (a title, or a phrasing an
             # admin taught): that entry comes first, whatever looks close to it.
             best = max(scores[0] for scores in combined.values())
-            _, *parts_ = combined.get(exact, (0.0, 0.0, 0.0, 0.0))
-            combined[exact] = (best + _EXACT_BONUS, *parts_)  # type: ignore[assignment]
-        if self._choosing is not None and (scope.asks_which_path(question) or scope.asks_summary(question)):
-            fused, *parts_ = combined.get(self._choosing, (0.0, 0.0, 0.0, 0.0))
-            combined[self._choosing] = (fused + _WHICH_PATH_BONUS, *parts_)  # type: ignore[assignment]
+            _, *rest = combined.get(exact, (0.0, 0.0, 0.0, 0.0))
+            combined[exact] = (best + _EXACT_BONUS, *rest)  # type: ignore[assignment]
+        if scope.asks_which_path(question) or scope.asks_summary(question):
+            _favour(combined, self._choosing, _WHICH_PATH_BONUS)
         ordered = sorted(combined.items(), key=lambda item: (-item[1][0], item[0]))
         return [(Hit(self._ids[i], self._titles[i], round(min(max(s[0], 0.0), 1.0), 4)), s) for i, s in ordered]
 
