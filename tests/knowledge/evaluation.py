@@ -5,7 +5,8 @@
 * The sealed sets (``eval/sealed-*.yaml``): written from the article alone and committed before
   the matcher was changed (set 1), after the first round of work (set 2), before the second
   round (set 3), before the third (set 4), before the fourth (set 5), before the fifth (set 6),
-  after the fifth (set 7, scored on it) or before the sixth (set 8); never tuned on.
+  after the fifth (set 7, scored on it), before the sixth (set 8) or after it (set 9, scored on
+  it); never tuned on.
 
 Shared by tests/knowledge/test_evaluation.py and benchmarks/bench_matcher.py.
 """
@@ -36,6 +37,8 @@ SEALED_FLOORS = {
     "sealed-7": (0.85, 0.98, 0.9),
     # Its first and only run, scored once when the sixth round was done.
     "sealed-8": (0.82, 0.93, 0.9),
+    # Written after the sixth round and scored on the matcher as shipped: its first and only run.
+    "sealed-9": (0.82, 0.98, 1.0),
 }
 
 ON_TOPIC: list[tuple[str, tuple[str, ...]]] = [(x.question, x.ids) for x in TUNING.on_topic]
