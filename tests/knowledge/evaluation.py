@@ -37,8 +37,8 @@ SEALED_FLOORS = {
     "sealed-7": (0.86, 0.98, 0.9),
     "sealed-8": (0.82, 0.95, 0.9),
     "sealed-9": (0.84, 0.96, 1.0),
-    # Written before the seventh round; not scored until that round is done.
-    "sealed-10": (0.0, 0.0, 0.0),
+    # Its first and only run, scored once when the seventh round was done.
+    "sealed-10": (0.86, 0.9, 1.0),
 }
 
 ON_TOPIC: list[tuple[str, tuple[str, ...]]] = [(x.question, x.ids) for x in TUNING.on_topic]
