@@ -104,13 +104,12 @@ _GUIDE_SIGNALS = frozenset({"off_topic", "contrast", "domain", "classifier", "cl
 _ARROW = re.compile(r"\s*(?:->|=>|→|⇒|>>)\s*")
 # "ai <-> ml": both ways, a switch in either direction.
 _BOTH_WAYS = re.compile(r"\s*(?:<->|<=>|↔|⇔)\s*")
+_MARKDOWN = re.compile(r"[*_`>#]|^\s*(?:[•\-]|\d+\.)\s*", re.MULTILINE)
 
 
 def _read_arrows(question: str) -> str:
+    """The question with its arrows between the roles read as words ("to", or "and" both ways)."""
     return _ARROW.sub(" to ", _BOTH_WAYS.sub(" and ", question))
-
-
-_MARKDOWN = re.compile(r"[*_`>#]|^\s*(?:[•\-]|\d+\.)\s*", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -471,9 +470,10 @@ class Matcher:
         intent = scope.intent_text(question) if scope.is_long(question) else question
         texts = [intent] if intent == question else [intent, question]
         vectors = semantic_module.embed([_read_arrows(text_) for text_ in texts])
+        queries = [self._query(text_) for text_ in texts]
         per_text = [
-            self._scores(self._query(text_), self._semantic(vector, question, leave_out), self._classified(vector)[0])
-            for text_, vector in zip(texts, vectors, strict=True)
+            self._scores(query, self._semantic(vector, question, leave_out), self._classified(vector)[0])
+            for query, vector in zip(queries, vectors, strict=True)
         ]
         if len(per_text) == 1:
             combined = per_text[0]
@@ -484,7 +484,7 @@ class Matcher:
                 combined[index] = tuple(  # type: ignore[assignment]
                     _INTENT_SHARE * a + (1 - _INTENT_SHARE) * b for a, b in zip(parts[0], parts[1], strict=True)
                 )
-        intent_terms = self._query(intent).terms
+        intent_terms = queries[0].terms  # texts[0] is the intent
         role_only = set(intent_terms) - _ROLE_ONLY_EXTRAS
         if len(role_only) == 1:
             _favour(combined, self._position.get(ROLE_ENTRIES.get(next(iter(role_only)), "")), _ROLE_ONLY_BONUS)

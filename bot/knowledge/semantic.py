@@ -119,7 +119,7 @@ class _Model:
         try:
             tokenizer = Tokenizer.from_file(str(directory / "tokenizer.json"))
             weights = load_file(str(directory / "model.safetensors"))
-        except (OSError, Exception) as error:
+        except Exception as error:
             raise EmbeddingUnavailable(f"the {MODEL} model files could not be read: {error}") from error
         tokenizer.enable_truncation(MAX_TOKENS)
         tokenizer.no_padding()
