@@ -5,8 +5,8 @@
 * The sealed sets (``eval/sealed-*.yaml``): written from the article alone and committed before
   the matcher was changed (set 1), after the first round of work (set 2), before the second
   round (set 3), before the third (set 4), before the fourth (set 5), before the fifth (set 6),
-  after the fifth (set 7, scored on it), before the sixth (set 8), after it (set 9, scored on it)
-  or before the seventh (set 10); never tuned on.
+  after the fifth (set 7, scored on it), before the sixth (set 8), after it (set 9, scored on it),
+  before the seventh (set 10) or after it (set 11, scored on it); never tuned on.
 
 Shared by tests/knowledge/test_evaluation.py and benchmarks/bench_matcher.py.
 """
@@ -39,6 +39,8 @@ SEALED_FLOORS = {
     "sealed-9": (0.84, 0.96, 1.0),
     # Its first and only run, scored once when the seventh round was done.
     "sealed-10": (0.86, 0.9, 1.0),
+    # Its first run, on the seventh-round matcher as shipped.
+    "sealed-11": (0.88, 0.9, 0.9),
 }
 
 ON_TOPIC: list[tuple[str, tuple[str, ...]]] = [(x.question, x.ids) for x in TUNING.on_topic]
