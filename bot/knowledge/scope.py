@@ -41,6 +41,18 @@ _GATHERINGS = (
 )
 
 
+# Words before "engineer" that name one of the two roles, a kind of software engineer or how
+# senior one is, or that belong to the sentence rather than the job ("to become an engineer").
+_ENGINEER_WORDS = (
+    "ai|ml|mle|aie|machine|learning|llm|llms|gpt|genai|gen|prompt|deep|nlp|vision|applied|research|"
+    "software|backend|frontend|front|back|end|full|stack|fullstack|web|app|mobile|platform|devops|mlops|"
+    "cloud|data|product|senior|junior|staff|lead|principal|good|great|best|real|actual|new|other|"
+    "a|an|the|as|be|become|becoming|became|to|of|for|and|or|vs|any|every|each|my|your|our|their|his|her|"
+    "this|that|these|those|such|them|some|one|two|both|which|what|who|whose|i|im|m|s|t|am|is|are|was|not|no|"
+    "more|most|better"
+)
+
+
 @dataclass(frozen=True)
 class Subject:
     """A subject the guide does not cover, and how a question on it is recognised."""
@@ -118,10 +130,23 @@ UNCOVERED: tuple[Subject, ...] = (
             r"environmental|petroleum|nuclear|mining|marine) engineer\w*|dentists?|doctors?|physicians?|surgeons?|"
             r"nurses?|nursing|pharmacists?|optometrists?|lawyers?|attorneys?|pilots?|chefs?|plumbers?|"
             r"electricians?|firefighters?|accountants?|accounting|architects?|footballers?|actors?|youtubers?|"
-            r"uber drivers?|salespeople|salesperson|dental school|law school|medical school|med school)\b"
+            r"uber drivers?|salespeople|salesperson|dental school|law school|medical school|med school|"
+            r"(investment )?bankers?|investment banking|teachers?|professors?|graphic designers?|"
+            r"(product|project|marketing|sales|store|hr) managers?|marketers?|marketing|carpent\w*|"
+            r"technicians?|testers?|software testing|co ?founders?|consultants?|journalists?|photographers?|"
+            r"translators?|therapists?|psychologists?|veterinar\w*|vets?|farmers?|mechanics?|welders?|"
+            r"truck drivers?|real estate|realtors?|economists?|actuar\w*|traders?|brokers?|cashiers?|baristas?|"
+            r"hairdressers?|barbers?|musicians?|athletes?|"
+            # Any other kind of engineer ("a network engineer", "sales engineers"): the guide's two are
+            # named by the words below, and a word that says only how senior or what kind of software
+            # ("a senior engineer", "backend engineers") is no other career.
+            rf"(?!(?:{_ENGINEER_WORDS})\b)[a-z]+ engineer(s|ing)?)\b"
         ),
         unless=re.compile(
-            r"\b(ai|ml|mle|mles|aie|machine learning|artificial intelligence|software architects?|"
+            # "Machine" misspelt or not ("a machien lerning engineer") is the ML role.
+            r"\b(ai|ml|mle|mles|aie|ma[cs]h\w*|artificial intelligence|software architects?|"
+            # A member who says what they do asks about the two roles ("i work in marketing...").
+            r"i work (in|as)|i m (in|an?)|im (in|an?)|i am (in|an?)|"
             # A job word said of the AI trade ("the chatgpt plumbers") is a nickname for one of the roles.
             r"gpt\w*|chatgpt|llms?|neural (nets?|networks?)|chat ?bots?|claude|openai|prompts?|transformers?|"
             r"deep learning|models?|gpus?|pytorch|tensorflow|hugging ?face|"

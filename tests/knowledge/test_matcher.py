@@ -163,6 +163,9 @@ def test_the_bar_is_the_decision_models_held_out_bar(kb: KnowledgeBase) -> None:
         ("can i get a work visa as an ml engineer", "visas and immigration"),
         ("could i do ai engineering part time next to my day job", "freelancing and part-time work"),
         ("does google hire ml engineers without a phd", "hiring at named companies"),
+        ("what does a network engineer do all day", "careers other than AI and ML engineering"),
+        ("are sales engineers paid more than solutions engineers", "careers other than AI and ML engineering"),
+        ("how much do investment bankers make", "careers other than AI and ML engineering"),
     ],
 )
 def test_subjects_the_guide_does_not_cover_are_declined_and_named(
@@ -180,12 +183,17 @@ def test_subjects_the_guide_does_not_cover_are_declined_and_named(
         "i freelance on shopify stores and like shipping fast. which of the two should i go for?",
         "do openai-type companies pay ml engineers more?",
         "what separates the chatgpt plumbers from the neural net people?",
+        "what does a machien lerning engineer do",
+        "how much do these engineers make",
+        "i'm a senior engineer, is the maths too much for me?",
+        "i work in marketing and can code a bit. which of the two should i go for?",
     ],
 )
 def test_words_of_an_uncovered_subject_in_an_on_topic_question_are_not_a_decline(
     kb: KnowledgeBase, question: str
 ) -> None:
-    # A member who says they freelance, a kind of company, a job word used as a nickname for a role.
+    # A member who says they freelance, a kind of company, a job word used as a nickname for a role,
+    # a misspelt role, the roles called engineers, a member who says what they do.
     assert kb.match(question).uncovered is None
 
 
