@@ -1,7 +1,7 @@
 """Which entry answers a question, read from its embedding by a linear classifier.
 
 Similarity to the closest phrasing only knows the phrasings written down. A linear model over
-the whole embedding (all 256 dimensions), fitted on every phrasing, answer line and labelled
+the whole embedding (all 384 dimensions), fitted on every phrasing, answer line and labelled
 member question, with the questions the guide must decline as one more class, learns which
 directions of the embedding mean which entry, so a question in words no phrasing uses still
 lands on its entry, and its probability of the extra class says how off-topic the question reads.

@@ -154,6 +154,16 @@ class _Query:
     known: int  # how many of the terms the knowledge base uses
 
 
+@dataclass(frozen=True)
+class _Ranking:
+    """The ranked entries with their score parts, and the question's intent as the ranking read it."""
+
+    ranked: list[tuple[Hit, tuple[float, float, float, float]]]
+    intent_query: _Query
+    intent_vector: np.ndarray
+    decline: float  # the entry classifier's probability that the intent must be declined
+
+
 def answer_lines(answer: str) -> list[str]:
     """The answer's lines and sentences without markdown, each long enough to mean something."""
     plain = _MARKDOWN.sub("", answer)
@@ -405,7 +415,7 @@ class Matcher:
 
     def rank(self, question: str, limit: int = CANDIDATES) -> list[Hit]:
         """Entries for `question`, best first, each with its hybrid score."""
-        return [hit for hit, _ in self._hybrid(question)[:limit]]
+        return [hit for hit, _ in self._hybrid(question).ranked[:limit]]
 
     def _semantic(self, vector: np.ndarray, question: str, leave_out: bool) -> np.ndarray:
         """Per entry, the cosine similarity of `vector` to the entry's closest phrasing.
@@ -462,8 +472,9 @@ class Matcher:
             scores[index] = (fused, lexical, similarity, probability)
         return scores
 
-    def _hybrid(self, question: str, leave_out: bool = False) -> list[tuple[Hit, tuple[float, float, float, float]]]:
-        """Every candidate entry, best first, with (fused, lexical, semantic, classifier).
+    def _hybrid(self, question: str, leave_out: bool = False) -> _Ranking:
+        """Every candidate entry, best first, with (fused, lexical, semantic, classifier), and what
+        was read from the question's intent on the way.
 
         A long message is scored twice, as its asking sentences and as a whole, and the two are
         blended so the member's description of themselves does not drown the question."""
@@ -471,9 +482,10 @@ class Matcher:
         texts = [intent] if intent == question else [intent, question]
         vectors = semantic_module.embed([_read_arrows(text_) for text_ in texts])
         queries = [self._query(text_) for text_ in texts]
+        classified = [self._classified(vector) for vector in vectors]
         per_text = [
-            self._scores(query, self._semantic(vector, question, leave_out), self._classified(vector)[0])
-            for query, vector in zip(queries, vectors, strict=True)
+            self._scores(query, self._semantic(vector, question, leave_out), per_entry)
+            for query, vector, (per_entry, _) in zip(queries, vectors, classified, strict=True)
         ]
         if len(per_text) == 1:
             combined = per_text[0]
@@ -501,7 +513,12 @@ class Matcher:
         if scope.asks_which_path(question) or scope.asks_summary(question):
             _favour(combined, self._choosing, _WHICH_PATH_BONUS)
         ordered = sorted(combined.items(), key=lambda item: (-item[1][0], item[0]))
-        return [(Hit(self._ids[i], self._titles[i], round(min(max(s[0], 0.0), 1.0), 4)), s) for i, s in ordered]
+        return _Ranking(
+            [(Hit(self._ids[i], self._titles[i], round(min(max(s[0], 0.0), 1.0), 4)), s) for i, s in ordered],
+            queries[0],
+            vectors[0],
+            classified[0][1],
+        )
 
     def _phrasing_fit(self, query_weights: dict[str, float], total_weight: float, index: int) -> float:
         """How well the question and the entry's closest phrasing cover each other (F1 of weights)."""
@@ -520,14 +537,11 @@ class Matcher:
         """The ranked entries and the decision model's signals (see decision.FEATURES) for `question`.
 
         `leave_out` ignores the question's own copy among the labelled questions (for training)."""
-        ranked = self._hybrid(question, leave_out)
-        intent = scope.intent_text(question) if scope.is_long(question) else question
-        query = self._query(intent)
+        ranking = self._hybrid(question, leave_out)
+        ranked, query, vector, decline = ranking.ranked, ranking.intent_query, ranking.intent_vector, ranking.decline
         total = sum(query.weights)
         known_weight = sum(w for t, w in zip(query.terms, query.weights, strict=True) if t in self._idf)
         known = known_weight / total if total else 0.0
-        vector = semantic_module.embed([_read_arrows(intent)])[0]
-        _, decline = self._classified(vector)
         domain = float(self._centroid @ vector) if vector.any() else 0.0
         negative = 0.0
         if len(self._negatives) and vector.any():
