@@ -6,7 +6,8 @@
   the matcher was changed (set 1), after the first round of work (set 2), before the second
   round (set 3), before the third (set 4), before the fourth (set 5), before the fifth (set 6),
   after the fifth (set 7, scored on it), before the sixth (set 8), after it (set 9, scored on it),
-  before the seventh (set 10) or after it (set 11, scored on it); never tuned on.
+  before the seventh (set 10), after it (set 11, scored on it) or before the eighth (set 12);
+  never tuned on.
 
 Shared by tests/knowledge/test_evaluation.py and benchmarks/bench_matcher.py.
 """
@@ -23,24 +24,26 @@ KNOWLEDGE = Path(__file__).resolve().parents[2] / "data" / "knowledge"
 TUNING = load_questions(KNOWLEDGE / "decision" / "tuning.yaml")
 SEALED = {path.stem: load_questions(path) for path in sorted((KNOWLEDGE / "eval").glob("sealed-*.yaml"))}
 
-# (right on topic, off-topic declined, not-covered named): every set as the seventh round of
-# matcher work (labelled paraphrases) leaves it. Only sealed-10's figures are a first run: the
-# other sets were scored in earlier rounds (set 9 on the sixth, before this round).
+# (right on topic, off-topic declined, not-covered named): every set as the eighth round of
+# matcher work (other trades declined by rule, labelled shorthand and other trades) leaves it.
+# Only sealed-12's figures are a first run: the other sets were scored in earlier rounds (set 11
+# on the seventh, before this round). Two floors came down on purpose: sealed-1 by one question
+# and sealed-3 by two, for eight more right answers and seven more declines over sets 1 to 10.
 # BENCHMARKS.md §2 has every figure. The tests and the benchmark score the sets listed here.
 SEALED_FLOORS = {
-    "sealed-1": (0.96, 1.0, 1.0),
+    "sealed-1": (0.95, 1.0, 1.0),
     "sealed-2": (0.94, 1.0, 0.9),
-    "sealed-3": (0.95, 1.0, 1.0),
-    "sealed-4": (0.88, 0.98, 0.91),
-    "sealed-5": (0.86, 0.98, 1.0),
-    "sealed-6": (0.92, 0.98, 0.92),
-    "sealed-7": (0.86, 0.98, 0.9),
-    "sealed-8": (0.82, 0.95, 0.9),
-    "sealed-9": (0.84, 0.96, 1.0),
-    # Its first and only run, scored once when the seventh round was done.
-    "sealed-10": (0.86, 0.9, 1.0),
-    # Its first run, on the seventh-round matcher as shipped.
-    "sealed-11": (0.88, 0.9, 0.9),
+    "sealed-3": (0.94, 1.0, 1.0),
+    "sealed-4": (0.88, 1.0, 0.91),
+    "sealed-5": (0.87, 1.0, 1.0),
+    "sealed-6": (0.92, 1.0, 0.92),
+    "sealed-7": (0.87, 0.98, 0.9),
+    "sealed-8": (0.85, 0.98, 0.9),
+    "sealed-9": (0.85, 0.96, 1.0),
+    "sealed-10": (0.87, 0.93, 1.0),
+    "sealed-11": (0.89, 1.0, 0.9),
+    # Its first and only run, scored once when the eighth round was done.
+    "sealed-12": (0.89, 0.91, 0.9),
 }
 
 ON_TOPIC: list[tuple[str, tuple[str, ...]]] = [(x.question, x.ids) for x in TUNING.on_topic]
