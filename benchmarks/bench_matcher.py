@@ -195,7 +195,7 @@ def report(name: str, entries: Sequence[Entry]) -> None:
 
     matched = timings(matcher.match, questions, WARM_ROUNDS)
     # Questions nobody asked before: the sealed sets' (never stored), embedded afresh every call.
-    unseen = [item.question for name in sorted(SEALED) for item in SEALED[name].on_topic + SEALED[name].off_topic]
+    unseen = [item.question for name in SEALED for item in SEALED[name].on_topic + SEALED[name].off_topic]
 
     def match_new(question: str) -> object:
         semantic.forget()
@@ -247,7 +247,7 @@ def accuracy_report(knowledge: object) -> None:
     from bot.knowledge import KnowledgeBase
 
     assert isinstance(knowledge, KnowledgeBase)
-    sets = {"tuning (leave-one-out)": (TUNING, True), **{n: (SEALED[n], False) for n in sorted(SEALED_FLOORS)}}
+    sets = {"tuning (leave-one-out)": (TUNING, True), **{n: (SEALED[n], False) for n in SEALED_FLOORS}}
     hybrid = tuple(getattr(matcher_module, name) for name in WEIGHTS)
     print("\nAccuracy per set: top-1 right per ranking; the bot = hybrid ranking + answer-or-decline model")
     print(f"  {'set':24}{'lexical':>9}{'semantic':>10}{'hybrid':>9}   the bot")

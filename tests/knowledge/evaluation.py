@@ -22,7 +22,11 @@ from bot.knowledge.questions import QuestionSet, load_questions
 
 KNOWLEDGE = Path(__file__).resolve().parents[2] / "data" / "knowledge"
 TUNING = load_questions(KNOWLEDGE / "decision" / "tuning.yaml")
-SEALED = {path.stem: load_questions(path) for path in sorted((KNOWLEDGE / "eval").glob("sealed-*.yaml"))}
+# In the order they were written (sealed-2 before sealed-10).
+SEALED = {
+    path.stem: load_questions(path)
+    for path in sorted((KNOWLEDGE / "eval").glob("sealed-*.yaml"), key=lambda path: int(path.stem.split("-")[1]))
+}
 
 # (right on topic, off-topic declined, not-covered named): every set as the eighth round of
 # matcher work (other trades declined by rule, labelled shorthand and other trades) leaves it.
