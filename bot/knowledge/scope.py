@@ -134,7 +134,7 @@ UNCOVERED: tuple[Subject, ...] = (
             r"(investment )?bankers?|investment banking|teachers?|professors?|graphic designers?|"
             r"(product|project|marketing|sales|store|hr) managers?|marketers?|marketing|carpent\w*|"
             r"technicians?|testers?|software testing|co ?founders?|consultants?|journalists?|photographers?|"
-            r"translators?|therapists?|psychologists?|veterinar\w*|vets?|farmers?|mechanics?|welders?|"
+            r"translators?|therapists?|psychologists?|veterinar\w*|vets?|farmers?|(?<!the )mechanics?(?! of)|welders?|"
             r"truck drivers?|real estate|realtors?|economists?|actuar\w*|traders?|brokers?|cashiers?|baristas?|"
             r"hairdressers?|barbers?|musicians?|athletes?|"
             # Any other kind of engineer ("a network engineer", "sales engineers"): the guide's two are

@@ -187,6 +187,7 @@ def test_subjects_the_guide_does_not_cover_are_declined_and_named(
         "how much do these engineers make",
         "i'm a senior engineer, is the maths too much for me?",
         "i work in marketing and can code a bit. which of the two should i go for?",
+        "what are the mechanics of the job day to day?",
     ],
 )
 def test_words_of_an_uncovered_subject_in_an_on_topic_question_are_not_a_decline(
