@@ -6,8 +6,8 @@
   the matcher was changed (set 1), after the first round of work (set 2), before the second
   round (set 3), before the third (set 4), before the fourth (set 5), before the fifth (set 6),
   after the fifth (set 7, scored on it), before the sixth (set 8), after it (set 9, scored on it),
-  before the seventh (set 10), after it (set 11, scored on it) or before the eighth (set 12);
-  never tuned on.
+  before the seventh (set 10), after it (set 11, scored on it), before the eighth (set 12) or
+  before the ninth (set 13); never tuned on.
 
 Shared by tests/knowledge/test_evaluation.py and benchmarks/bench_matcher.py.
 """
@@ -28,26 +28,27 @@ SEALED = {
     for path in sorted((KNOWLEDGE / "eval").glob("sealed-*.yaml"), key=lambda path: int(path.stem.split("-")[1]))
 }
 
-# (right on topic, off-topic declined, not-covered named): every set as the eighth round of
-# matcher work (other trades declined by rule, labelled shorthand and other trades) leaves it.
-# Only sealed-12's figures are a first run: the other sets were scored in earlier rounds (set 11
-# on the seventh, before this round). Two floors came down on purpose: sealed-1 by one question
-# and sealed-3 by two, for eight more right answers and seven more declines over sets 1 to 10.
+# (right on topic, off-topic declined, not-covered named): every set as the ninth round of
+# matcher work (labelled rare trades and crafts) leaves it. Only sealed-13's figures are a first
+# run: the other sets were scored in earlier rounds (set 12 on the eighth, before this round).
+# One floor came down on purpose: sealed-10 by one question, for eleven more right answers and
+# five more declines over sets 1 to 12.
 # BENCHMARKS.md §2 has every figure. The tests and the benchmark score the sets listed here.
 SEALED_FLOORS = {
     "sealed-1": (0.95, 1.0, 1.0),
     "sealed-2": (0.94, 1.0, 0.9),
     "sealed-3": (0.94, 1.0, 1.0),
-    "sealed-4": (0.88, 1.0, 0.91),
-    "sealed-5": (0.87, 1.0, 1.0),
+    "sealed-4": (0.9, 1.0, 0.91),
+    "sealed-5": (0.88, 1.0, 1.0),
     "sealed-6": (0.92, 1.0, 0.92),
-    "sealed-7": (0.87, 0.98, 0.9),
+    "sealed-7": (0.89, 0.98, 0.9),
     "sealed-8": (0.85, 0.98, 0.9),
-    "sealed-9": (0.85, 0.96, 1.0),
-    "sealed-10": (0.87, 0.93, 1.0),
-    "sealed-11": (0.89, 1.0, 0.9),
-    # Its first and only run, scored once when the eighth round was done.
-    "sealed-12": (0.89, 0.91, 0.9),
+    "sealed-9": (0.85, 0.98, 1.0),
+    "sealed-10": (0.86, 0.93, 1.0),
+    "sealed-11": (0.9, 1.0, 0.9),
+    "sealed-12": (0.9, 0.97, 0.9),
+    # Its first and only run, scored once when the ninth round was done.
+    "sealed-13": (0.88, 1.0, 0.77),
 }
 
 ON_TOPIC: list[tuple[str, tuple[str, ...]]] = [(x.question, x.ids) for x in TUNING.on_topic]
