@@ -2,11 +2,11 @@
 
 The article compares the two careers in general; it says nothing about age, remote work, other
 countries, entry-level or junior pay, which programming language to learn first, which course to
-take, data science as a job, visas, freelancing or part-time work, hiring at named companies, other
-careers, or the community's events and schedules. A question on one of those subjects shares many
-words with real entries ("how much do AI engineers make *in India*"), so the matcher must recognise
-the subject and decline it plainly rather than answer with a neighbouring entry. A server's own
-entry may still answer such a question (see matcher.py).
+take, data science as a job, visas, freelancing or part-time work, hiring at named companies, job
+interviews, other careers, or the community's events and schedules. A question on one of those
+subjects shares many words with real entries ("how much do AI engineers make *in India*"), so the
+matcher must recognise the subject and decline it plainly rather than answer with a neighbouring
+entry. A server's own entry may still answer such a question (see matcher.py).
 """
 
 from __future__ import annotations
@@ -33,6 +33,8 @@ _AT_COMPANY = (
     r"hire|hires|hiring|hired|pay|pays|salar\w*|interview\w*|offers?|recruit\w*|leetcode|"
     r"work(ing)? (at|for)|jobs? (at|with)|get (into|hired)|join(ing)?|apply(ing)?|applications?"
 )
+# "An ML engineer at Google": one company's job, whatever is asked about it.
+_ONE_COMPANY = rf"\b(at|for) ({_COMPANIES})\b"
 
 _GATHERINGS = (
     r"(the|next|weekly|group|community|voice|video|zoom|discord|study) calls?|meetups?|meet ups?|meetings?|events?|"
@@ -95,7 +97,8 @@ UNCOVERED: tuple[Subject, ...] = (
     Subject(
         "specific courses, bootcamps or certificates",
         re.compile(
-            r"\b(bootcamps?|certificat\w*|certs?|udemy|coursera|edx|andrew ng|fast ai|fastai|"
+            r"\b(bootcamps?|certificat\w*|certs?|udemy|coursera|edx|andrew ng|fast ai|fastai|deeplearning ai|"
+            r"specializations?|specialisations?|nanodegrees?|moocs?|"
             r"(which|what|best|good|recommend\w*|worth) (online )?courses?|courses? (worth|recommend\w*)|"
             r"(take|buy|enroll in) (a |an |the )?(online )?course)\b"
         ),
@@ -120,8 +123,9 @@ UNCOVERED: tuple[Subject, ...] = (
     ),
     Subject(
         "hiring at named companies",
-        re.compile(rf"\b({_COMPANIES})\b.*\b({_AT_COMPANY})\b|\b({_AT_COMPANY})\b.*\b({_COMPANIES})\b"),
-        unless=re.compile(r"\b(type|types|kind|kinds|like|such as|style)\b"),
+        re.compile(rf"\b({_COMPANIES})\b.*\b({_AT_COMPANY})\b|\b({_AT_COMPANY})\b.*\b({_COMPANIES})\b|{_ONE_COMPANY}"),
+        # A kind of company named by one ("companies like google", "openai-type shops").
+        unless=re.compile(rf"\b(like|such as) ({_COMPANIES})\b|\b({_COMPANIES}) (type|types|kind|kinds|style|like)\b"),
     ),
     Subject(
         "careers other than AI and ML engineering",
@@ -160,6 +164,15 @@ UNCOVERED: tuple[Subject, ...] = (
             rf"\b({_GATHERINGS})\b|"
             rf"\b({_GATHERINGS})\b"
             r".*\b(when|what time|schedule\w*|start\w*|tonight|tomorrow|this (week|weekend))\b"
+        ),
+    ),
+    Subject(
+        "job interviews",
+        re.compile(
+            r"\b(interview (questions?|prep\w*|process\w*|rounds?|tips|loops?)|(coding|technical|system design|"
+            r"whiteboard|take home|onsite|behavioral|behavioural) (interviews?|rounds?|tests?)|"
+            r"(prepare|prep|practice|practise|study) for (an?|the|my|their) ([a-z]+ ){0,3}interviews?|"
+            r"(pass|ace|crack|nail) (an?|the|my) ([a-z]+ ){0,3}interviews?)\b"
         ),
     ),
     Subject(

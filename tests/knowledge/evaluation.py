@@ -36,7 +36,7 @@ SEALED = {
 # BENCHMARKS.md §2 has every figure. The tests and the benchmark score the sets listed here.
 SEALED_FLOORS = {
     "sealed-1": (0.95, 1.0, 1.0),
-    "sealed-2": (0.94, 1.0, 0.9),
+    "sealed-2": (0.94, 1.0, 0.95),
     "sealed-3": (0.94, 1.0, 1.0),
     "sealed-4": (0.9, 1.0, 0.91),
     "sealed-5": (0.88, 1.0, 1.0),
@@ -45,10 +45,11 @@ SEALED_FLOORS = {
     "sealed-8": (0.85, 0.98, 0.9),
     "sealed-9": (0.85, 0.98, 1.0),
     "sealed-10": (0.86, 0.93, 1.0),
-    "sealed-11": (0.9, 1.0, 0.9),
-    "sealed-12": (0.9, 0.97, 0.9),
-    # Its first and only run, scored once when the ninth round was done.
-    "sealed-13": (0.88, 1.0, 0.77),
+    "sealed-11": (0.9, 1.0, 1.0),
+    "sealed-12": (0.9, 0.97, 1.0),
+    # Scored once when the ninth round was done (88.3%, 100%, 7 of 9 named); then a job at a named
+    # company and job interviews became subjects the guide does not cover.
+    "sealed-13": (0.88, 1.0, 1.0),
 }
 
 ON_TOPIC: list[tuple[str, tuple[str, ...]]] = [(x.question, x.ids) for x in TUNING.on_topic]

@@ -166,6 +166,9 @@ def test_the_bar_is_the_decision_models_held_out_bar(kb: KnowledgeBase) -> None:
         ("what does a network engineer do all day", "careers other than AI and ML engineering"),
         ("are sales engineers paid more than solutions engineers", "careers other than AI and ML engineering"),
         ("how much do investment bankers make", "careers other than AI and ML engineering"),
+        ("what's it like being an ml engineer at netflix?", "hiring at named companies"),
+        ("is the deeplearning ai specialization worth it", "specific courses, bootcamps or certificates"),
+        ("how do i prepare for an ai engineer coding interview?", "job interviews"),
     ],
 )
 def test_subjects_the_guide_does_not_cover_are_declined_and_named(
@@ -188,6 +191,8 @@ def test_subjects_the_guide_does_not_cover_are_declined_and_named(
         "i'm a senior engineer, is the maths too much for me?",
         "i work in marketing and can code a bit. which of the two should i go for?",
         "what are the mechanics of the job day to day?",
+        "do companies like google pay ml engineers more?",
+        "i'm interviewing for an ml engineer role next week. what is the work like day to day?",
     ],
 )
 def test_words_of_an_uncovered_subject_in_an_on_topic_question_are_not_a_decline(
