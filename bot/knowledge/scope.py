@@ -2,7 +2,7 @@
 
 The article compares the two careers in general; it says nothing about age, remote work, other
 countries, entry-level or junior pay, which programming language to learn first, which course to
-take, data science as a job, visas, freelancing or part-time work, hiring at named companies, job
+take, data science as a job, visas, freelancing or part-time work, jobs at named companies, job
 interviews, other careers, or the community's events and schedules. A question on one of those
 subjects shares many words with real entries ("how much do AI engineers make *in India*"), so the
 matcher must recognise the subject and decline it plainly rather than answer with a neighbouring
@@ -122,7 +122,7 @@ UNCOVERED: tuple[Subject, ...] = (
         ),
     ),
     Subject(
-        "hiring at named companies",
+        "jobs and hiring at named companies",
         re.compile(rf"\b({_COMPANIES})\b.*\b({_AT_COMPANY})\b|\b({_AT_COMPANY})\b.*\b({_COMPANIES})\b|{_ONE_COMPANY}"),
         # A kind of company named by one ("companies like google", "openai-type shops").
         unless=re.compile(rf"\b(like|such as) ({_COMPANIES})\b|\b({_COMPANIES}) (type|types|kind|kinds|style|like)\b"),
