@@ -162,6 +162,8 @@ class _Ranking:
     intent_query: _Query
     intent_vector: np.ndarray
     decline: float  # the entry classifier's probability that the intent must be declined
+    which_path: bool  # the member asks which path to take (scope.asks_which_path)
+    summary: bool  # the member asks for the guide in short (scope.asks_summary)
 
 
 def answer_lines(answer: str) -> list[str]:
@@ -510,7 +512,8 @@ class Matcher:
             best = max(scores[0] for scores in combined.values())
             _, *rest = combined.get(exact, (0.0, 0.0, 0.0, 0.0))
             combined[exact] = (best + _EXACT_BONUS, *rest)  # type: ignore[assignment]
-        if scope.asks_which_path(question) or scope.asks_summary(question):
+        which_path, summary = scope.asks_which_path(question), scope.asks_summary(question)
+        if which_path or summary:
             _favour(combined, self._choosing, _WHICH_PATH_BONUS)
         ordered = sorted(combined.items(), key=lambda item: (-item[1][0], item[0]))
         return _Ranking(
@@ -518,6 +521,8 @@ class Matcher:
             queries[0],
             vectors[0],
             classified[0][1],
+            which_path,
+            summary,
         )
 
     def _phrasing_fit(self, query_weights: dict[str, float], total_weight: float, index: int) -> float:
@@ -566,8 +571,8 @@ class Matcher:
             domain,
             math.log1p(len(text.words(question))),
             1.0 if _ROLE_TERMS & set(query.terms) else 0.0,
-            1.0 if scope.asks_which_path(question) else 0.0,
-            1.0 if scope.asks_summary(question) else 0.0,
+            1.0 if ranking.which_path else 0.0,
+            1.0 if ranking.summary else 0.0,
             first[3] if known_to_classifier else 1.0 - decline,
             decline,
         )
